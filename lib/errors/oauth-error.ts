@@ -1,0 +1,180 @@
+import { HttpException } from '@nestjs/common';
+
+/** Every error code this library emits (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 7591 §3.2.2; RFC 8707 §2). */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'unsupported_token_type'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_client_metadata'
+  | 'invalid_redirect_uri'
+  | 'access_denied'
+  | 'temporarily_unavailable'
+  | 'server_error';
+
+/** The JSON body of an OAuth error response (RFC 6749 §5.2). */
+export interface OAuthErrorBody {
+  error: OAuthErrorCode;
+  error_description?: string;
+  error_uri?: string;
+}
+
+/**
+ * Base of the typed OAuth error family. It is an `HttpException`, so Nest's
+ * default exception handling renders the RFC 6749 body with the right status;
+ * the library's own filter adds headers (no-store, WWW-Authenticate).
+ *
+ * Descriptions must never contain a token, code, secret or verifier (S46).
+ */
+export class OAuthError extends HttpException {
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description?: string,
+    status = 400,
+    readonly errorUri?: string,
+  ) {
+    super(OAuthError.body(error, description, errorUri), status);
+    this.name = 'OAuthError';
+  }
+
+  /** The RFC 6749 §5.2 body. */
+  toJSON(): OAuthErrorBody {
+    return OAuthError.body(this.error, this.description, this.errorUri);
+  }
+
+  private static body(error: OAuthErrorCode, description?: string, errorUri?: string): OAuthErrorBody {
+    const body: OAuthErrorBody = { error };
+    if (description) body.error_description = description;
+    if (errorUri) body.error_uri = errorUri;
+    return body;
+  }
+}
+
+/** RFC 6749 §5.2: missing, repeated or malformed parameter. */
+export class InvalidRequestError extends OAuthError {
+  constructor(description?: string) {
+    super('invalid_request', description, 400);
+  }
+}
+
+/**
+ * RFC 6749 §5.2: client authentication failed. Status 401; when the client
+ * used HTTP Basic, the response carries `WWW-Authenticate: Basic`.
+ */
+export class InvalidClientError extends OAuthError {
+  constructor(
+    description?: string,
+    /** The client tried HTTP Basic authentication (adds `WWW-Authenticate: Basic`). */
+    readonly usedBasicAuth = false,
+  ) {
+    super('invalid_client', description, 401);
+  }
+}
+
+/** RFC 6749 §5.2: the grant (code, refresh token) is invalid, expired, revoked or bound elsewhere. */
+export class InvalidGrantError extends OAuthError {
+  constructor(description?: string) {
+    super('invalid_grant', description, 400);
+  }
+}
+
+/** RFC 6749 §5.2: the client may not use this grant type. */
+export class UnauthorizedClientError extends OAuthError {
+  constructor(description?: string) {
+    super('unauthorized_client', description, 400);
+  }
+}
+
+/** RFC 6749 §5.2. */
+export class UnsupportedGrantTypeError extends OAuthError {
+  constructor(description?: string) {
+    super('unsupported_grant_type', description, 400);
+  }
+}
+
+/** RFC 6749 §4.1.2.1. */
+export class UnsupportedResponseTypeError extends OAuthError {
+  constructor(description?: string) {
+    super('unsupported_response_type', description, 400);
+  }
+}
+
+/** RFC 7009 §2.2.1. */
+export class UnsupportedTokenTypeError extends OAuthError {
+  constructor(description?: string) {
+    super('unsupported_token_type', description, 400);
+  }
+}
+
+/** RFC 6749 §5.2: unknown scope, or wider than granted. */
+export class InvalidScopeError extends OAuthError {
+  constructor(description?: string) {
+    super('invalid_scope', description, 400);
+  }
+}
+
+/** RFC 8707 §2: the `resource` is malformed or not served here. */
+export class InvalidTargetError extends OAuthError {
+  constructor(description?: string) {
+    super('invalid_target', description, 400);
+  }
+}
+
+/** RFC 6750 §3.1: the bearer token is missing-in-form, expired, revoked or otherwise invalid. Status 401. */
+export class InvalidTokenError extends OAuthError {
+  constructor(description?: string) {
+    super('invalid_token', description, 401);
+  }
+}
+
+/** RFC 6750 §3.1: the token lacks scopes. Status 403; `scopes` lists every scope needed. */
+export class InsufficientScopeError extends OAuthError {
+  constructor(
+    readonly requiredScopes: string[],
+    description?: string,
+  ) {
+    super('insufficient_scope', description ?? 'The access token lacks a required scope', 403);
+  }
+}
+
+/** RFC 7591 §3.2.2. */
+export class InvalidClientMetadataError extends OAuthError {
+  constructor(description?: string) {
+    super('invalid_client_metadata', description, 400);
+  }
+}
+
+/** RFC 7591 §3.2.2. */
+export class InvalidRedirectUriError extends OAuthError {
+  constructor(description?: string) {
+    super('invalid_redirect_uri', description, 400);
+  }
+}
+
+/** RFC 6749 §4.1.2.1: the resource owner or server denied the request. */
+export class AccessDeniedError extends OAuthError {
+  constructor(description?: string) {
+    super('access_denied', description, 403);
+  }
+}
+
+/** RFC 6749 §4.1.2.1: a dependency (store, upstream) is unavailable. Status 503. */
+export class TemporarilyUnavailableError extends OAuthError {
+  constructor(description = 'The service is temporarily unavailable', readonly retryAfterSeconds?: number) {
+    super('temporarily_unavailable', description, 503);
+  }
+}
+
+/** RFC 6749 §5.2 (as extended by OAuth 2.1): an unexpected failure; its cause is never shown. */
+export class ServerError extends OAuthError {
+  constructor(description = 'The server encountered an unexpected error') {
+    super('server_error', description, 500);
+  }
+}

@@ -1,0 +1,11 @@
+export * from './errors/index.js';
+export type * from './interfaces/oauth-models.js';
+export type * from './interfaces/oauth-provider.interface.js';
+export type * from './interfaces/token-verifier.interface.js';
+export type * from './interfaces/mcp-auth-options.interface.js';
+export type * from './interfaces/mcp-auth-config.interface.js';
+export { MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER, REQUIRED_SCOPES_METADATA, PUBLIC_ROUTE_METADATA } from './mcp-auth.constants.js';
+export { McpAuthModule } from './mcp-auth.module.js';
+export { MCP_AUTH_MODULE_OPTIONS, type McpAuthModuleExtras } from './mcp-auth.module-definition.js';
+export { McpAuthConfigurationError, resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
+export { ProviderTokenVerifier } from './verifiers/provider-token-verifier.js';

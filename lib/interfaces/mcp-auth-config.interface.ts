@@ -1,0 +1,69 @@
+import type { RateLimit } from './mcp-auth-options.interface.js';
+import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
+import type { TokenVerifier } from './token-verifier.interface.js';
+
+/** Absolute URLs and request paths of one endpoint. */
+export interface EndpointLocation {
+  /** Absolute URL, as advertised in metadata. */
+  url: string;
+  /** Path the route is served at (the URL's pathname). */
+  path: string;
+}
+
+/** Endpoint locations of the authorization server, derived from the issuer (path included). */
+export interface AuthorizationServerEndpoints {
+  metadata: EndpointLocation;
+  openidConfiguration: EndpointLocation;
+  authorization: EndpointLocation;
+  token: EndpointLocation;
+  registration: EndpointLocation;
+  revocation: EndpointLocation;
+  introspection: EndpointLocation;
+  jwks: EndpointLocation;
+  consent: EndpointLocation;
+}
+
+/** Rate limits after defaults were applied; `false` = off. */
+export interface ResolvedRateLimits {
+  authorize: RateLimit | false;
+  token: RateLimit | false;
+  register: RateLimit | false;
+  revoke: RateLimit | false;
+}
+
+/**
+ * The validated configuration every part of the library reads
+ * (injected with {@link MCP_AUTH_CONFIG}).
+ */
+export interface McpAuthConfig {
+  mode: 'authorization-server' | 'resource-server';
+  /** Issuer exactly as configured (authorization-server mode). */
+  issuer?: string;
+  /** The canonical MCP URI exactly as configured. */
+  resource: string;
+  /** Path-inserted protected-resource metadata location (RFC 9728 §3.1). */
+  protectedResourceMetadata: EndpointLocation;
+  authorizationServers: string[];
+  /** Present in authorization-server mode. */
+  endpoints?: AuthorizationServerEndpoints;
+  provider?: OAuthAuthorizationServerProvider<any, any, any>;
+  tokenVerifier: TokenVerifier;
+  scopesSupported: string[];
+  requiredScopes: string[];
+  defaultScopes: string[];
+  enforceRegisteredClientScope: boolean;
+  clientRegistration: {
+    enabled: boolean;
+    validScopes?: string[];
+    defaultScopes?: string[];
+    clientSecretExpirySeconds?: number;
+  };
+  revocation: { enabled: boolean };
+  introspection: { enabled: boolean };
+  rateLimits: ResolvedRateLimits;
+  clockSkewSeconds: number;
+  bodyLimitBytes: number;
+  resourceName?: string;
+  serviceDocumentationUrl?: string;
+  realm?: string;
+}

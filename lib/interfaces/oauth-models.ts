@@ -1,0 +1,125 @@
+/**
+ * Data models shared by the provider protocol, the endpoints and the guard.
+ *
+ * TypeScript names are camelCase; the wire names (snake_case, as the RFCs spell
+ * them) are produced only by the controllers that render responses.
+ */
+
+/** How a client authenticates at the token, revocation and introspection endpoints (RFC 7591 §2). */
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
+/**
+ * Client metadata as registered (RFC 7591 §2), camelCase.
+ * Unknown wire fields are dropped by the registration endpoint.
+ */
+export interface OAuthClientMetadata {
+  /** Exact redirect URIs (RFC 6749 §3.1.2). At least one. */
+  redirectUris: string[];
+  /** @default 'client_secret_basic' per RFC 7591, but MCP clients normally register 'none'. */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** @default ['authorization_code', 'refresh_token'] */
+  grantTypes: string[];
+  /** @default ['code'] */
+  responseTypes: string[];
+  /** Space-separated scopes the client asked for at registration. */
+  scope?: string;
+  clientName?: string;
+  clientUri?: string;
+  logoUri?: string;
+  contacts?: string[];
+  tosUri?: string;
+  policyUri?: string;
+  jwksUri?: string;
+  softwareId?: string;
+  softwareVersion?: string;
+  /** RFC 7591 / OIDC Registration: 'web' (default) or 'native'. Native clients may use loopback http redirects. */
+  applicationType?: 'web' | 'native';
+}
+
+/**
+ * A registered client (RFC 7591 §3.2.1).
+ *
+ * `clientSecret` is what the provider keeps: the built-in provider keeps a hash
+ * (never the plain secret) and exposes verification through
+ * {@link OAuthAuthorizationServerProvider.verifyClientSecret}.
+ */
+export interface OAuthClientInformation extends OAuthClientMetadata {
+  clientId: string;
+  /** Plain secret (only at registration time, to return it once) or a stored hash, provider-defined. */
+  clientSecret?: string;
+  /** Seconds since epoch. */
+  clientIdIssuedAt?: number;
+  /** Seconds since epoch; 0 means the secret never expires (RFC 7591 §3.2.1). */
+  clientSecretExpiresAt?: number;
+}
+
+/** What `/authorize` validated and hands to {@link OAuthAuthorizationServerProvider.authorize}. */
+export interface AuthorizationParams {
+  /** Opaque client value, returned unchanged (RFC 6749 §4.1.1). */
+  state?: string;
+  /** Requested scopes after the scope policy was applied. */
+  scopes: string[];
+  /** PKCE S256 challenge (RFC 7636 §4.2). */
+  codeChallenge: string;
+  /** The redirect URI the response goes to. */
+  redirectUri: string;
+  /** Whether the request carried `redirect_uri` (it must then be repeated at `/token`, RFC 6749 §4.1.3). */
+  redirectUriProvidedExplicitly: boolean;
+  /** RFC 8707 resource indicator (the canonical MCP URI). */
+  resource?: string;
+}
+
+/** An authorization code as the provider stores it (RFC 6749 §4.1.2). */
+export interface AuthorizationCode {
+  code: string;
+  scopes: string[];
+  /** Seconds since epoch. */
+  expiresAt: number;
+  clientId: string;
+  codeChallenge: string;
+  redirectUri: string;
+  redirectUriProvidedExplicitly: boolean;
+  resource?: string;
+  /** The resource owner who approved. */
+  subject?: string;
+}
+
+/** A refresh token as the provider stores it. */
+export interface RefreshToken {
+  token: string;
+  clientId: string;
+  scopes: string[];
+  /** Seconds since epoch; undefined means no expiry. */
+  expiresAt?: number;
+  resource?: string;
+  subject?: string;
+}
+
+/** A verified access token: who is calling, for which client and resource, with which scopes. */
+export interface AccessToken {
+  /** The bearer token itself. Never logged, never forwarded. */
+  token: string;
+  clientId: string;
+  scopes: string[];
+  /** Seconds since epoch; undefined means no expiry. */
+  expiresAt?: number;
+  /** Audience (RFC 8707 / RFC 9068 `aud`). */
+  resource?: string | string[];
+  /** End user (`sub`). */
+  subject?: string;
+  /** Issuer (`iss`) when known. */
+  issuer?: string;
+  /** Every claim of the token (JWT) or introspection response. */
+  claims?: Record<string, unknown>;
+}
+
+/** A successful token response (RFC 6749 §5.1), camelCase. */
+export interface OAuthToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Lifetime of the access token in seconds. */
+  expiresIn?: number;
+  /** Space-separated granted scopes. */
+  scope?: string;
+  refreshToken?: string;
+}

@@ -1,0 +1,83 @@
+import type {
+  AccessToken,
+  AuthorizationCode,
+  AuthorizationParams,
+  OAuthClientInformation,
+  OAuthToken,
+  RefreshToken,
+} from './oauth-models.js';
+
+/**
+ * The authorization-server provider protocol, the TypeScript form of the MCP
+ * Python SDK's `OAuthAuthorizationServerProvider`.
+ *
+ * The endpoints do every protocol check (input validation, PKCE, redirect-URI
+ * and client binding, scope policy, client authentication); the provider owns
+ * storage and issuance. Methods may throw an `OAuthError` (for example
+ * `InvalidGrantError`) which is rendered as is; any other exception becomes
+ * `server_error` without leaking its message.
+ *
+ * @typeParam TCode - the stored authorization-code type
+ * @typeParam TRefresh - the stored refresh-token type
+ * @typeParam TAccess - the verified access-token type
+ */
+export interface OAuthAuthorizationServerProvider<
+  TCode extends AuthorizationCode = AuthorizationCode,
+  TRefresh extends RefreshToken = RefreshToken,
+  TAccess extends AccessToken = AccessToken,
+> {
+  /** Looks a client up by id; `undefined` when unknown. */
+  getClient(clientId: string): Promise<OAuthClientInformation | undefined>;
+
+  /**
+   * Stores a newly registered client (RFC 7591). `client.clientSecret`, when
+   * present, is the plain secret to be returned once; the provider should
+   * store only a hash of it.
+   */
+  registerClient(client: OAuthClientInformation): Promise<void>;
+
+  /**
+   * Verifies a presented client secret (RFC 6749 §2.3.1) in constant time.
+   * Optional: when absent, the endpoints compare against `client.clientSecret`
+   * in constant time (plain secrets at rest: discouraged).
+   */
+  verifyClientSecret?(client: OAuthClientInformation, presentedSecret: string): Promise<boolean>;
+
+  /**
+   * Starts the user-facing part of an authorization request after `/authorize`
+   * validated it. Returns the URL the user agent is sent to (a login or consent
+   * page, or directly the client's redirect URI with a code).
+   */
+  authorize(client: OAuthClientInformation, params: AuthorizationParams): Promise<string>;
+
+  /** Loads a code issued to `client`; `undefined` when unknown, expired or issued to another client. */
+  loadAuthorizationCode(client: OAuthClientInformation, authorizationCode: string): Promise<TCode | undefined>;
+
+  /**
+   * Redeems a code. MUST consume it atomically (RFC 6749 §4.1.2: single use):
+   * of concurrent calls with one code, exactly one succeeds; the others throw
+   * `InvalidGrantError`.
+   */
+  exchangeAuthorizationCode(client: OAuthClientInformation, authorizationCode: TCode): Promise<OAuthToken>;
+
+  /** Loads a refresh token issued to `client`; `undefined` when unknown, expired or revoked. */
+  loadRefreshToken(client: OAuthClientInformation, refreshToken: string): Promise<TRefresh | undefined>;
+
+  /**
+   * Exchanges a refresh token (RFC 6749 §6) for new tokens with `scopes`
+   * (a subset of the granted scopes, already checked). Should rotate the
+   * refresh token atomically (OAuth 2.1 §4.3.1).
+   */
+  exchangeRefreshToken(
+    client: OAuthClientInformation,
+    refreshToken: TRefresh,
+    scopes: string[],
+    resource?: string,
+  ): Promise<OAuthToken>;
+
+  /** Resolves a bearer token; `undefined` when unknown, revoked or invalid. */
+  loadAccessToken(token: string): Promise<TAccess | undefined>;
+
+  /** Revokes a token (RFC 7009); revoking a refresh token should revoke its grant's access tokens. */
+  revokeToken(token: TAccess | TRefresh): Promise<void>;
+}

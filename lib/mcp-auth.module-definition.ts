@@ -1,0 +1,21 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interface.js';
+
+/** Extra options of `forRoot` / `forRootAsync` that are not part of the configuration. */
+export interface McpAuthModuleExtras {
+  /** Register the module globally (guard and AuthContext injectable everywhere). @default false */
+  isGlobal: boolean;
+}
+
+export const {
+  ConfigurableModuleClass: McpAuthConfigurableModule,
+  MODULE_OPTIONS_TOKEN: MCP_AUTH_MODULE_OPTIONS,
+  OPTIONS_TYPE: MCP_AUTH_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: MCP_AUTH_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<McpAuthModuleOptions>({ moduleName: 'McpAuth' })
+  .setClassMethodName('forRoot')
+  .setExtras<McpAuthModuleExtras>({ isGlobal: false }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
+  .build();

@@ -1,0 +1,69 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { AUTHORIZATION_SERVER_CONTROLLERS, AUTHORIZATION_SERVER_PROVIDERS } from './controllers/authorization-server.controllers.js';
+import { RESOURCE_SERVER_CONTROLLERS, RESOURCE_SERVER_PROVIDERS } from './controllers/resource-server.controllers.js';
+import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interface.js';
+import { MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER } from './mcp-auth.constants.js';
+import {
+  MCP_AUTH_ASYNC_OPTIONS_TYPE,
+  MCP_AUTH_MODULE_OPTIONS,
+  MCP_AUTH_OPTIONS_TYPE,
+  McpAuthConfigurableModule,
+} from './mcp-auth.module-definition.js';
+import type { McpAuthConfig } from './interfaces/mcp-auth-config.interface.js';
+import { BUILT_IN_PROVIDER_CONTROLLERS, BUILT_IN_PROVIDER_PROVIDERS } from './provider/built-in-provider.controllers.js';
+import { resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
+
+const CORE_PROVIDERS: Provider[] = [
+  {
+    provide: MCP_AUTH_CONFIG,
+    inject: [MCP_AUTH_MODULE_OPTIONS],
+    useFactory: (options: McpAuthModuleOptions) => resolveMcpAuthConfig(options),
+  },
+  {
+    provide: MCP_AUTH_TOKEN_VERIFIER,
+    inject: [MCP_AUTH_CONFIG],
+    useFactory: (config: McpAuthConfig) => config.tokenVerifier,
+  },
+];
+
+/**
+ * OAuth 2.1 authorization for an MCP server.
+ *
+ * `forRoot(options)` / `forRootAsync({ imports, inject, useFactory | useClass | useExisting, isGlobal })`
+ * register the authorization-server endpoints (when a `provider` is given), the
+ * protected-resource metadata (RFC 9728), `BearerAuthGuard` and `AuthContext`.
+ */
+@Module({})
+export class McpAuthModule extends McpAuthConfigurableModule {
+  static override forRoot(options: typeof MCP_AUTH_OPTIONS_TYPE): DynamicModule {
+    return McpAuthModule.withParts(super.forRoot(options));
+  }
+
+  static override forRootAsync(options: typeof MCP_AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return McpAuthModule.withParts(super.forRootAsync(options));
+  }
+
+  private static withParts(definition: DynamicModule): DynamicModule {
+    const providers = [
+      ...CORE_PROVIDERS,
+      ...RESOURCE_SERVER_PROVIDERS,
+      ...AUTHORIZATION_SERVER_PROVIDERS,
+      ...BUILT_IN_PROVIDER_PROVIDERS,
+    ];
+    return {
+      ...definition,
+      controllers: [
+        ...(definition.controllers ?? []),
+        ...RESOURCE_SERVER_CONTROLLERS,
+        ...AUTHORIZATION_SERVER_CONTROLLERS,
+        ...BUILT_IN_PROVIDER_CONTROLLERS,
+      ],
+      providers: [...(definition.providers ?? []), ...providers],
+      exports: [...(definition.exports ?? []), MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER, ...providers.filter(isClass)],
+    };
+  }
+}
+
+function isClass(provider: Provider): provider is Extract<Provider, abstract new (...args: never[]) => unknown> {
+  return typeof provider === 'function';
+}

@@ -1,0 +1,174 @@
+import { DEFAULT_ENDPOINT_PATHS, WELL_KNOWN } from '../mcp-auth.constants.js';
+import type {
+  AuthorizationServerEndpoints,
+  EndpointLocation,
+  McpAuthConfig,
+  ResolvedRateLimits,
+} from '../interfaces/mcp-auth-config.interface.js';
+import type { McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
+import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
+import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
+
+/** Thrown at startup for a bad option; the message says what to fix. */
+export class McpAuthConfigurationError extends Error {
+  constructor(message: string) {
+    super(`McpAuthModule: ${message}`);
+    this.name = 'McpAuthConfigurationError';
+  }
+}
+
+/** S36 defaults: no looser than 100/15 min, 50/15 min, 20/h, 50/15 min. */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<keyof ResolvedRateLimits, RateLimit>> = {
+  authorize: { limit: 100, ttlSeconds: 900 },
+  token: { limit: 50, ttlSeconds: 900 },
+  register: { limit: 20, ttlSeconds: 3600 },
+  revoke: { limit: 50, ttlSeconds: 900 },
+};
+
+/**
+ * Validates module options and derives every URL the library serves or
+ * advertises. Fails fast with a {@link McpAuthConfigurationError}.
+ */
+export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConfig {
+  if (!options || typeof options !== 'object') throw new McpAuthConfigurationError('options are required');
+  if (options.provider && options.tokenVerifier) {
+    throw new McpAuthConfigurationError(
+      'give either `provider` (authorization server) or `tokenVerifier` (resource server only), not both',
+    );
+  }
+  if (!options.provider && !options.tokenVerifier) {
+    throw new McpAuthConfigurationError('give a `provider` or a `tokenVerifier`');
+  }
+  const resourceUrl = requireResourceUrl(options.resourceServerUrl);
+  const issuer = options.provider ? requireIssuer(options.issuerUrl) : undefined;
+  const authorizationServers = options.authorizationServers ?? (issuer ? [issuer] : []);
+  if (!authorizationServers.length) {
+    throw new McpAuthConfigurationError('`authorizationServers` must list at least one issuer in resource-server mode');
+  }
+  authorizationServers.forEach((server) => requireIssuer(server, 'authorizationServers entry'));
+
+  const scopesSupported = uniqueScopes(options.scopesSupported ?? [], 'scopesSupported');
+  const requiredScopes = uniqueScopes(options.requiredScopes ?? [], 'requiredScopes');
+  const defaultScopes = uniqueScopes(
+    options.defaultScopes ?? (requiredScopes.length ? requiredScopes : scopesSupported),
+    'defaultScopes',
+  );
+  if (scopesSupported.length) {
+    const unknown = [...requiredScopes, ...defaultScopes].filter((scope) => !scopesSupported.includes(scope));
+    if (unknown.length) {
+      throw new McpAuthConfigurationError(`scopes not in scopesSupported: ${unknown.join(' ')}`);
+    }
+  }
+  const clockSkewSeconds = nonNegativeNumber(options.clockSkewSeconds, 5, 'clockSkewSeconds');
+  const bodyLimitBytes = nonNegativeNumber(options.bodyLimitBytes, 65536, 'bodyLimitBytes');
+  const hasProvider = Boolean(options.provider);
+
+  return {
+    mode: hasProvider ? 'authorization-server' : 'resource-server',
+    issuer,
+    resource: options.resourceServerUrl,
+    protectedResourceMetadata: wellKnownLocation(resourceUrl, WELL_KNOWN.protectedResource),
+    authorizationServers,
+    endpoints: issuer ? authorizationServerEndpoints(new URL(issuer)) : undefined,
+    provider: options.provider,
+    tokenVerifier: options.tokenVerifier ?? new ProviderTokenVerifier(options.provider!),
+    scopesSupported,
+    requiredScopes,
+    defaultScopes,
+    enforceRegisteredClientScope: options.enforceRegisteredClientScope ?? false,
+    clientRegistration: {
+      enabled: hasProvider && (options.clientRegistration?.enabled ?? true),
+      validScopes: options.clientRegistration?.validScopes,
+      defaultScopes: options.clientRegistration?.defaultScopes,
+      clientSecretExpirySeconds: options.clientRegistration?.clientSecretExpirySeconds,
+    },
+    revocation: { enabled: hasProvider && (options.revocation?.enabled ?? true) },
+    introspection: { enabled: hasProvider && (options.introspection?.enabled ?? true) },
+    rateLimits: resolveRateLimits(options.rateLimits),
+    clockSkewSeconds,
+    bodyLimitBytes,
+    resourceName: options.resourceName,
+    serviceDocumentationUrl: options.serviceDocumentationUrl,
+    realm: options.realm,
+  };
+}
+
+function requireResourceUrl(value: string): URL {
+  const url = parseAbsoluteUrl(value);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new McpAuthConfigurationError('`resourceServerUrl` must be an absolute http(s) URL, e.g. https://host/mcp');
+  }
+  if (url.hash || value.includes('#')) throw new McpAuthConfigurationError('`resourceServerUrl` must not have a fragment');
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new McpAuthConfigurationError('`resourceServerUrl` must use https unless its host is loopback');
+  }
+  return url;
+}
+
+/** S48: https, or http on loopback; no query, no fragment (RFC 8414 §2). */
+function requireIssuer(value: string | undefined, name = '`issuerUrl`'): string {
+  const url = value === undefined ? undefined : parseAbsoluteUrl(value);
+  if (!url) throw new McpAuthConfigurationError(`${name} must be an absolute URL, e.g. https://auth.example.com`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new McpAuthConfigurationError(`${name} must use https (http is allowed only on loopback): ${value}`);
+  }
+  if (url.search || url.hash || value!.includes('?') || value!.includes('#')) {
+    throw new McpAuthConfigurationError(`${name} must not have a query or fragment: ${value}`);
+  }
+  if (url.username || url.password) throw new McpAuthConfigurationError(`${name} must not contain credentials`);
+  return value!;
+}
+
+function authorizationServerEndpoints(issuer: URL): AuthorizationServerEndpoints {
+  const base = pathWithoutTrailingSlash(issuer.pathname);
+  const at = (suffix: string): EndpointLocation => ({ url: `${issuer.origin}${base}${suffix}`, path: `${base}${suffix}` });
+  return {
+    metadata: wellKnownLocation(issuer, WELL_KNOWN.authorizationServer),
+    openidConfiguration: wellKnownLocation(issuer, WELL_KNOWN.openidConfiguration),
+    authorization: at(DEFAULT_ENDPOINT_PATHS.authorization),
+    token: at(DEFAULT_ENDPOINT_PATHS.token),
+    registration: at(DEFAULT_ENDPOINT_PATHS.registration),
+    revocation: at(DEFAULT_ENDPOINT_PATHS.revocation),
+    introspection: at(DEFAULT_ENDPOINT_PATHS.introspection),
+    jwks: at(DEFAULT_ENDPOINT_PATHS.jwks),
+    consent: at(DEFAULT_ENDPOINT_PATHS.consent),
+  };
+}
+
+/** Path-inserted well-known location (RFC 8414 §3.1, RFC 9728 §3.1): `/.well-known/<suffix><path>`. */
+export function wellKnownLocation(base: URL, wellKnownSuffix: string): EndpointLocation {
+  const path = `${wellKnownSuffix}${pathWithoutTrailingSlash(base.pathname)}`;
+  return { url: `${base.origin}${path}`, path };
+}
+
+function resolveRateLimits(option: McpAuthModuleOptions['rateLimits']): ResolvedRateLimits {
+  if (option === false) return { authorize: false, token: false, register: false, revoke: false };
+  const pick = (name: keyof ResolvedRateLimits): RateLimit | false => {
+    const value = option?.[name];
+    if (value === false) return false;
+    if (value === undefined) return DEFAULT_RATE_LIMITS[name];
+    if (!(value.limit > 0) || !(value.ttlSeconds > 0)) {
+      throw new McpAuthConfigurationError(`rateLimits.${name} needs a positive limit and ttlSeconds`);
+    }
+    return value;
+  };
+  return { authorize: pick('authorize'), token: pick('token'), register: pick('register'), revoke: pick('revoke') };
+}
+
+function uniqueScopes(scopes: string[], name: string): string[] {
+  if (!Array.isArray(scopes)) throw new McpAuthConfigurationError(`${name} must be an array of scope strings`);
+  for (const scope of scopes) {
+    if (typeof scope !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) {
+      throw new McpAuthConfigurationError(`${name} has an invalid scope token (RFC 6749 §3.3): ${String(scope)}`);
+    }
+  }
+  return [...new Set(scopes)];
+}
+
+function nonNegativeNumber(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new McpAuthConfigurationError(`${name} must be a non-negative number`);
+  }
+  return value;
+}
