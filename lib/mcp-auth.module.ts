@@ -17,7 +17,11 @@ const CORE_PROVIDERS: Provider[] = [
   {
     provide: MCP_AUTH_CONFIG,
     inject: [MCP_AUTH_MODULE_OPTIONS],
-    useFactory: (options: McpAuthModuleOptions) => resolveMcpAuthConfig(options),
+    useFactory: async (options: McpAuthModuleOptions) => {
+      const config = resolveMcpAuthConfig(options);
+      await config.provider?.initialize?.(config);
+      return config;
+    },
   },
   {
     provide: MCP_AUTH_TOKEN_VERIFIER,

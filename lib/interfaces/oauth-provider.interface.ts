@@ -1,3 +1,4 @@
+import type { McpAuthConfig } from './mcp-auth-config.interface.js';
 import type {
   AccessToken,
   AuthorizationCode,
@@ -26,6 +27,12 @@ export interface OAuthAuthorizationServerProvider<
   TRefresh extends RefreshToken = RefreshToken,
   TAccess extends AccessToken = AccessToken,
 > {
+  /**
+   * Called once at startup with the resolved configuration (issuer, resource,
+   * endpoint URLs), so the provider need not repeat them in its own options.
+   */
+  initialize?(config: McpAuthConfig): void | Promise<void>;
+
   /** Looks a client up by id; `undefined` when unknown. */
   getClient(clientId: string): Promise<OAuthClientInformation | undefined>;
 
@@ -80,4 +87,11 @@ export interface OAuthAuthorizationServerProvider<
 
   /** Revokes a token (RFC 7009); revoking a refresh token should revoke its grant's access tokens. */
   revokeToken(token: TAccess | TRefresh): Promise<void>;
+
+  /**
+   * The public keys that verify this provider's JWT access tokens (RFC 7517).
+   * When present, the module serves them at the JWKS endpoint and advertises
+   * `jwks_uri` in the authorization-server metadata.
+   */
+  getJsonWebKeySet?(): Promise<{ keys: Record<string, unknown>[] }>;
 }

@@ -1,0 +1,57 @@
+import type { Response } from 'express';
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"'`]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/**
+ * Security headers of every HTML page the library serves (S32): no framing,
+ * no referrer, no third-party resources, no caching (S31).
+ * `form-action` is deliberately absent: browsers apply it to the redirect
+ * after a form POST, which would block the redirect to the client.
+ */
+export const HTML_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+  Pragma: 'no-cache',
+};
+
+/** Wraps trusted inner HTML (already escaped by the caller) in the library's page layout. */
+export function renderHtmlPage(title: string, innerHtml: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f5f6f8;color:#1d2330;margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center}
+main{background:#fff;border-radius:12px;box-shadow:0 2px 16px rgba(0,0,0,.08);padding:2rem;max-width:28rem;width:100%;margin:1rem}
+h1{font-size:1.3rem;margin:0 0 1rem}
+.warning{background:#fff4e5;border:1px solid #f5a623;border-radius:8px;padding:.75rem;margin:1rem 0}
+.error{background:#fdecea;border:1px solid #e5534b;border-radius:8px;padding:.75rem;margin:1rem 0}
+ul{padding-left:1.2rem}
+label{display:block;margin:.6rem 0 .2rem}
+input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #c8ccd4;border-radius:6px}
+.actions{display:flex;gap:.75rem;margin-top:1.25rem}
+button{padding:.55rem 1.1rem;border-radius:6px;border:1px solid #c8ccd4;background:#fff;font-size:1rem;cursor:pointer}
+button.primary{background:#2457d6;border-color:#2457d6;color:#fff}
+code{background:#f0f1f4;padding:0 .25rem;border-radius:4px}
+</style>
+</head>
+<body><main>
+${innerHtml}
+</main></body>
+</html>`;
+}
+
+/** Sends an HTML page with the S31/S32 headers. */
+export function sendHtmlPage(res: Response, status: number, title: string, innerHtml: string): void {
+  res.status(status).set(HTML_PAGE_HEADERS).send(renderHtmlPage(title, innerHtml));
+}
