@@ -9,3 +9,4 @@ export { McpAuthModule } from './mcp-auth.module.js';
 export { MCP_AUTH_MODULE_OPTIONS, type McpAuthModuleExtras } from './mcp-auth.module-definition.js';
 export { McpAuthConfigurationError, resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
 export { ProviderTokenVerifier } from './verifiers/provider-token-verifier.js';
+export * from './cimd/index.js';
