@@ -11,7 +11,7 @@ export class StubMetadataServer {
   connections = 0;
   readonly hits = new Map<string, number>();
   readonly remoteAddresses: string[] = [];
-  /** Resolves the next time a request's socket closes (to see that an aborted fetch freed it). */
+  /** How many requests have closed (to see that an aborted fetch freed its socket). */
   closedRequests = 0;
   private readonly server: Server;
   private readonly routes = new Map<string, Handler>();
