@@ -1,0 +1,40 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AccessToken } from '../interfaces/oauth-models.js';
+
+/**
+ * Per-request slot for the verified identity. The middleware opens one empty
+ * holder per request; the guard fills it after verification, so every
+ * continuation of that request (interceptors, handler, services) sees it.
+ */
+export interface AuthHolder {
+  accessToken?: AccessToken;
+}
+
+const storage = new AsyncLocalStorage<AuthHolder>();
+
+/** Runs `fn` with a fresh, empty {@link AuthHolder} as the current request's auth slot. */
+export function runWithAuthHolder<T>(fn: () => T, holder: AuthHolder = {}): T {
+  return storage.run(holder, fn);
+}
+
+/**
+ * Records the verified identity for the current request: fills the holder
+ * opened by the middleware, or, when there is none (middleware not mounted),
+ * falls back to `enterWith`, which reaches only continuations of the caller.
+ */
+export function setCurrentAccessToken(accessToken: AccessToken): void {
+  const holder = storage.getStore();
+  if (holder) holder.accessToken = accessToken;
+  else storage.enterWith({ accessToken });
+}
+
+/**
+ * The verified access token of the request being served, read from
+ * AsyncLocalStorage (the counterpart of the Python SDK's `get_access_token()`
+ * contextvar). Usable from singleton services; `undefined` outside a request
+ * that passed {@link BearerAuthGuard}. Its `token` property (the raw bearer
+ * token) is non-enumerable: do not forward it.
+ */
+export function getAccessToken(): AccessToken | undefined {
+  return storage.getStore()?.accessToken;
+}
