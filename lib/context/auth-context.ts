@@ -16,11 +16,19 @@ import { getAccessToken } from './auth-storage.js';
  */
 @Injectable({ scope: Scope.REQUEST })
 export class AuthContext {
-  /** The verified token (RFC 6750), or `undefined` on a public route. Its `token` property is non-enumerable. */
-  readonly accessToken: AccessToken | undefined;
-
+  /**
+   * @param request - the HTTP request (injected). Nest builds request-scoped
+   *   instances before guards run, so the identity is read on access, not here.
+   */
   constructor(@Optional() @Inject(REQUEST) request?: Record<string, unknown>) {
-    this.accessToken = (request?.[REQUEST_AUTH_PROPERTY] as AccessToken | undefined) ?? getAccessToken();
+    this.#request = request;
+  }
+
+  readonly #request: Record<string, unknown> | undefined;
+
+  /** The verified token (RFC 6750), or `undefined` on a public route. Its `token` property is non-enumerable. */
+  get accessToken(): AccessToken | undefined {
+    return (this.#request?.[REQUEST_AUTH_PROPERTY] as AccessToken | undefined) ?? getAccessToken();
   }
 
   /** The context of the request being served, read from AsyncLocalStorage. */

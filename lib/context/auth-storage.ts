@@ -18,14 +18,18 @@ export function runWithAuthHolder<T>(fn: () => T, holder: AuthHolder = {}): T {
 }
 
 /**
- * Records the verified identity for the current request: fills the holder
- * opened by the middleware, or, when there is none (middleware not mounted),
- * falls back to `enterWith`, which reaches only continuations of the caller.
+ * Records the verified identity in the holder the middleware opened for the
+ * current request. Returns `false` when there is no holder (middleware not
+ * mounted): the identity is then NOT published. `enterWith` is deliberately
+ * not used as a fallback: on Node 20 it attaches the store to a resource the
+ * HTTP server shares across requests (keep-alive sockets), so a later request,
+ * even an unauthenticated one, could read the previous caller's identity.
  */
-export function setCurrentAccessToken(accessToken: AccessToken): void {
+export function setCurrentAccessToken(accessToken: AccessToken): boolean {
   const holder = storage.getStore();
-  if (holder) holder.accessToken = accessToken;
-  else storage.enterWith({ accessToken });
+  if (!holder) return false;
+  holder.accessToken = accessToken;
+  return true;
 }
 
 /**

@@ -45,7 +45,9 @@ export const DEFAULT_VERIFIER_RETRY_AFTER_SECONDS = 5;
  *
  * On success the `Authorization` header is removed from the request (S8), the
  * verified identity is attached as `req.auth` (its `token` non-enumerable) and
- * published to AsyncLocalStorage for `getAccessToken()` / `AuthContext`.
+ * published to AsyncLocalStorage for `getAccessToken()` / `AuthContext` (in the
+ * per-request slot opened by `AuthContextMiddleware`, which `McpAuthModule`
+ * mounts on every route).
  *
  * Depends on singletons only, so it works as a global guard. Subclass and
  * override the protected hooks to customise.
@@ -53,6 +55,7 @@ export const DEFAULT_VERIFIER_RETRY_AFTER_SECONDS = 5;
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
   protected readonly logger = new Logger('BearerAuthGuard');
+  private static warnedNoHolder = false;
 
   constructor(
     protected readonly reflector: Reflector,
@@ -147,7 +150,10 @@ export class BearerAuthGuard implements CanActivate {
     delete request.headers.authorization;
     scrubRawAuthorization(request.rawHeaders);
     (request as unknown as Record<string, unknown>)[REQUEST_AUTH_PROPERTY] = identity;
-    setCurrentAccessToken(identity);
+    if (!setCurrentAccessToken(identity) && !BearerAuthGuard.warnedNoHolder) {
+      BearerAuthGuard.warnedNoHolder = true;
+      this.logger.warn('No AuthContextMiddleware on this route: getAccessToken() and AuthContext.current() will be empty');
+    }
   }
 
   /**
