@@ -6,6 +6,7 @@ import { REQUIRED_SCOPES_METADATA } from '../mcp-auth.constants.js';
 import { mergeScopes, missingScopes } from '../services/scope-rules.js';
 
 const CONTROLLER_WATERMARK = '__controller__';
+const UNWRAPPED = Symbol('mcp_auth:unwrapped');
 
 /** The metadata decorator behind `@RequireScopes` (read it with `reflector.get(RequiredScopes, target)`). */
 export const RequiredScopes = Reflector.createDecorator<string[]>({ key: REQUIRED_SCOPES_METADATA });
@@ -30,21 +31,25 @@ export function RequireScopes(...scopes: string[]): ClassDecorator & MethodDecor
       RequiredScopes(mergeScopes(existing, required))(target as Type);
       return;
     }
-    const original = descriptor.value as (...args: unknown[]) => unknown;
-    const existing = Reflect.getOwnMetadata(REQUIRED_SCOPES_METADATA, original) as string[] | undefined;
-    descriptor.value = wrapWithScopeCheck(original, required);
-    RequiredScopes(mergeScopes(existing, required))(target, key!, descriptor);
+    const current = descriptor.value as ScopeCheckedMethod;
+    const merged = mergeScopes(Reflect.getOwnMetadata(REQUIRED_SCOPES_METADATA, current) as string[] | undefined, required);
+    descriptor.value = wrapWithScopeCheck(current, merged);
+    RequiredScopes(merged)(target, key!, descriptor);
     return descriptor;
   }) as ClassDecorator & MethodDecorator;
 }
 
-function wrapWithScopeCheck(original: (...args: unknown[]) => unknown, required: string[]) {
+type ScopeCheckedMethod = ((...args: unknown[]) => unknown) & { [UNWRAPPED]?: (...args: unknown[]) => unknown };
+
+/** One check per method even when `@RequireScopes` is stacked: re-wrap the original with the merged scopes. */
+function wrapWithScopeCheck(current: ScopeCheckedMethod, required: string[]): ScopeCheckedMethod {
+  const original = current[UNWRAPPED] ?? current;
   const isAsync = original.constructor?.name === 'AsyncFunction';
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const owner = (this as { constructor?: object } | undefined)?.constructor;
     if (!owner || !Reflect.getMetadata(CONTROLLER_WATERMARK, owner)) {
-      const missing = missingScopes(required, getAccessToken()?.scopes ?? []);
-      if (!getAccessToken() || missing.length) {
+      const granted = getAccessToken();
+      if (!granted || missingScopes(required, granted.scopes).length) {
         const error = new InsufficientScopeError(required);
         if (isAsync) return Promise.reject(error);
         throw error;
@@ -53,8 +58,9 @@ function wrapWithScopeCheck(original: (...args: unknown[]) => unknown, required:
     return original.apply(this, args);
   };
   Object.defineProperty(wrapped, 'name', { value: original.name });
-  for (const metadataKey of Reflect.getOwnMetadataKeys(original)) {
-    Reflect.defineMetadata(metadataKey, Reflect.getOwnMetadata(metadataKey, original), wrapped);
+  Object.defineProperty(wrapped, UNWRAPPED, { value: original });
+  for (const metadataKey of Reflect.getOwnMetadataKeys(current)) {
+    Reflect.defineMetadata(metadataKey, Reflect.getOwnMetadata(metadataKey, current), wrapped);
   }
   return wrapped;
 }
