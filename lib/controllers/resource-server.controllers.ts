@@ -9,4 +9,9 @@ import { ProtectedResourceMetadataController } from './protected-resource-metada
 export const RESOURCE_SERVER_CONTROLLERS: Type[] = [ProtectedResourceMetadataController];
 
 /** Providers of the resource-server half (guard, context, tool-scope registry). */
-export const RESOURCE_SERVER_PROVIDERS: Provider[] = [ToolScopeRegistry, BearerAuthGuard, AuthContext, AuthContextMiddleware];
+export const RESOURCE_SERVER_PROVIDERS: Provider[] = [
+  ToolScopeRegistry,
+  BearerAuthGuard,
+  AuthContext,
+  AuthContextMiddleware,
+];

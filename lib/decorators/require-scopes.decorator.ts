@@ -32,7 +32,10 @@ export function RequireScopes(...scopes: string[]): ClassDecorator & MethodDecor
       return;
     }
     const current = descriptor.value as ScopeCheckedMethod;
-    const merged = mergeScopes(Reflect.getOwnMetadata(REQUIRED_SCOPES_METADATA, current) as string[] | undefined, required);
+    const merged = mergeScopes(
+      Reflect.getOwnMetadata(REQUIRED_SCOPES_METADATA, current) as string[] | undefined,
+      required,
+    );
     descriptor.value = wrapWithScopeCheck(current, merged);
     RequiredScopes(merged)(target, key!, descriptor);
     return descriptor;

@@ -86,7 +86,10 @@ export class BearerAuthGuard implements CanActivate {
   /** True when the handler or its class carries `@Public()`. */
   protected isPublic(context: ExecutionContext): boolean {
     return Boolean(
-      this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE_METADATA, [context.getHandler(), context.getClass()]),
+      this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE_METADATA, [
+        context.getHandler(),
+        context.getClass(),
+      ]),
     );
   }
 
@@ -111,7 +114,8 @@ export class BearerAuthGuard implements CanActivate {
     if (hasQueryAccessToken(request) || hasFormAccessToken(request)) {
       throw new InvalidRequestError('The access token must be sent in exactly one way: the Authorization header');
     }
-    if (parsed.kind === 'malformed') throw new InvalidTokenError('The Authorization header is not a valid Bearer credential');
+    if (parsed.kind === 'malformed')
+      throw new InvalidTokenError('The Authorization header is not a valid Bearer credential');
     return parsed.token;
   }
 
@@ -121,7 +125,8 @@ export class BearerAuthGuard implements CanActivate {
     try {
       accessToken = await this.verifier.verifyToken(token);
     } catch (error) {
-      if (error instanceof OAuthError && !(error instanceof TemporarilyUnavailableError) && error.getStatus() < 500) throw error;
+      if (error instanceof OAuthError && !(error instanceof TemporarilyUnavailableError) && error.getStatus() < 500)
+        throw error;
       if (!(error instanceof TemporarilyUnavailableError)) {
         this.logger.error(`Token verifier failed (${errorName(error)}); answering 503`);
       }
@@ -130,7 +135,10 @@ export class BearerAuthGuard implements CanActivate {
         : new TemporarilyUnavailableError('The token could not be verified right now');
     }
     if (!accessToken) throw new InvalidTokenError('The access token is invalid');
-    if (accessToken.expiresAt !== undefined && this.nowSeconds() > accessToken.expiresAt + this.config.clockSkewSeconds) {
+    if (
+      accessToken.expiresAt !== undefined &&
+      this.nowSeconds() > accessToken.expiresAt + this.config.clockSkewSeconds
+    ) {
       throw new InvalidTokenError('The access token has expired');
     }
     if (!audienceIncludes(accessToken.resource, this.config.resource)) {
@@ -152,7 +160,9 @@ export class BearerAuthGuard implements CanActivate {
     (request as unknown as Record<string, unknown>)[REQUEST_AUTH_PROPERTY] = identity;
     if (!setCurrentAccessToken(identity) && !BearerAuthGuard.warnedNoHolder) {
       BearerAuthGuard.warnedNoHolder = true;
-      this.logger.warn('No AuthContextMiddleware on this route: getAccessToken() and AuthContext.current() will be empty');
+      this.logger.warn(
+        'No AuthContextMiddleware on this route: getAccessToken() and AuthContext.current() will be empty',
+      );
     }
   }
 
@@ -165,7 +175,8 @@ export class BearerAuthGuard implements CanActivate {
     const resourceMetadata = this.config.protectedResourceMetadata.url;
     const realm = this.config.realm;
     if (error.getStatus() === 503) {
-      const retryAfter = (error as TemporarilyUnavailableError).retryAfterSeconds ?? DEFAULT_VERIFIER_RETRY_AFTER_SECONDS;
+      const retryAfter =
+        (error as TemporarilyUnavailableError).retryAfterSeconds ?? DEFAULT_VERIFIER_RETRY_AFTER_SECONDS;
       response.setHeader('Retry-After', String(retryAfter));
       return error;
     }

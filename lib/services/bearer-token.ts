@@ -6,10 +6,7 @@
  */
 
 /** Outcome of parsing an `Authorization` header value. */
-export type BearerHeaderParseResult =
-  | { kind: 'absent' }
-  | { kind: 'malformed' }
-  | { kind: 'token'; token: string };
+export type BearerHeaderParseResult = { kind: 'absent' } | { kind: 'malformed' } | { kind: 'token'; token: string };
 
 const BEARER_CREDENTIALS = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
@@ -20,7 +17,8 @@ const BEARER_CREDENTIALS = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
  */
 export function parseBearerAuthorizationHeader(value: string | string[] | undefined): BearerHeaderParseResult {
   if (value === undefined) return { kind: 'absent' };
-  if (Array.isArray(value)) return value.length === 1 ? parseBearerAuthorizationHeader(value[0]) : { kind: 'malformed' };
+  if (Array.isArray(value))
+    return value.length === 1 ? parseBearerAuthorizationHeader(value[0]) : { kind: 'malformed' };
   const match = BEARER_CREDENTIALS.exec(value.trim());
   return match ? { kind: 'token', token: match[1]! } : { kind: 'malformed' };
 }

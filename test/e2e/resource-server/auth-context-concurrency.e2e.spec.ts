@@ -54,7 +54,12 @@ class ScopedController {
   @Get()
   async get(): Promise<unknown> {
     const [scoped, fromSingleton] = await Promise.all([this.who.who(), this.singleton.who()]);
-    return { scoped, fromSingleton, isAuthenticated: this.auth.isAuthenticated, hasOwn: this.auth.hasScope(`scope-${this.auth.subject}`) };
+    return {
+      scoped,
+      fromSingleton,
+      isAuthenticated: this.auth.isAuthenticated,
+      hasOwn: this.auth.hasScope(`scope-${this.auth.subject}`),
+    };
   }
 }
 
@@ -66,10 +71,21 @@ describe('AuthContext and getAccessToken() under concurrency', () => {
   beforeAll(async () => {
     const table: Record<string, Omit<AccessToken, 'token'>> = {};
     for (let i = 0; i < COUNT; i++) {
-      table[`token-${i}`] = { clientId: `client-${i}`, subject: `user-${i}`, scopes: [`scope-user-${i}`], resource: RESOURCE };
+      table[`token-${i}`] = {
+        clientId: `client-${i}`,
+        subject: `user-${i}`,
+        scopes: [`scope-user-${i}`],
+        resource: RESOURCE,
+      };
     }
     app = await createApp({
-      imports: [McpAuthModule.forRoot({ resourceServerUrl: RESOURCE, authorizationServers: [AS], tokenVerifier: new TableVerifier(table) })],
+      imports: [
+        McpAuthModule.forRoot({
+          resourceServerUrl: RESOURCE,
+          authorizationServers: [AS],
+          tokenVerifier: new TableVerifier(table),
+        }),
+      ],
       controllers: [SingletonController, ScopedController],
       providers: [SingletonWho, RequestScopedWho],
     });

@@ -3,7 +3,12 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStandardApp, McpController, NotesTools, PRM_PATH, PRM_URL, TableVerifier } from './fixtures.js';
 
-const toolCall = (name: string, id = 1) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+const toolCall = (name: string, id = 1) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: {} },
+});
 const oauthBody = (error: string) => ({ error, error_description: expect.any(String) });
 
 describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
@@ -34,7 +39,9 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
     it('S1 names the scopes of the called tool too', async () => {
       const res = await http().post('/mcp').send(toolCall('add_note'));
       expect(res.status).toBe(401);
-      expect(res.headers['www-authenticate']).toBe(`Bearer scope="notes:read notes:write", resource_metadata="${PRM_URL}"`);
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer scope="notes:read notes:write", resource_metadata="${PRM_URL}"`,
+      );
       expect(tools.calls).toEqual([]);
     });
 
@@ -59,7 +66,9 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
     ])('S2 %s: 401 invalid_token', async (_name, header) => {
       const res = await http().get('/mcp/echo').set('Authorization', header);
       expect(res.status).toBe(401);
-      expect(res.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token", error_description="[^"]+", scope="notes:read", resource_metadata="/);
+      expect(res.headers['www-authenticate']).toMatch(
+        /^Bearer error="invalid_token", error_description="[^"]+", scope="notes:read", resource_metadata="/,
+      );
       expect(res.body).toEqual(oauthBody('invalid_token'));
       expect(controller.handled).toBe(0);
     });
@@ -100,7 +109,10 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
       const res = await http().get('/mcp/echo').set('Authorization', `Bearer ${token}`);
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
-      expect(res.body).toEqual({ error: 'invalid_token', error_description: 'The access token is not intended for this resource' });
+      expect(res.body).toEqual({
+        error: 'invalid_token',
+        error_description: 'The access token is not intended for this resource',
+      });
     });
 
     it('S4 an audience differing only in scheme/host case and default port is accepted', async () => {
@@ -199,14 +211,21 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
       const res = await http()
         .post('/mcp')
         .set('Authorization', 'Bearer read-token')
-        .send([toolCall('list_notes'), toolCall('no_such_tool', 2), { jsonrpc: '2.0', method: 'tools/call', params: 42 }]);
+        .send([
+          toolCall('list_notes'),
+          toolCall('no_such_tool', 2),
+          { jsonrpc: '2.0', method: 'tools/call', params: 42 },
+        ]);
       expect(res.status).toBe(200);
       expect(tools.calls).toEqual(['list_notes']);
     });
 
     it('S7 defence in depth: a scoped tool method called outside a verified request throws insufficient_scope', async () => {
       expect(() => tools.addNote()).toThrowError(expect.objectContaining({ error: 'insufficient_scope' }));
-      await expect(tools.purgeNotes()).rejects.toMatchObject({ error: 'insufficient_scope', requiredScopes: ['notes:admin'] });
+      await expect(tools.purgeNotes()).rejects.toMatchObject({
+        error: 'insufficient_scope',
+        requiredScopes: ['notes:admin'],
+      });
       expect(tools.calls).toEqual([]);
     });
   });
@@ -218,7 +237,12 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
       expect(res.body.headers.authorization).toBeUndefined();
       expect(res.body.rawHeaders.map((h: string) => h.toLowerCase())).not.toContain('authorization');
       expect(JSON.stringify(res.body.rawHeaders)).not.toContain('rw-token');
-      expect(res.body.serialized).toEqual({ clientId: 'c-rw', subject: 'bob', scopes: ['notes:read', 'notes:write'], resource: ['https://mcp.example.com/mcp'] });
+      expect(res.body.serialized).toEqual({
+        clientId: 'c-rw',
+        subject: 'bob',
+        scopes: ['notes:read', 'notes:write'],
+        resource: ['https://mcp.example.com/mcp'],
+      });
       expect(res.body.spreadKeys).not.toContain('token');
       expect(res.body.tokenIsReadable).toBe(true);
       expect(res.body.clientId).toBe('c-rw');

@@ -2,8 +2,23 @@ import { Controller, Get, Injectable, type INestApplication, Module } from '@nes
 import { APP_GUARD } from '@nestjs/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BearerAuthGuard, McpAuthModule, type McpAuthModuleOptions, Public, RequireScopes } from '../../../lib/index.js';
-import { AS, createApp, McpController, NotesTools, PRM_PATH, RESOURCE, standardTokens, TableVerifier } from './fixtures.js';
+import {
+  BearerAuthGuard,
+  McpAuthModule,
+  type McpAuthModuleOptions,
+  Public,
+  RequireScopes,
+} from '../../../lib/index.js';
+import {
+  AS,
+  createApp,
+  McpController,
+  NotesTools,
+  PRM_PATH,
+  RESOURCE,
+  standardTokens,
+  TableVerifier,
+} from './fixtures.js';
 
 /** A ConfigService look-alike. */
 @Injectable()
@@ -48,7 +63,9 @@ class UnguardedController {
 
 async function expectGuarded(app: INestApplication): Promise<void> {
   const http = () => request(app.getHttpServer());
-  const anonymous = await http().post('/mcp').send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'add_note' } });
+  const anonymous = await http()
+    .post('/mcp')
+    .send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'add_note' } });
   expect(anonymous.status).toBe(401);
   expect(anonymous.headers['www-authenticate']).toBe(
     `Bearer scope="notes:read notes:write", resource_metadata="https://mcp.example.com${PRM_PATH}"`,

@@ -10,7 +10,8 @@ import { McpToolName } from '../../../lib/decorators/mcp-tool-name.decorator.js'
 import { PUBLIC_ROUTE_METADATA, REQUIRED_SCOPES_METADATA } from '../../../lib/mcp-auth.constants.js';
 import { toolNameOfMethod } from '../../../lib/services/tool-name-adapter.js';
 
-const token = (scopes: string[]) => toRequestAuth({ token: 'raw-secret', clientId: 'c', subject: 's', scopes, resource: 'https://h/mcp' });
+const token = (scopes: string[]) =>
+  toRequestAuth({ token: 'raw-secret', clientId: 'c', subject: 's', scopes, resource: 'https://h/mcp' });
 
 @RequireScopes('class:a')
 @RequireScopes('class:b')
@@ -63,10 +64,15 @@ describe('@RequireScopes', () => {
 
   it('S7 asserts the scopes at call time on a service method (defence in depth)', async () => {
     const tools = new Tools();
-    expect(() => tools.doIt(2)).toThrowError(expect.objectContaining({ error: 'insufficient_scope', requiredScopes: ['m:2', 'm:1'] }));
-    runWithAuthHolder(() => expect(() => tools.doIt(2)).toThrowError(expect.objectContaining({ error: 'insufficient_scope' })), {
-      accessToken: token(['m:1']),
-    });
+    expect(() => tools.doIt(2)).toThrowError(
+      expect.objectContaining({ error: 'insufficient_scope', requiredScopes: ['m:2', 'm:1'] }),
+    );
+    runWithAuthHolder(
+      () => expect(() => tools.doIt(2)).toThrowError(expect.objectContaining({ error: 'insufficient_scope' })),
+      {
+        accessToken: token(['m:1']),
+      },
+    );
     expect(runWithAuthHolder(() => tools.doIt(2), { accessToken: token(['m:1', 'm:2']) })).toBe(4);
     await expect(tools.later()).rejects.toMatchObject({ error: 'insufficient_scope', requiredScopes: ['m:3'] });
     await expect(runWithAuthHolder(() => tools.later(), { accessToken: token(['m:3']) })).resolves.toBe('done');
@@ -93,7 +99,9 @@ describe('AuthContext', () => {
     expect(context.claims).toEqual({});
     expect(context.hasScope('a', 'b')).toBe(true);
     expect(context.hasScope('c')).toBe(false);
-    expect(() => context.requireScopes('a', 'c')).toThrowError(expect.objectContaining({ error: 'insufficient_scope', requiredScopes: ['a', 'c'] }));
+    expect(() => context.requireScopes('a', 'c')).toThrowError(
+      expect.objectContaining({ error: 'insufficient_scope', requiredScopes: ['a', 'c'] }),
+    );
     expect(JSON.stringify(context.accessToken)).not.toContain('raw-secret');
     expect(JSON.stringify({ ...context.accessToken })).not.toContain('raw-secret');
     expect(context.accessToken?.token).toBe('raw-secret');
@@ -110,5 +118,22 @@ describe('AuthContext', () => {
   it('current() reads AsyncLocalStorage', () => {
     expect(runWithAuthHolder(() => AuthContext.current().subject, { accessToken: token([]) })).toBe('s');
     expect(AuthContext.current().isAuthenticated).toBe(false);
+  });
+});
+
+describe('ToolScopeRegistry discovery', () => {
+  it('S7 collects tool scopes (class ∪ method) from @McpToolName and @rekog/mcp-nest @Tool methods', async () => {
+    const { MetadataScanner } = await import('@nestjs/core');
+    const { ToolScopeRegistry } = await import('../../../lib/services/tool-scope-registry.js');
+    const discovery = {
+      getProviders: () => [{ metatype: Tools }, { metatype: null, instance: undefined }],
+      getControllers: () => [],
+    };
+    const registry = new ToolScopeRegistry(discovery as never, new MetadataScanner());
+    registry.onModuleInit();
+    expect(Object.fromEntries(registry.entries())).toEqual({
+      do_it: ['class:b', 'class:a', 'm:2', 'm:1'],
+      later: ['class:b', 'class:a', 'm:3'],
+    });
   });
 });

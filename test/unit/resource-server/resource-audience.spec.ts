@@ -13,12 +13,17 @@ describe('audience canonicalisation (RFC 8707, S4)', () => {
     expect(canonicalResourceUri(input)).toBe(expected);
   });
 
-  it.each(['https://mcp.example.com/mcp#frag', 'https://mcp.example.com/mcp#', 'not a url', '/mcp', 'urn:example:mcp', 42, undefined])(
-    'S4 refuses %j',
-    (input) => {
-      expect(canonicalResourceUri(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    'https://mcp.example.com/mcp#frag',
+    'https://mcp.example.com/mcp#',
+    'not a url',
+    '/mcp',
+    'urn:example:mcp',
+    42,
+    undefined,
+  ])('S4 refuses %j', (input) => {
+    expect(canonicalResourceUri(input)).toBeUndefined();
+  });
 
   it('S4 the path stays case-sensitive and ports other than the default matter', () => {
     expect(audienceIncludes('https://mcp.example.com/MCP', 'https://mcp.example.com/mcp')).toBe(false);
@@ -28,7 +33,9 @@ describe('audience canonicalisation (RFC 8707, S4)', () => {
 
   it('S4 matches a string or any entry of a list, never a missing or empty audience', () => {
     expect(audienceIncludes('HTTPS://MCP.EXAMPLE.COM:443/mcp', 'https://mcp.example.com/mcp')).toBe(true);
-    expect(audienceIncludes(['https://other.example', 'https://mcp.example.com/mcp'], 'https://mcp.example.com/mcp')).toBe(true);
+    expect(
+      audienceIncludes(['https://other.example', 'https://mcp.example.com/mcp'], 'https://mcp.example.com/mcp'),
+    ).toBe(true);
     expect(audienceIncludes(['https://other.example'], 'https://mcp.example.com/mcp')).toBe(false);
     expect(audienceIncludes(undefined, 'https://mcp.example.com/mcp')).toBe(false);
     expect(audienceIncludes([], 'https://mcp.example.com/mcp')).toBe(false);

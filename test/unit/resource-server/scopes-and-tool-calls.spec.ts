@@ -26,7 +26,13 @@ describe('tool calls in JSON-RPC bodies (S7)', () => {
   });
 
   it('reads every tools/call of a batch, once each, ignoring other methods', () => {
-    const batch = [call('a'), { jsonrpc: '2.0', method: 'tools/list', id: 2 }, call('b'), call('a'), { method: 'initialize' }];
+    const batch = [
+      call('a'),
+      { jsonrpc: '2.0', method: 'tools/list', id: 2 },
+      call('b'),
+      call('a'),
+      { method: 'initialize' },
+    ];
     expect(toolNamesFromJsonRpcBody(batch)).toEqual(['a', 'b']);
   });
 
@@ -48,7 +54,8 @@ describe('tool calls in JSON-RPC bodies (S7)', () => {
 });
 
 describe('ToolScopeRegistry', () => {
-  const registry = () => new ToolScopeRegistry({ getProviders: () => [], getControllers: () => [] } as never, {} as never);
+  const registry = () =>
+    new ToolScopeRegistry({ getProviders: () => [], getControllers: () => [] } as never, {} as never);
 
   it('registers programmatically, unions repeated registrations, and maps bodies to scopes', () => {
     const tools = registry();
