@@ -31,3 +31,11 @@ export {
   PROTECTED_RESOURCE_METADATA_MAX_AGE_SECONDS,
   type ProtectedResourceMetadataDocument,
 } from './controllers/protected-resource-metadata.controller.js';
+export { DefaultOAuthProvider, type ProviderSettings } from './provider/default-oauth-provider.js';
+export type * from './provider/default-oauth-provider.models.js';
+export type * from './provider/default-oauth-provider.options.js';
+export { type SigningAlgorithm, type KeyMaterial, type SigningKeyInput, SigningKeyError } from './provider/signing-keys.js';
+export { hashClientSecret } from './provider/client-secret-hash.js';
+export { MemoryOAuthStore, type MemoryOAuthStoreOptions } from './stores/memory-oauth-store.js';
+export type * from './stores/oauth-store.interface.js';
+export type { Clock } from './stores/clock.js';
