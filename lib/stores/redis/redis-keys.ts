@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+
+/** Default prefix of every key the store writes. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'mcp-auth:';
+
+/**
+ * The key layout of {@link RedisOAuthStore}. Keys of one grant share the
+ * hash tag `{g:<grantId>}` so the scripts that touch several of them run on
+ * one Redis Cluster slot; every other operation touches a single key. Store
+ * keys are the hashes the provider computed: no plain credential is a key.
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string = DEFAULT_REDIS_KEY_PREFIX) {
+    if (/[{}]/.test(prefix))
+      throw new Error('RedisOAuthStore: keyPrefix must not contain "{" or "}" (it would change hash slots)');
+  }
+
+  client(clientId: string): string {
+    return `${this.prefix}client:${clientId}`;
+  }
+
+  interaction(idHash: string): string {
+    return `${this.prefix}interaction:${idHash}`;
+  }
+
+  code(codeHash: string): string {
+    return `${this.prefix}code:${codeHash}`;
+  }
+
+  /** Refresh token hash → grant id, so a token can be found by its hash alone. */
+  refreshIndex(tokenHash: string): string {
+    return `${this.prefix}rt:${tokenHash}`;
+  }
+
+  accessTokenRevocation(jti: string): string {
+    return `${this.prefix}jti:${jti}`;
+  }
+
+  consent(subject: string, clientId: string): string {
+    const digest = createHash('sha256')
+      .update(JSON.stringify([subject, clientId]))
+      .digest('base64url');
+    return `${this.prefix}consent:${digest}`;
+  }
+
+  session(sessionIdHash: string): string {
+    return `${this.prefix}session:${sessionIdHash}`;
+  }
+
+  /** The keys of one grant, all in the grant's hash slot. */
+  grant(grantId: string): GrantKeys {
+    const tag = `${this.prefix}{g:${grantId}}`;
+    return {
+      grant: `${tag}:grant`,
+      revoked: `${tag}:revoked`,
+      live: `${tag}:live`,
+      refreshToken: (tokenHash: string) => `${tag}:rt:${tokenHash}`,
+    };
+  }
+}
+
+/** Keys of one grant (same hash slot). */
+export interface GrantKeys {
+  /** The grant record (JSON), TTL = grant lifetime. */
+  grant: string;
+  /** Present once the grant is revoked, until the grant's expiry. */
+  revoked: string;
+  /** Hash of the grant's live refresh token. */
+  live: string;
+  /** A refresh token entry of this grant (live or used). */
+  refreshToken(tokenHash: string): string;
+}

@@ -1,0 +1,282 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Clock } from '../clock.js';
+import type {
+  AuthorizationCodeLookup,
+  AuthorizationCodeRecord,
+  ConsentRecord,
+  GrantRecord,
+  InteractionRecord,
+  OAuthStore,
+  RefreshTokenLookup,
+  RefreshTokenRecord,
+  SessionRecord,
+  StoredClient,
+} from '../oauth-store.interface.js';
+import { DEFAULT_REDIS_OPERATION_TIMEOUT_MS, RedisAvailability } from './redis-availability.js';
+import { DEFAULT_REDIS_KEY_PREFIX, RedisKeys } from './redis-keys.js';
+import {
+  CONSUME_CODE_SCRIPT,
+  REDIS_OAUTH_SCRIPTS,
+  REVOKE_GRANT_SCRIPT,
+  ROTATE_REFRESH_SCRIPT,
+  SAVE_REFRESH_SCRIPT,
+  TAKE_SCRIPT,
+  type RedisScript,
+} from './redis-scripts.js';
+
+/** Options of {@link RedisOAuthStore}. */
+export interface RedisOAuthStoreOptions {
+  /**
+   * An ioredis client (standalone, Sentinel or `Cluster`), owned by the
+   * application. Create it with {@link REDIS_FAIL_FAST_OPTIONS} so that an
+   * outage fails fast instead of queueing (S49).
+   */
+  client: Redis | Cluster;
+  /** Prefix of every key; must not contain `{` or `}`. @default 'mcp-auth:' */
+  keyPrefix?: string;
+  /**
+   * Bound of one store operation in ms; past it the call fails with
+   * `TemporarilyUnavailableError` (503). @default 2000
+   */
+  operationTimeoutMs?: number;
+  /**
+   * The provider's clock: records carry absolute expiries on this clock, the
+   * store turns them into relative TTLs (`PX`) that Redis counts down on its
+   * own clock. Give the provider's clock when it is not `Date`. @default Date
+   */
+  clock?: Clock;
+}
+
+type ScriptCaller = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
+type Entry<T> = { record: T } | { used: true; grantId: string };
+
+/**
+ * An {@link OAuthStore} on Redis, shared by every instance of the
+ * application (S44). Each operation is one atomic Redis step: a single
+ * command or a Lua script (single-use codes and interactions, refresh-token
+ * rotation with reuse detection, grant revocation; S11, S12, S22). Every key
+ * has a TTL derived from the record's lifetime — rotated-out refresh tokens
+ * are kept for the grant's whole lifetime — so nothing grows without bound;
+ * registered clients are kept, as in the memory store. Keys are the
+ * provider's SHA-256 hashes, never plain credentials.
+ *
+ * When Redis cannot be reached, every call fails within
+ * `operationTimeoutMs` with `TemporarilyUnavailableError` (S49). Needs Redis
+ * 6.0+ (`KEEPTTL`); in a Cluster the keys of one grant share a hash tag.
+ */
+export class RedisOAuthStore implements OAuthStore {
+  /** The key layout (for operations tooling). */
+  readonly keys: RedisKeys;
+  private readonly client: Redis | Cluster;
+  private readonly clock: Clock;
+  private readonly availability: RedisAvailability;
+
+  constructor(options: RedisOAuthStoreOptions) {
+    if (!options?.client) throw new Error('RedisOAuthStore: `client` (an ioredis Redis or Cluster) is required');
+    this.client = options.client;
+    this.keys = new RedisKeys(options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX);
+    this.clock = options.clock ?? Date;
+    this.availability = new RedisAvailability(options.operationTimeoutMs ?? DEFAULT_REDIS_OPERATION_TIMEOUT_MS);
+    for (const script of REDIS_OAUTH_SCRIPTS) {
+      if (typeof (this.client as unknown as Record<string, unknown>)[script.name] !== 'function') {
+        this.client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+      }
+    }
+  }
+
+  saveClient(client: StoredClient): Promise<void> {
+    return this.run(async () => {
+      await this.client.set(this.keys.client(client.clientId), JSON.stringify(client));
+    });
+  }
+
+  getClient(clientId: string): Promise<StoredClient | undefined> {
+    return this.run(async () => parse<StoredClient>(await this.client.get(this.keys.client(clientId))));
+  }
+
+  saveInteraction(idHash: string, interaction: InteractionRecord): Promise<void> {
+    return this.run(() => this.setWithExpiry(this.keys.interaction(idHash), interaction, interaction.expiresAtMs));
+  }
+
+  getInteraction(idHash: string): Promise<InteractionRecord | undefined> {
+    return this.run(async () => parse<InteractionRecord>(await this.client.get(this.keys.interaction(idHash))));
+  }
+
+  takeInteraction(idHash: string): Promise<InteractionRecord | undefined> {
+    return this.run(async () =>
+      parse<InteractionRecord>((await this.script(TAKE_SCRIPT)(this.keys.interaction(idHash))) as string | null),
+    );
+  }
+
+  saveAuthorizationCode(codeHash: string, code: AuthorizationCodeRecord): Promise<void> {
+    return this.run(() => this.setWithExpiry(this.keys.code(codeHash), { record: code }, code.expiresAtMs));
+  }
+
+  findAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {
+    return this.run(async () => {
+      const entry = parse<Entry<AuthorizationCodeRecord>>(await this.client.get(this.keys.code(codeHash)));
+      if (!entry) return { status: 'unknown' };
+      return 'used' in entry ? { status: 'reused', grantId: entry.grantId } : { status: 'ok', record: entry.record };
+    });
+  }
+
+  consumeAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {
+    return this.run(async () => {
+      const result = (await this.script(CONSUME_CODE_SCRIPT)(this.keys.code(codeHash))) as [string, string] | null;
+      if (!result) return { status: 'unknown' };
+      if (result[0] === 'reused') return { status: 'reused', grantId: result[1] };
+      return { status: 'ok', record: (JSON.parse(result[1]) as { record: AuthorizationCodeRecord }).record };
+    });
+  }
+
+  createGrant(grant: GrantRecord): Promise<void> {
+    return this.run(() => {
+      const { revoked: _revoked, ...record } = grant;
+      return this.setWithExpiry(this.keys.grant(grant.grantId).grant, record, grant.expiresAtMs);
+    });
+  }
+
+  getGrant(grantId: string): Promise<GrantRecord | undefined> {
+    return this.run(async () => {
+      const keys = this.keys.grant(grantId);
+      const [grantJson, revoked] = await this.client.mget(keys.grant, keys.revoked);
+      const grant = parse<GrantRecord>(grantJson);
+      if (grant && revoked) grant.revoked = true;
+      return grant;
+    });
+  }
+
+  revokeGrant(grantId: string): Promise<void> {
+    return this.run(async () => {
+      const keys = this.keys.grant(grantId);
+      await this.script(REVOKE_GRANT_SCRIPT)(keys.grant, keys.revoked, keys.live);
+    });
+  }
+
+  saveRefreshToken(tokenHash: string, token: RefreshTokenRecord): Promise<void> {
+    return this.run(async () => {
+      const keys = this.keys.grant(token.grantId);
+      if (!(await this.indexRefreshToken(tokenHash, token.grantId))) return;
+      await this.script(SAVE_REFRESH_SCRIPT)(
+        keys.grant,
+        keys.revoked,
+        keys.live,
+        keys.refreshToken(tokenHash),
+        JSON.stringify({ record: token }),
+        this.ttlMs(token.expiresAtMs),
+        tokenHash,
+      );
+    });
+  }
+
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup> {
+    return this.run(async () => {
+      const grantId = await this.client.get(this.keys.refreshIndex(tokenHash));
+      if (!grantId) return { status: 'unknown' };
+      const keys = this.keys.grant(grantId);
+      const [entryJson, revoked] = await this.client.mget(keys.refreshToken(tokenHash), keys.revoked);
+      const entry = parse<Entry<RefreshTokenRecord>>(entryJson);
+      if (!entry) return { status: 'unknown' };
+      if ('used' in entry) return { status: 'reused', grantId: entry.grantId };
+      return revoked ? { status: 'reused', grantId } : { status: 'ok', record: entry.record };
+    });
+  }
+
+  rotateRefreshToken(
+    oldTokenHash: string,
+    newTokenHash: string,
+    token: RefreshTokenRecord,
+  ): Promise<RefreshTokenLookup> {
+    return this.run(async () => {
+      const keys = this.keys.grant(token.grantId);
+      if (!(await this.indexRefreshToken(newTokenHash, token.grantId))) return { status: 'unknown' };
+      const result = (await this.script(ROTATE_REFRESH_SCRIPT)(
+        keys.grant,
+        keys.revoked,
+        keys.live,
+        keys.refreshToken(oldTokenHash),
+        keys.refreshToken(newTokenHash),
+        JSON.stringify({ record: token }),
+        this.ttlMs(token.expiresAtMs),
+        newTokenHash,
+      )) as [string, string] | null;
+      if (!result) return { status: 'unknown' };
+      if (result[0] === 'reused') return { status: 'reused', grantId: result[1] };
+      return { status: 'ok', record: (JSON.parse(result[1]) as { record: RefreshTokenRecord }).record };
+    });
+  }
+
+  revokeAccessToken(jti: string, expiresAtMs: number): Promise<void> {
+    return this.run(() => this.setWithExpiry(this.keys.accessTokenRevocation(jti), 1, expiresAtMs));
+  }
+
+  /** Two reads sent together (one round trip): the `jti` mark and the grant's existence and revocation. */
+  isAccessTokenRevoked(jti: string, grantId: string): Promise<boolean> {
+    return this.run(async () => {
+      const keys = this.keys.grant(grantId);
+      const [jtiRevoked, [grant, grantRevoked]] = await Promise.all([
+        this.client.exists(this.keys.accessTokenRevocation(jti)),
+        this.client.mget(keys.grant, keys.revoked),
+      ]);
+      return jtiRevoked > 0 || !grant || grantRevoked !== null;
+    });
+  }
+
+  saveConsent(subject: string, clientId: string, consent: ConsentRecord): Promise<void> {
+    return this.run(() => this.setWithExpiry(this.keys.consent(subject, clientId), consent, consent.expiresAtMs));
+  }
+
+  getConsent(subject: string, clientId: string): Promise<ConsentRecord | undefined> {
+    return this.run(async () => parse<ConsentRecord>(await this.client.get(this.keys.consent(subject, clientId))));
+  }
+
+  saveSession(sessionIdHash: string, session: SessionRecord): Promise<void> {
+    return this.run(() => this.setWithExpiry(this.keys.session(sessionIdHash), session, session.expiresAtMs));
+  }
+
+  getSession(sessionIdHash: string): Promise<SessionRecord | undefined> {
+    return this.run(async () => parse<SessionRecord>(await this.client.get(this.keys.session(sessionIdHash))));
+  }
+
+  deleteSession(sessionIdHash: string): Promise<void> {
+    return this.run(async () => {
+      await this.client.del(this.keys.session(sessionIdHash));
+    });
+  }
+
+  private run<T>(operation: () => Promise<T>): Promise<T> {
+    return this.availability.run(operation);
+  }
+
+  /** Stores JSON with a TTL until `expiresAtMs`; an already expired record is removed instead. */
+  private async setWithExpiry(key: string, value: unknown, expiresAtMs: number): Promise<void> {
+    const ttl = this.ttlMs(expiresAtMs);
+    if (ttl <= 0) await this.client.del(key);
+    else await this.client.set(key, JSON.stringify(value), 'PX', ttl);
+  }
+
+  /**
+   * Points a refresh token hash at its grant for the grant's remaining lifetime,
+   * BEFORE the token is written (a failure in between leaves only a dangling
+   * pointer, never an unfindable token). False when the grant is gone.
+   */
+  private async indexRefreshToken(tokenHash: string, grantId: string): Promise<boolean> {
+    const grantTtl = await this.client.pttl(this.keys.grant(grantId).grant);
+    if (grantTtl <= 0) return false;
+    await this.client.set(this.keys.refreshIndex(tokenHash), grantId, 'PX', grantTtl);
+    return true;
+  }
+
+  private ttlMs(expiresAtMs: number): number {
+    return Math.ceil(expiresAtMs - this.clock.now());
+  }
+
+  private script(script: RedisScript): ScriptCaller {
+    const call = (this.client as unknown as Record<string, ScriptCaller>)[script.name];
+    return call.bind(this.client);
+  }
+}
+
+function parse<T>(json: string | null | undefined): T | undefined {
+  return json == null ? undefined : (JSON.parse(json) as T);
+}

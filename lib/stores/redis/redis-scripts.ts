@@ -1,0 +1,119 @@
+/**
+ * Lua scripts of {@link RedisOAuthStore}. Each runs atomically on the Redis
+ * server, so one store call is one indivisible step (no half-written state,
+ * one winner among concurrent callers). Every key a script touches is passed
+ * in `KEYS` and shares one hash slot (Redis Cluster). Scripts never re-encode
+ * a stored record (cjson would mangle empty arrays and large numbers): they
+ * move stored JSON strings as they are and build only small markers.
+ *
+ * Entries of codes and refresh tokens are JSON: `{"record":{…}}` while live,
+ * `{"used":true,"grantId":"…"}` once consumed or rotated out.
+ */
+export interface RedisScript {
+  /** Command name registered with ioredis `defineCommand`. */
+  name: string;
+  numberOfKeys: number;
+  lua: string;
+}
+
+/** Reads and deletes a value (single-use interactions). KEYS: key. */
+export const TAKE_SCRIPT: RedisScript = {
+  name: 'mcpAuthTake',
+  numberOfKeys: 1,
+  lua: `
+local value = redis.call('GET', KEYS[1])
+if value then redis.call('DEL', KEYS[1]) end
+return value`,
+};
+
+/**
+ * Consumes an authorization code (RFC 6749 §4.1.2, S11, S12). The consumed
+ * code stays, as a marker naming its grant, until the code's own expiry.
+ * KEYS: code. Returns `false` (unknown), `{'reused', grantId}` or `{'ok', entryJson}`.
+ */
+export const CONSUME_CODE_SCRIPT: RedisScript = {
+  name: 'mcpAuthConsumeCode',
+  numberOfKeys: 1,
+  lua: `
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+local entry = cjson.decode(value)
+if entry.used then return {'reused', entry.grantId} end
+redis.call('SET', KEYS[1], cjson.encode({used = true, grantId = entry.record.grantId}), 'KEEPTTL')
+return {'ok', value}`,
+};
+
+/**
+ * Stores a live refresh token of a grant that exists and is not revoked, and
+ * makes it the grant's live token. Its TTL never exceeds the grant's.
+ * KEYS: grant, revoked, live, token. ARGV: entryJson, ttlMs, tokenHash.
+ * Returns 1 when stored, 0 when the grant is gone or revoked.
+ */
+export const SAVE_REFRESH_SCRIPT: RedisScript = {
+  name: 'mcpAuthSaveRefresh',
+  numberOfKeys: 4,
+  lua: `
+local grantTtl = redis.call('PTTL', KEYS[1])
+if grantTtl <= 0 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local ttl = math.min(tonumber(ARGV[2]), grantTtl)
+if ttl <= 0 then return 0 end
+redis.call('SET', KEYS[4], ARGV[1], 'PX', ttl)
+redis.call('SET', KEYS[3], ARGV[3], 'PX', grantTtl)
+return 1`,
+};
+
+/**
+ * Rotates a refresh token (OAuth 2.1 §4.3.1, S22): the old one becomes a
+ * "used" marker kept for the grant's remaining lifetime (reuse detection), the
+ * new one becomes live. A live token of a revoked grant counts as reused.
+ * KEYS: grant, revoked, live, oldToken, newToken. ARGV: newEntryJson, newTtlMs, newTokenHash.
+ * Returns `false` (unknown), `{'reused', grantId}` or `{'ok', oldEntryJson}`.
+ */
+export const ROTATE_REFRESH_SCRIPT: RedisScript = {
+  name: 'mcpAuthRotateRefresh',
+  numberOfKeys: 5,
+  lua: `
+local value = redis.call('GET', KEYS[4])
+if not value then return false end
+local entry = cjson.decode(value)
+if entry.used then return {'reused', entry.grantId} end
+local grantId = entry.record.grantId
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'reused', grantId} end
+local grantTtl = redis.call('PTTL', KEYS[1])
+if grantTtl <= 0 then return false end
+redis.call('SET', KEYS[4], cjson.encode({used = true, grantId = grantId}), 'PX', grantTtl)
+local ttl = math.min(tonumber(ARGV[2]), grantTtl)
+if ttl > 0 then
+  redis.call('SET', KEYS[5], ARGV[1], 'PX', ttl)
+  redis.call('SET', KEYS[3], ARGV[3], 'PX', grantTtl)
+else
+  redis.call('DEL', KEYS[3])
+end
+return {'ok', value}`,
+};
+
+/**
+ * Revokes a grant (S11, S22, S43): a revocation marker lives as long as the
+ * grant, and the grant's live refresh token pointer is dropped. Every token of
+ * the grant then reads as revoked. Idempotent; unknown grants are ignored.
+ * KEYS: grant, revoked, live.
+ */
+export const REVOKE_GRANT_SCRIPT: RedisScript = {
+  name: 'mcpAuthRevokeGrant',
+  numberOfKeys: 3,
+  lua: `
+local grantTtl = redis.call('PTTL', KEYS[1])
+if grantTtl <= 0 then return 0 end
+redis.call('SET', KEYS[2], '1', 'PX', grantTtl)
+redis.call('DEL', KEYS[3])
+return 1`,
+};
+
+/** Every script, registered once per client. */
+export const REDIS_OAUTH_SCRIPTS: RedisScript[] = [
+  TAKE_SCRIPT,
+  CONSUME_CODE_SCRIPT,
+  SAVE_REFRESH_SCRIPT,
+  ROTATE_REFRESH_SCRIPT,
+  REVOKE_GRANT_SCRIPT,
+];
