@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import {
   InvalidGrantError,
   InvalidRequestError,
