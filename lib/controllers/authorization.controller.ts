@@ -41,7 +41,8 @@ export class AuthorizationController {
     }
     const params = req.method === 'POST' ? (req.is('application/x-www-form-urlencoded') ? req.body : {}) : req.query;
     const outcome = await this.requests.handle(params);
-    if (outcome.kind === 'page') return sendAuthorizationErrorPage(res, outcome.error, oauthErrorHeaders(outcome.error));
+    if (outcome.kind === 'page')
+      return sendAuthorizationErrorPage(res, outcome.error, oauthErrorHeaders(outcome.error));
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
     res.redirect(req.method === 'POST' ? 303 : 302, outcome.location);
   }

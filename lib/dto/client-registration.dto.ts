@@ -1,7 +1,11 @@
 import { Expose } from 'class-transformer';
 import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
 
-const WEB_URL: Parameters<typeof IsUrl>[0] = { protocols: ['https', 'http'], require_protocol: true, require_tld: false };
+const WEB_URL: Parameters<typeof IsUrl>[0] = {
+  protocols: ['https', 'http'],
+  require_protocol: true,
+  require_tld: false,
+};
 
 /**
  * Client metadata of a registration request (RFC 7591 §2), wire names.
@@ -13,11 +17,16 @@ export class ClientRegistrationDto {
   @Expose() @IsArray() @ArrayNotEmpty() redirect_uris!: unknown[];
 
   /** `none`, `client_secret_basic` (the RFC 7591 default) or `client_secret_post`. */
-  @Expose() @IsOptional() @IsIn(['none', 'client_secret_basic', 'client_secret_post'])
+  @Expose()
+  @IsOptional()
+  @IsIn(['none', 'client_secret_basic', 'client_secret_post'])
   token_endpoint_auth_method?: 'none' | 'client_secret_basic' | 'client_secret_post';
 
   /** Subset of `authorization_code`, `refresh_token`. */
-  @Expose() @IsOptional() @IsArray() @IsIn(['authorization_code', 'refresh_token'], { each: true })
+  @Expose()
+  @IsOptional()
+  @IsArray()
+  @IsIn(['authorization_code', 'refresh_token'], { each: true })
   grant_types?: string[];
 
   /** Only `code`. */

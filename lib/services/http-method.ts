@@ -8,7 +8,10 @@ import { MethodNotAllowedError } from '../errors/http-status-errors.js';
  */
 export function answerPreflightOrRefuseMethod(req: Request, res: Response, allowed: readonly string[]): boolean {
   if (req.method === 'OPTIONS') {
-    res.set('Allow', [...allowed, 'OPTIONS'].join(', ')).status(204).end();
+    res
+      .set('Allow', [...allowed, 'OPTIONS'].join(', '))
+      .status(204)
+      .end();
     return true;
   }
   if (!allowed.includes(req.method)) {

@@ -1,7 +1,18 @@
 import { isLoopbackHost, parseAbsoluteUrl } from './url-rules.js';
 
 /** Schemes never accepted as redirect URIs (S39). */
-const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'about:', 'blob:', 'filesystem:', 'ftp:', 'ws:', 'wss:']);
+const FORBIDDEN_SCHEMES = new Set([
+  'javascript:',
+  'data:',
+  'file:',
+  'vbscript:',
+  'about:',
+  'blob:',
+  'filesystem:',
+  'ftp:',
+  'ws:',
+  'wss:',
+]);
 
 /** Hosts RFC 8252 §7.3 treats as loopback for the any-port rule (S19). */
 function isLoopbackRedirect(url: URL): boolean {

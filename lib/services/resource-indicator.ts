@@ -12,7 +12,7 @@ export function sameResource(a: string, b: string): boolean {
   return (
     left.protocol === right.protocol &&
     left.host === right.host &&
-    stripScheme(a) .slice(authorityLength(a)) === stripScheme(b).slice(authorityLength(b))
+    stripScheme(a).slice(authorityLength(a)) === stripScheme(b).slice(authorityLength(b))
   );
 }
 
@@ -27,7 +27,8 @@ export function validateResourceIndicator(value: string | undefined, canonicalRe
   const url = parseAbsoluteUrl(value);
   if (!url) throw new InvalidTargetError('The resource must be an absolute URI');
   if (value.includes('#')) throw new InvalidTargetError('The resource must not contain a fragment');
-  if (!sameResource(value, canonicalResource)) throw new InvalidTargetError('The resource is not served by this server');
+  if (!sameResource(value, canonicalResource))
+    throw new InvalidTargetError('The resource is not served by this server');
   return canonicalResource;
 }
 
@@ -51,7 +52,8 @@ export function readResourceParameter(source: unknown, canonicalResource: string
   if (!source || typeof source !== 'object' || !Object.hasOwn(source, 'resource')) return undefined;
   const raw = (source as Record<string, unknown>).resource;
   const values = Array.isArray(raw) ? raw : [raw];
-  if (values.some((value) => typeof value !== 'string')) throw new InvalidRequestError('The resource parameter is malformed');
+  if (values.some((value) => typeof value !== 'string'))
+    throw new InvalidRequestError('The resource parameter is malformed');
   const present = (values as string[]).filter((value) => value !== '');
   if (!present.length) return undefined;
   for (const value of present) validateResourceIndicator(value, canonicalResource);

@@ -18,7 +18,14 @@ import { resolveRefreshScopes } from './scope-policy.js';
 /** Grant types the token endpoint serves (OAuth 2.1 §3.2.2). */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
 
-const TOKEN_REQUEST_PARAMETERS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope'] as const;
+const TOKEN_REQUEST_PARAMETERS = [
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+  'scope',
+] as const;
 
 /**
  * Runs the grants of the token endpoint for an authenticated client: the
@@ -42,7 +49,8 @@ export class TokenGrantService {
       throw new UnsupportedGrantTypeError('Supported grant types: authorization_code, refresh_token');
     }
     const registered = client.grantTypes ?? ['authorization_code', 'refresh_token'];
-    if (!registered.includes(grantType)) throw new UnauthorizedClientError('The client is not registered for this grant type');
+    if (!registered.includes(grantType))
+      throw new UnauthorizedClientError('The client is not registered for this grant type');
     const resource = readResourceParameter(body, this.config.resource);
     return grantType === 'authorization_code'
       ? this.authorizationCode(client, params, resource)
@@ -64,7 +72,8 @@ export class TokenGrantService {
         throw new InvalidGrantError('redirect_uri does not match the one of the authorization request');
       }
     }
-    if (!verifyS256(params.code_verifier, code.codeChallenge)) throw new InvalidGrantError('The code_verifier is invalid');
+    if (!verifyS256(params.code_verifier, code.codeChallenge))
+      throw new InvalidGrantError('The code_verifier is invalid');
     this.assertResourceGranted(resource, code.resource);
     return provider.exchangeAuthorizationCode(client, code);
   }

@@ -7,7 +7,11 @@ import { escapeHtml, sendHtmlPage } from '../http/html-page.js';
  * the client or redirect URI cannot be trusted (RFC 6749 §4.1.2.1, S17, S18).
  * The page never links to the rejected redirect URI.
  */
-export function sendAuthorizationErrorPage(res: Response, error: OAuthError, extraHeaders: Record<string, string> = {}): void {
+export function sendAuthorizationErrorPage(
+  res: Response,
+  error: OAuthError,
+  extraHeaders: Record<string, string> = {},
+): void {
   const description = error.description ? `<p>${escapeHtml(error.description)}</p>` : '';
   res.set(extraHeaders);
   sendHtmlPage(

@@ -53,7 +53,9 @@ export class TestOAuthProvider implements OAuthAuthorizationServerProvider<Store
   }
 
   /** Registers a client directly; returns it with the plain secret. */
-  async addClient(client: Partial<OAuthClientInformation> & { redirectUris: string[] }): Promise<OAuthClientInformation> {
+  async addClient(
+    client: Partial<OAuthClientInformation> & { redirectUris: string[] },
+  ): Promise<OAuthClientInformation> {
     const method = client.tokenEndpointAuthMethod ?? 'none';
     const full: OAuthClientInformation = {
       clientId: random(),
@@ -72,7 +74,10 @@ export class TestOAuthProvider implements OAuthAuthorizationServerProvider<Store
   }
 
   async registerClient(client: OAuthClientInformation): Promise<void> {
-    const stored = { ...client, clientSecret: client.clientSecret === undefined ? undefined : hash(client.clientSecret) };
+    const stored = {
+      ...client,
+      clientSecret: client.clientSecret === undefined ? undefined : hash(client.clientSecret),
+    };
     this.clients.set(client.clientId, stored);
   }
 
@@ -166,7 +171,14 @@ export class TestOAuthProvider implements OAuthAuthorizationServerProvider<Store
       issuer: this.issuer,
       claims: { iat: now },
     });
-    this.refreshTokens.set(refreshToken, { id: grantId, token: refreshToken, clientId: client.clientId, scopes: grantedScopes, resource, subject });
+    this.refreshTokens.set(refreshToken, {
+      id: grantId,
+      token: refreshToken,
+      clientId: client.clientId,
+      scopes: grantedScopes,
+      resource,
+      subject,
+    });
     return { accessToken, tokenType: 'Bearer', expiresIn: 3600, scope: scopes.join(' '), refreshToken };
   }
 

@@ -1,7 +1,14 @@
 import type { OAuthClientInformation } from '../../../lib/interfaces/oauth-models.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidScopeError } from '../../../lib/errors/oauth-error.js';
-import { type AsTestApp, ISSUER, RESOURCE, authorizeParams, createAsTestApp, pkcePair } from '../../support/as-test-app.js';
+import {
+  type AsTestApp,
+  ISSUER,
+  RESOURCE,
+  authorizeParams,
+  createAsTestApp,
+  pkcePair,
+} from '../../support/as-test-app.js';
 
 const REDIRECT = 'https://client.example/cb';
 
@@ -60,7 +67,10 @@ describe('/authorize', () => {
   });
 
   it('S32 /authorize sends no Access-Control-Allow-Origin', async () => {
-    const res = await t.http.get('/authorize').set('Origin', 'https://evil.example').query(authorizeParams(client, challenge));
+    const res = await t.http
+      .get('/authorize')
+      .set('Origin', 'https://evil.example')
+      .query(authorizeParams(client, challenge));
     expect(res.status).toBe(302);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
@@ -116,7 +126,9 @@ describe('/authorize', () => {
       ['fragment', `${REDIRECT}#x`],
       ['port', 'https://client.example:8443/cb'],
     ])('S17 %s', async (_name, redirectUri) => {
-      const res = await t.http.get('/authorize').query(authorizeParams(client, challenge, { redirect_uri: redirectUri }));
+      const res = await t.http
+        .get('/authorize')
+        .query(authorizeParams(client, challenge, { redirect_uri: redirectUri }));
       expectHtmlErrorPage(res);
       expect(res.text).not.toContain('href=');
     });
@@ -136,7 +148,9 @@ describe('/authorize', () => {
       'http://localhost:9999/cb?x=1',
       'http://[::1]:4000/cb',
     ])('S19 accepts %s', async (redirectUri) => {
-      const res = await t.http.get('/authorize').query(authorizeParams(loopback, challenge, { redirect_uri: redirectUri }));
+      const res = await t.http
+        .get('/authorize')
+        .query(authorizeParams(loopback, challenge, { redirect_uri: redirectUri }));
       expect(res.status).toBe(302);
       expect(res.headers.location!.startsWith(redirectUri)).toBe(true);
     });
@@ -149,7 +163,9 @@ describe('/authorize', () => {
       'http://127.0.0.1:51234/callback?extra=1',
       'http://localhost:51234/callback',
     ])('S19 refuses %s', async (redirectUri) => {
-      const res = await t.http.get('/authorize').query(authorizeParams(loopback, challenge, { redirect_uri: redirectUri }));
+      const res = await t.http
+        .get('/authorize')
+        .query(authorizeParams(loopback, challenge, { redirect_uri: redirectUri }));
       expectHtmlErrorPage(res);
     });
   });
@@ -162,7 +178,9 @@ describe('/authorize', () => {
       expect(t.provider.lastAuthorization?.redirectUriProvidedExplicitly).toBe(false);
     });
     it('S21 refused with an HTML page when the client registered several', async () => {
-      const res = await t.http.get('/authorize').query(authorizeParams(twoUris, challenge, { redirect_uri: undefined }));
+      const res = await t.http
+        .get('/authorize')
+        .query(authorizeParams(twoUris, challenge, { redirect_uri: undefined }));
       expectHtmlErrorPage(res);
     });
   });
@@ -209,7 +227,9 @@ describe('/authorize', () => {
       expect(params.get('iss')).toBe(ISSUER);
     });
     it('S20 without state the error redirect has no state', async () => {
-      const res = await t.http.get('/authorize').query(authorizeParams(client, challenge, { state: undefined, response_type: 'token' }));
+      const res = await t.http
+        .get('/authorize')
+        .query(authorizeParams(client, challenge, { state: undefined, response_type: 'token' }));
       const params = redirectParams(res);
       expect(params.has('state')).toBe(false);
       expect(params.get('iss')).toBe(ISSUER);
@@ -273,7 +293,10 @@ describe('/authorize', () => {
     it.each(['state', 'scope', 'code_challenge', 'response_type', 'code_challenge_method'])(
       'S35 two %s: invalid_request redirect',
       async (name) => {
-        const query = new URLSearchParams([...Object.entries(authorizeParams(client, challenge, { scope: 'notes:read' })), [name, 'x']]);
+        const query = new URLSearchParams([
+          ...Object.entries(authorizeParams(client, challenge, { scope: 'notes:read' })),
+          [name, 'x'],
+        ]);
         const res = await t.http.get(`/authorize?${query}`);
         expect(res.status).toBe(302);
         expect(redirectParams(res).get('error')).toBe('invalid_request');

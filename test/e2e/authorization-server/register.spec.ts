@@ -60,7 +60,12 @@ describe('/register (RFC 7591)', () => {
   });
 
   it('S39 unknown metadata fields are ignored and a missing client_name is fine', async () => {
-    const res = await register({ redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'none', frobnicate: 42, client_secret: 'mine' });
+    const res = await register({
+      redirect_uris: ['https://app.example/cb'],
+      token_endpoint_auth_method: 'none',
+      frobnicate: 42,
+      client_secret: 'mine',
+    });
     expect(res.status).toBe(201);
     expect(res.body).not.toHaveProperty('frobnicate');
     expect(res.body).not.toHaveProperty('client_name');
@@ -68,7 +73,11 @@ describe('/register (RFC 7591)', () => {
   });
 
   it('S39 application_type is stored; native clients may use private-use schemes', async () => {
-    const res = await register({ redirect_uris: ['com.example.app:/cb'], application_type: 'native', token_endpoint_auth_method: 'none' });
+    const res = await register({
+      redirect_uris: ['com.example.app:/cb'],
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+    });
     expect(res.status).toBe(201);
     expect(res.body.application_type).toBe('native');
     expect((await t.provider.getClient(res.body.client_id))?.applicationType).toBe('native');
@@ -111,7 +120,10 @@ describe('/register (RFC 7591)', () => {
   });
 
   it('rejects a non-JSON content type with invalid_client_metadata', async () => {
-    expectError(await t.http.post('/register').type('form').send('redirect_uris=https://a.example/cb'), 'invalid_client_metadata');
+    expectError(
+      await t.http.post('/register').type('form').send('redirect_uris=https://a.example/cb'),
+      'invalid_client_metadata',
+    );
   });
 
   it('S38 malformed JSON is a 400, never a 500', async () => {
@@ -120,9 +132,19 @@ describe('/register (RFC 7591)', () => {
   });
 
   it('requested scopes within validScopes are stored', async () => {
-    const res = await register({ redirect_uris: ['https://a.example/cb'], scope: 'notes:read', client_name: 'Notes', token_endpoint_auth_method: 'client_secret_post' });
+    const res = await register({
+      redirect_uris: ['https://a.example/cb'],
+      scope: 'notes:read',
+      client_name: 'Notes',
+      token_endpoint_auth_method: 'client_secret_post',
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ scope: 'notes:read', client_name: 'Notes', token_endpoint_auth_method: 'client_secret_post', client_secret_expires_at: expect.any(Number) });
+    expect(res.body).toMatchObject({
+      scope: 'notes:read',
+      client_name: 'Notes',
+      token_endpoint_auth_method: 'client_secret_post',
+      client_secret_expires_at: expect.any(Number),
+    });
   });
 
   it('405 with Allow for GET', async () => {

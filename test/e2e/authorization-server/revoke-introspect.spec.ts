@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OAuthClientInformation } from '../../../lib/interfaces/oauth-models.js';
-import { type AsTestApp, ISSUER, RESOURCE, basicAuth, createAsTestApp, obtainCode, redeem } from '../../support/as-test-app.js';
+import {
+  type AsTestApp,
+  ISSUER,
+  RESOURCE,
+  basicAuth,
+  createAsTestApp,
+  obtainCode,
+  redeem,
+} from '../../support/as-test-app.js';
 
 const REDIRECT = 'https://client.example/cb';
 
@@ -28,7 +36,10 @@ describe('/revoke (RFC 7009) and /introspect (RFC 7662)', () => {
     return res.body as { access_token: string; refresh_token: string };
   }
   const revoke = (client: OAuthClientInformation, body: Record<string, string>) =>
-    t.http.post('/revoke').type('form').send({ client_id: client.clientId, ...body });
+    t.http
+      .post('/revoke')
+      .type('form')
+      .send({ client_id: client.clientId, ...body });
   const introspect = (body: Record<string, string>) =>
     t.http.post('/introspect').type('form').set('Authorization', basicAuth(rs.clientId, rs.clientSecret!)).send(body);
 
@@ -50,12 +61,12 @@ describe('/revoke (RFC 7009) and /introspect (RFC 7662)', () => {
     it('S43 an unknown token is 200', async () => {
       expect((await revoke(alice, { token: 'unknown-token' })).status).toBe(200);
     });
-    it('S43 another client\'s access token: 200 and it stays valid', async () => {
+    it("S43 another client's access token: 200 and it stays valid", async () => {
       const tokens = await tokensFor(alice);
       expect((await revoke(bob, { token: tokens.access_token })).status).toBe(200);
       expect(await t.provider.loadAccessToken(tokens.access_token)).toBeDefined();
     });
-    it('S43 another client\'s refresh token: 200 and it stays valid', async () => {
+    it("S43 another client's refresh token: 200 and it stays valid", async () => {
       const tokens = await tokensFor(alice);
       expect((await revoke(bob, { token: tokens.refresh_token, token_type_hint: 'refresh_token' })).status).toBe(200);
       expect(t.provider.refreshTokens.has(tokens.refresh_token)).toBe(true);
@@ -73,7 +84,11 @@ describe('/revoke (RFC 7009) and /introspect (RFC 7662)', () => {
       expect(res.headers['cache-control']).toBe('no-store');
     });
     it('S37 client authentication is required (wrong Basic secret: 401 + WWW-Authenticate)', async () => {
-      const res = await t.http.post('/revoke').type('form').set('Authorization', basicAuth(rs.clientId, 'bad')).send({ token: 'x' });
+      const res = await t.http
+        .post('/revoke')
+        .type('form')
+        .set('Authorization', basicAuth(rs.clientId, 'bad'))
+        .send({ token: 'x' });
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_client');
       expect(res.headers['www-authenticate']).toMatch(/^Basic /);
@@ -113,10 +128,13 @@ describe('/revoke (RFC 7009) and /introspect (RFC 7662)', () => {
       await revoke(alice, { token: revoked.access_token });
       expect((await introspect({ token: revoked.access_token })).body).toEqual({ active: false });
     });
-    it('another client\'s refresh token is inactive; the own one is active', async () => {
+    it("another client's refresh token is inactive; the own one is active", async () => {
       const tokens = await tokensFor(alice);
       expect((await introspect({ token: tokens.refresh_token })).body).toEqual({ active: false });
-      const own = await t.http.post('/introspect').type('form').send({ client_id: alice.clientId, token: tokens.refresh_token });
+      const own = await t.http
+        .post('/introspect')
+        .type('form')
+        .send({ client_id: alice.clientId, token: tokens.refresh_token });
       expect(own.body).toMatchObject({ active: true, client_id: alice.clientId, token_type: 'refresh_token' });
     });
     it('client authentication is required', async () => {

@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidGrantError } from '../../../lib/errors/oauth-error.js';
 import type { OAuthClientInformation } from '../../../lib/interfaces/oauth-models.js';
-import {
-  type AsTestApp,
-  RESOURCE,
-  basicAuth,
-  createAsTestApp,
-  obtainCode,
-  redeem,
-} from '../../support/as-test-app.js';
+import { type AsTestApp, RESOURCE, basicAuth, createAsTestApp, obtainCode, redeem } from '../../support/as-test-app.js';
 
 const REDIRECT = 'https://client.example/cb';
 
-function expectOAuthError(res: { status: number; body: any; headers: Record<string, string> }, status: number, error: string) {
+function expectOAuthError(
+  res: { status: number; body: any; headers: Record<string, string> },
+  status: number,
+  error: string,
+) {
   expect(res.status).toBe(status);
   expect(res.body.error).toBe(error);
   expect(res.headers['cache-control']).toBe('no-store');
@@ -137,7 +134,12 @@ describe('/token', () => {
       ['verifier with a forbidden character', `${'a'.repeat(42)}+`],
     ])('S16 %s is invalid_grant', async (_name, verifier) => {
       const { code } = await obtainCode(t, pub);
-      const body: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: pub.clientId };
+      const body: Record<string, string> = {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        client_id: pub.clientId,
+      };
       if (verifier !== undefined) body.code_verifier = verifier;
       expectOAuthError(await t.http.post('/token').type('form').send(body), 400, 'invalid_grant');
     });
@@ -165,7 +167,10 @@ describe('/token', () => {
     });
 
     it('missing code is invalid_request', async () => {
-      const res = await t.http.post('/token').type('form').send({ grant_type: 'authorization_code', client_id: pub.clientId });
+      const res = await t.http
+        .post('/token')
+        .type('form')
+        .send({ grant_type: 'authorization_code', client_id: pub.clientId });
       expectOAuthError(res, 400, 'invalid_request');
     });
 
@@ -176,7 +181,11 @@ describe('/token', () => {
 
   describe('grant types', () => {
     it('missing grant_type is invalid_request', async () => {
-      expectOAuthError(await t.http.post('/token').type('form').send({ client_id: pub.clientId }), 400, 'invalid_request');
+      expectOAuthError(
+        await t.http.post('/token').type('form').send({ client_id: pub.clientId }),
+        400,
+        'invalid_request',
+      );
     });
     it.each(['password', 'client_credentials', 'implicit'])('%s is unsupported_grant_type', async (grantType) => {
       const res = await t.http.post('/token').type('form').send({ grant_type: grantType, client_id: pub.clientId });
@@ -235,7 +244,11 @@ describe('/token', () => {
 
     it('S25 a resource on refresh that was not authorized is invalid_target', async () => {
       const first = await tokens();
-      expectOAuthError(await refresh(first.refresh_token, { resource: 'https://other.example/mcp' }), 400, 'invalid_target');
+      expectOAuthError(
+        await refresh(first.refresh_token, { resource: 'https://other.example/mcp' }),
+        400,
+        'invalid_target',
+      );
     });
 
     it('S26 an expired refresh token is invalid_grant', async () => {
@@ -246,7 +259,10 @@ describe('/token', () => {
     });
 
     it('missing refresh_token is invalid_request', async () => {
-      const res = await t.http.post('/token').type('form').send({ grant_type: 'refresh_token', client_id: pub.clientId });
+      const res = await t.http
+        .post('/token')
+        .type('form')
+        .send({ grant_type: 'refresh_token', client_id: pub.clientId });
       expectOAuthError(res, 400, 'invalid_request');
     });
   });
@@ -255,16 +271,29 @@ describe('/token', () => {
     async function basicCode() {
       return obtainCode(t, basic);
     }
-    const form = (code: string, verifier: string) => ({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT });
+    const form = (code: string, verifier: string) => ({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+    });
 
     it('S37 client_secret_basic with form-url-encoded id and secret', async () => {
       const { code, verifier } = await basicCode();
-      const res = await t.http.post('/token').type('form').set('Authorization', basicAuth(basic.clientId, basic.clientSecret!)).send(form(code, verifier));
+      const res = await t.http
+        .post('/token')
+        .type('form')
+        .set('Authorization', basicAuth(basic.clientId, basic.clientSecret!))
+        .send(form(code, verifier));
       expect(res.status).toBe(200);
     });
     it('S37 client_secret_basic with a wrong secret: 401 invalid_client with WWW-Authenticate: Basic', async () => {
       const { code, verifier } = await basicCode();
-      const res = await t.http.post('/token').type('form').set('Authorization', basicAuth(basic.clientId, 'wrong')).send(form(code, verifier));
+      const res = await t.http
+        .post('/token')
+        .type('form')
+        .set('Authorization', basicAuth(basic.clientId, 'wrong'))
+        .send(form(code, verifier));
       expectOAuthError(res, 401, 'invalid_client');
       expect(res.headers['www-authenticate']).toMatch(/^Basic /);
       expect(JSON.stringify(res.body)).not.toContain('wrong');
@@ -276,7 +305,11 @@ describe('/token', () => {
       expectOAuthError(res, 401, 'invalid_client');
     });
     it('S37 malformed Basic credentials: 401 invalid_client', async () => {
-      const res = await t.http.post('/token').type('form').set('Authorization', 'Basic !!!').send({ grant_type: 'authorization_code' });
+      const res = await t.http
+        .post('/token')
+        .type('form')
+        .set('Authorization', 'Basic !!!')
+        .send({ grant_type: 'authorization_code' });
       expectOAuthError(res, 401, 'invalid_client');
       expect(res.headers['www-authenticate']).toMatch(/^Basic /);
     });
@@ -290,7 +323,10 @@ describe('/token', () => {
     });
     it('S37 client_secret_post with a wrong secret: 401 invalid_client without WWW-Authenticate', async () => {
       const { code, verifier } = await obtainCode(t, post);
-      const res = await t.http.post('/token').type('form').send({ ...form(code, verifier), client_id: post.clientId, client_secret: 'nope' });
+      const res = await t.http
+        .post('/token')
+        .type('form')
+        .send({ ...form(code, verifier), client_id: post.clientId, client_secret: 'nope' });
       expectOAuthError(res, 401, 'invalid_client');
       expect(res.headers['www-authenticate']).toBeUndefined();
     });
@@ -304,7 +340,10 @@ describe('/token', () => {
     });
     it('S37 a confidential client sending no secret (none) is invalid_client', async () => {
       const { code, verifier } = await obtainCode(t, post);
-      const res = await t.http.post('/token').type('form').send({ ...form(code, verifier), client_id: post.clientId });
+      const res = await t.http
+        .post('/token')
+        .type('form')
+        .send({ ...form(code, verifier), client_id: post.clientId });
       expectOAuthError(res, 401, 'invalid_client');
     });
     it('S37 a public client sending a secret is invalid_client', async () => {
@@ -346,13 +385,26 @@ describe('/token', () => {
     it('S37 without verifyClientSecret the stored secret is compared in constant time', async () => {
       const original = t.provider.verifyClientSecret;
       (t.provider as any).verifyClientSecret = undefined;
-      const plain = { clientId: 'plain', redirectUris: [REDIRECT], tokenEndpointAuthMethod: 'client_secret_post' as const, grantTypes: ['authorization_code'], responseTypes: ['code'], clientSecret: 'plain-secret' };
+      const plain = {
+        clientId: 'plain',
+        redirectUris: [REDIRECT],
+        tokenEndpointAuthMethod: 'client_secret_post' as const,
+        grantTypes: ['authorization_code'],
+        responseTypes: ['code'],
+        clientSecret: 'plain-secret',
+      };
       t.provider.clients.set('plain', plain);
       try {
         const { code, verifier } = await obtainCode(t, plain);
-        const wrong = await t.http.post('/token').type('form').send({ ...form(code, verifier), client_id: 'plain', client_secret: 'plain-secreT' });
+        const wrong = await t.http
+          .post('/token')
+          .type('form')
+          .send({ ...form(code, verifier), client_id: 'plain', client_secret: 'plain-secreT' });
         expectOAuthError(wrong, 401, 'invalid_client');
-        const right = await t.http.post('/token').type('form').send({ ...form(code, verifier), client_id: 'plain', client_secret: 'plain-secret' });
+        const right = await t.http
+          .post('/token')
+          .type('form')
+          .send({ ...form(code, verifier), client_id: 'plain', client_secret: 'plain-secret' });
         expect(right.status).toBe(200);
       } finally {
         t.provider.verifyClientSecret = original;
@@ -361,14 +413,26 @@ describe('/token', () => {
   });
 
   describe('S35 duplicate parameters', () => {
-    it.each(['code', 'code_verifier', 'grant_type', 'redirect_uri', 'client_id'])('S35 two %s is invalid_request', async (name) => {
-      const { code, verifier } = await obtainCode(t, pub);
-      const body = new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: pub.clientId });
-      body.append(name, body.get(name)!);
-      expectOAuthError(await t.http.post('/token').type('form').send(body.toString()), 400, 'invalid_request');
-    });
+    it.each(['code', 'code_verifier', 'grant_type', 'redirect_uri', 'client_id'])(
+      'S35 two %s is invalid_request',
+      async (name) => {
+        const { code, verifier } = await obtainCode(t, pub);
+        const body = new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: verifier,
+          redirect_uri: REDIRECT,
+          client_id: pub.clientId,
+        });
+        body.append(name, body.get(name)!);
+        expectOAuthError(await t.http.post('/token').type('form').send(body.toString()), 400, 'invalid_request');
+      },
+    );
     it('S35 a bracketed parameter (code[a]=b) is invalid_request', async () => {
-      const res = await t.http.post('/token').type('form').send(`grant_type=authorization_code&client_id=${pub.clientId}&code[a]=b`);
+      const res = await t.http
+        .post('/token')
+        .type('form')
+        .send(`grant_type=authorization_code&client_id=${pub.clientId}&code[a]=b`);
       expectOAuthError(res, 400, 'invalid_request');
     });
   });
