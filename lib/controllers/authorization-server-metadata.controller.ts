@@ -12,6 +12,7 @@ import {
 import { isAuthorizationServer, isConfiguredEndpoint, requestPath } from '../services/endpoint-routing.js';
 import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
 import { pathWithoutTrailingSlash } from '../services/url-rules.js';
+import { Public } from '../decorators/public.decorator.js';
 
 const METHODS = ['GET', 'HEAD'] as const;
 
@@ -22,6 +23,7 @@ const METHODS = ['GET', 'HEAD'] as const;
  * CORS-enabled; GET and HEAD; other methods 405.
  */
 @Controller()
+@Public()
 @UseFilters(OAuthExceptionFilter)
 export class AuthorizationServerMetadataController {
   constructor(

@@ -3,6 +3,7 @@ import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AuthorizationServerMetadataController } from './authorization-server-metadata.controller.js';
 import { AuthorizationController } from './authorization.controller.js';
 import { IntrospectionController } from './introspection.controller.js';
+import { JwksController } from './jwks.controller.js';
 import { RegistrationController } from './registration.controller.js';
 import { RevocationController } from './revocation.controller.js';
 import { TokenController } from './token.controller.js';
@@ -16,7 +17,7 @@ import { TokenGrantService } from '../services/token-grant.service.js';
 
 /**
  * Controllers of the authorization-server endpoints (metadata, authorize,
- * token, register, revoke, introspect). They are always registered; each one
+ * token, register, revoke, introspect, JWKS). They are always registered; each one
  * answers only at its configured path and only in authorization-server mode.
  */
 export const AUTHORIZATION_SERVER_CONTROLLERS: Type[] = [
@@ -26,6 +27,7 @@ export const AUTHORIZATION_SERVER_CONTROLLERS: Type[] = [
   RegistrationController,
   RevocationController,
   IntrospectionController,
+  JwksController,
 ];
 
 /** Providers of the authorization-server endpoints. */

@@ -9,6 +9,7 @@ import { assertBodyWithinLimit } from '../services/body-limit.js';
 import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
 import { sendAuthorizationErrorPage } from '../views/authorization-error-page.js';
+import { Public } from '../decorators/public.decorator.js';
 
 /**
  * The authorization endpoint (RFC 6749 §3.1, OAuth 2.1 §4.1.1): GET with a
@@ -17,6 +18,7 @@ import { sendAuthorizationErrorPage } from '../views/authorization-error-page.js
  * CORS headers (S32): it is a browser navigation, not an API.
  */
 @Controller()
+@Public()
 export class AuthorizationController {
   constructor(
     @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,

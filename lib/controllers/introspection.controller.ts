@@ -13,6 +13,7 @@ import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../services/oauth-clock.js';
 import { readParameters } from '../services/request-parameters.js';
 import { type FoundToken, findToken } from '../services/token-lookup.js';
+import { Public } from '../decorators/public.decorator.js';
 
 /**
  * The introspection endpoint (RFC 7662): client-authenticated form POST.
@@ -20,6 +21,7 @@ import { type FoundToken, findToken } from '../services/token-lookup.js';
  * are `{ "active": false }` (RFC 7662 §2.2). No CORS: it is for servers.
  */
 @Controller()
+@Public()
 @UseFilters(OAuthExceptionFilter)
 export class IntrospectionController {
   constructor(

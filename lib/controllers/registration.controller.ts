@@ -11,12 +11,14 @@ import { ClientRegistrationService, renderClientInformation } from '../services/
 import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
 import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
+import { Public } from '../decorators/public.decorator.js';
 
 /**
  * The dynamic client registration endpoint (RFC 7591 §3): JSON POST, 201 with
  * the client information and the secret shown once; `no-store` (S31), CORS (S32).
  */
 @Controller()
+@Public()
 @UseFilters(OAuthExceptionFilter)
 export class RegistrationController {
   constructor(

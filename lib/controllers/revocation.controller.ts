@@ -13,6 +13,7 @@ import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
 import { readParameters } from '../services/request-parameters.js';
 import { findToken } from '../services/token-lookup.js';
+import { Public } from '../decorators/public.decorator.js';
 
 /**
  * The revocation endpoint (RFC 7009): client-authenticated form POST. Only
@@ -20,6 +21,7 @@ import { findToken } from '../services/token-lookup.js';
  * client's token answers 200 and stays as it was (RFC 7009 §2.2, S43).
  */
 @Controller()
+@Public()
 @UseFilters(OAuthExceptionFilter)
 export class RevocationController {
   constructor(

@@ -11,12 +11,14 @@ import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
 import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
 import { TokenGrantService, renderTokenResponse } from '../services/token-grant.service.js';
+import { Public } from '../decorators/public.decorator.js';
 
 /**
  * The token endpoint (RFC 6749 §3.2, §5): form POST, client authentication
  * (S37), `no-store` on every response (S31), CORS (S32).
  */
 @Controller()
+@Public()
 @UseFilters(OAuthExceptionFilter)
 export class TokenController {
   constructor(
