@@ -1,5 +1,7 @@
 import type { Provider, Type } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
+import type { McpAuthModuleOptions } from '../interfaces/mcp-auth-options.interface.js';
+import { MCP_AUTH_MODULE_OPTIONS } from '../mcp-auth.module-definition.js';
 import { AuthorizationServerMetadataController } from './authorization-server-metadata.controller.js';
 import { AuthorizationController } from './authorization.controller.js';
 import { IntrospectionController } from './introspection.controller.js';
@@ -33,7 +35,11 @@ export const AUTHORIZATION_SERVER_CONTROLLERS: Type[] = [
 /** Providers of the authorization-server endpoints. */
 export const AUTHORIZATION_SERVER_PROVIDERS: Provider[] = [
   { provide: OAUTH_CLOCK, useValue: systemClock },
-  { provide: OAUTH_RATE_LIMIT_STORAGE, useFactory: () => new ThrottlerStorageService() },
+  {
+    provide: OAUTH_RATE_LIMIT_STORAGE,
+    inject: [MCP_AUTH_MODULE_OPTIONS],
+    useFactory: (options: McpAuthModuleOptions) => options.rateLimitStorage ?? new ThrottlerStorageService(),
+  },
   OAuthClientResolver,
   ClientAuthenticator,
   AuthorizationRequestService,

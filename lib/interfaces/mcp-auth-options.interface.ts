@@ -1,3 +1,4 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
@@ -78,6 +79,12 @@ export interface McpAuthModuleOptions {
   introspection?: { enabled?: boolean };
   /** Rate limits per endpoint, or `false` for none. */
   rateLimits?: RateLimitOptions | false;
+  /**
+   * Where rate-limit counters live: any `@nestjs/throttler` `ThrottlerStorage`.
+   * Give a `RedisThrottlerStorage` so several instances share one count per
+   * client address (S36). @default an in-memory storage per instance
+   */
+  rateLimitStorage?: ThrottlerStorage;
   /** Leeway for `exp`/`nbf`/`iat` checks, in seconds (S3). @default 5 */
   clockSkewSeconds?: number;
   /** Largest request body accepted on OAuth endpoints, in bytes (S38). @default 65536 */

@@ -235,6 +235,9 @@ export class DefaultOAuthProvider
 
   /** Consumes the code atomically (one winner, S12) and issues tokens; a replay revokes the grant (S11). */
   async exchangeAuthorizationCode(client: OAuthClientInformation, authorizationCode: DefaultAuthorizationCode): Promise<OAuthToken> {
+    // The grant is read before the code is consumed: a concurrent replay that revokes it after
+    // this point must not defeat the one winner of the consume (S12); it still kills its tokens (S11).
+    const grantBeforeConsume = await this.activeGrant(authorizationCode.grantId);
     const result = await this.store.consumeAuthorizationCode(hashValue(authorizationCode.code));
     if (result.status === 'reused') {
       await this.store.revokeGrant(result.grantId);
@@ -245,7 +248,7 @@ export class DefaultOAuthProvider
     if (record.clientId !== client.clientId || record.expiresAtMs <= this.clock.now()) {
       throw new InvalidGrantError('The authorization code is invalid or expired');
     }
-    const grant = await this.activeGrant(record.grantId);
+    const grant = grantBeforeConsume?.grantId === record.grantId ? grantBeforeConsume : undefined;
     if (!grant) throw new InvalidGrantError('The authorization grant was revoked');
     const token = await this.signAccessToken(grant, client.clientId, record.scopes);
     if (!this.wantsRefreshToken(client)) return token;

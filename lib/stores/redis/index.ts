@@ -5,3 +5,4 @@ export {
   DEFAULT_REDIS_OPERATION_TIMEOUT_MS,
   REDIS_UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from './redis-availability.js';
+export { RedisThrottlerStorage, type RedisThrottlerStorageOptions } from './redis-throttler-storage.js';
