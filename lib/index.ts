@@ -4,7 +4,12 @@ export type * from './interfaces/oauth-provider.interface.js';
 export type * from './interfaces/token-verifier.interface.js';
 export type * from './interfaces/mcp-auth-options.interface.js';
 export type * from './interfaces/mcp-auth-config.interface.js';
-export { MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER, REQUIRED_SCOPES_METADATA, PUBLIC_ROUTE_METADATA } from './mcp-auth.constants.js';
+export {
+  MCP_AUTH_CONFIG,
+  MCP_AUTH_TOKEN_VERIFIER,
+  REQUIRED_SCOPES_METADATA,
+  PUBLIC_ROUTE_METADATA,
+} from './mcp-auth.constants.js';
 export { McpAuthModule } from './mcp-auth.module.js';
 export { MCP_AUTH_MODULE_OPTIONS, type McpAuthModuleExtras } from './mcp-auth.module-definition.js';
 export { McpAuthConfigurationError, resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
@@ -34,7 +39,12 @@ export {
 export { DefaultOAuthProvider, type ProviderSettings } from './provider/default-oauth-provider.js';
 export type * from './provider/default-oauth-provider.models.js';
 export type * from './provider/default-oauth-provider.options.js';
-export { type SigningAlgorithm, type KeyMaterial, type SigningKeyInput, SigningKeyError } from './provider/signing-keys.js';
+export {
+  type SigningAlgorithm,
+  type KeyMaterial,
+  type SigningKeyInput,
+  SigningKeyError,
+} from './provider/signing-keys.js';
 export { hashClientSecret } from './provider/client-secret-hash.js';
 export { MemoryOAuthStore, type MemoryOAuthStoreOptions } from './stores/memory-oauth-store.js';
 export type * from './stores/oauth-store.interface.js';
@@ -58,3 +68,14 @@ export { OAUTH_CLOCK, type OAuthClock } from './services/oauth-clock.js';
 export { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
 export { computeS256Challenge } from './services/pkce.js';
 export * from './stores/redis/index.js';
+export {
+  JwksTokenVerifier,
+  DEFAULT_JWT_ALGORITHMS,
+  type JwksTokenVerifierOptions,
+} from './verifiers/jwks-token-verifier.js';
+export {
+  IntrospectionTokenVerifier,
+  MAX_INTROSPECTION_CACHE_MS,
+  type IntrospectionTokenVerifierOptions,
+} from './verifiers/introspection-token-verifier.js';
+export { accessTokenFromClaims } from './verifiers/access-token-claims.js';
