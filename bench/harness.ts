@@ -1,0 +1,16 @@
+import { ChildServer } from './child-server.js';
+import type { ServerSpec } from './protocol.js';
+
+/** Starts every spec (one child process each), runs `body`, and stops them all whatever happens. */
+export async function withServers<T>(
+  specs: Record<string, ServerSpec>,
+  body: (servers: Record<string, ChildServer>) => Promise<T>,
+): Promise<T> {
+  const servers: Record<string, ChildServer> = {};
+  try {
+    for (const [name, spec] of Object.entries(specs)) servers[name] = await ChildServer.start(spec);
+    return await body(servers);
+  } finally {
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+  }
+}
