@@ -10,7 +10,7 @@ export const MCP_TOOL_CALL_BODY = JSON.stringify({
 
 /** Resource URI the tokens are issued for (loopback, fixed so tokens work on any port). */
 export const BENCH_RESOURCE = 'http://127.0.0.1/mcp';
-export const BENCH_ISSUER = 'http://127.0.0.1/';
+export const BENCH_ISSUER = 'http://127.0.0.1';
 export const BENCH_SCOPE = 'mcp:tools';
 export const BENCH_SUBJECT = 'bench-user';
 export const BENCH_CLIENT_ID = 'bench-client';
