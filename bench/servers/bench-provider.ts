@@ -21,6 +21,7 @@ export const BENCH_CLIENT: OAuthClientInformation = {
 export function jwtModuleOptions(): { provider: DefaultOAuthProvider; options: McpAuthModuleOptions } {
   const provider = new DefaultOAuthProvider({
     store: new MemoryOAuthStore(),
+    users: { bench: { password: 'bench-password', subject: BENCH_SUBJECT } },
     lifetimes: { authorizationCode: 600, accessToken: 3600 },
   });
   return {
