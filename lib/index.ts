@@ -9,3 +9,33 @@ export { McpAuthModule } from './mcp-auth.module.js';
 export { MCP_AUTH_MODULE_OPTIONS, type McpAuthModuleExtras } from './mcp-auth.module-definition.js';
 export { McpAuthConfigurationError, resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
 export { ProviderTokenVerifier } from './verifiers/provider-token-verifier.js';
+export * from './cimd/index.js';
+export { REQUEST_AUTH_PROPERTY, MCP_TOOL_NAME_METADATA } from './mcp-auth.constants.js';
+export { BearerAuthGuard, DEFAULT_VERIFIER_RETRY_AFTER_SECONDS } from './guards/bearer-auth.guard.js';
+export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
+export { Public, PublicRoute } from './decorators/public.decorator.js';
+export { McpToolName } from './decorators/mcp-tool-name.decorator.js';
+export { CurrentAuth } from './decorators/current-auth.decorator.js';
+export { AuthContext } from './context/auth-context.js';
+export { AuthContextMiddleware } from './context/auth-context.middleware.js';
+export { getAccessToken, runWithAuthHolder, type AuthHolder } from './context/auth-storage.js';
+export { ToolScopeRegistry } from './services/tool-scope-registry.js';
+export { filterToolsByScopes } from './services/filter-tools-by-scopes.js';
+export { toolNamesFromJsonRpcBody, TOOLS_CALL_METHOD } from './services/json-rpc-tool-calls.js';
+export { REKOG_MCP_TOOL_METADATA } from './services/tool-name-adapter.js';
+export { canonicalResourceUri, audienceIncludes } from './services/resource-audience.js';
+export { parseBearerAuthorizationHeader, type BearerHeaderParseResult } from './services/bearer-token.js';
+export {
+  ProtectedResourceMetadataController,
+  buildProtectedResourceMetadata,
+  PROTECTED_RESOURCE_METADATA_MAX_AGE_SECONDS,
+  type ProtectedResourceMetadataDocument,
+} from './controllers/protected-resource-metadata.controller.js';
+export { DefaultOAuthProvider, type ProviderSettings } from './provider/default-oauth-provider.js';
+export type * from './provider/default-oauth-provider.models.js';
+export type * from './provider/default-oauth-provider.options.js';
+export { type SigningAlgorithm, type KeyMaterial, type SigningKeyInput, SigningKeyError } from './provider/signing-keys.js';
+export { hashClientSecret } from './provider/client-secret-hash.js';
+export { MemoryOAuthStore, type MemoryOAuthStoreOptions } from './stores/memory-oauth-store.js';
+export type * from './stores/oauth-store.interface.js';
+export type { Clock } from './stores/clock.js';

@@ -10,6 +10,9 @@ export const REQUIRED_SCOPES_METADATA = 'mcp_auth:scopes';
 /** Metadata key of `@Public()`. */
 export const PUBLIC_ROUTE_METADATA = 'mcp_auth:public';
 
+/** Metadata key of `@McpToolName()`: the MCP tool a method implements. */
+export const MCP_TOOL_NAME_METADATA = 'mcp_auth:tool_name';
+
 /** Where the verified token is attached on the HTTP request object. */
 export const REQUEST_AUTH_PROPERTY = 'auth';
 

@@ -1,4 +1,6 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, type Provider, RequestMethod } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { AuthContextMiddleware } from './context/auth-context.middleware.js';
 import { AUTHORIZATION_SERVER_CONTROLLERS, AUTHORIZATION_SERVER_PROVIDERS } from './controllers/authorization-server.controllers.js';
 import { RESOURCE_SERVER_CONTROLLERS, RESOURCE_SERVER_PROVIDERS } from './controllers/resource-server.controllers.js';
 import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interface.js';
@@ -38,7 +40,12 @@ const CORE_PROVIDERS: Provider[] = [
  * protected-resource metadata (RFC 9728), `BearerAuthGuard` and `AuthContext`.
  */
 @Module({})
-export class McpAuthModule extends McpAuthConfigurableModule {
+export class McpAuthModule extends McpAuthConfigurableModule implements NestModule {
+  /** Opens the per-request AsyncLocalStorage slot behind `getAccessToken()` / `AuthContext.current()` on every route. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuthContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+
   static override forRoot(options: typeof MCP_AUTH_OPTIONS_TYPE): DynamicModule {
     return McpAuthModule.withParts(super.forRoot(options));
   }
@@ -56,6 +63,7 @@ export class McpAuthModule extends McpAuthConfigurableModule {
     ];
     return {
       ...definition,
+      imports: [...(definition.imports ?? []), DiscoveryModule],
       controllers: [
         ...(definition.controllers ?? []),
         ...RESOURCE_SERVER_CONTROLLERS,

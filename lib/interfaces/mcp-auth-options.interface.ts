@@ -1,5 +1,6 @@
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
+import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
 
 /** One rate limit: at most `limit` requests per `ttlSeconds` window per client address. */
 export interface RateLimit {
@@ -66,6 +67,11 @@ export interface McpAuthModuleOptions {
   enforceRegisteredClientScope?: boolean;
   /** Dynamic client registration. */
   clientRegistration?: ClientRegistrationOptions;
+  /**
+   * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document): an https URL
+   * as `client_id`, whose JSON document describes the client (S40–S42). @default { enabled: false }
+   */
+  clientIdMetadataDocuments?: ClientIdMetadataDocumentOptions;
   /** Token revocation endpoint (RFC 7009). @default { enabled: true } with a provider */
   revocation?: { enabled?: boolean };
   /** Token introspection endpoint (RFC 7662), client-authenticated. @default { enabled: true } with a provider */

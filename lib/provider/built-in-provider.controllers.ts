@@ -1,7 +1,9 @@
 import type { Provider, Type } from '@nestjs/common';
+import { ConsentController } from './consent.controller.js';
+import { LoginController } from './login.controller.js';
 
-/** Controllers served for the built-in provider (consent, JWKS). */
-export const BUILT_IN_PROVIDER_CONTROLLERS: Type[] = [];
+/** Controllers served for the built-in provider (consent, login). */
+export const BUILT_IN_PROVIDER_CONTROLLERS: Type[] = [ConsentController, LoginController];
 
 /** Providers used by the built-in provider's controllers. */
 export const BUILT_IN_PROVIDER_PROVIDERS: Provider[] = [];

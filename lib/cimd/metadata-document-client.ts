@@ -1,0 +1,27 @@
+import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
+
+/** Where a client's metadata came from, when it came from a Client ID Metadata Document. */
+export interface MetadataDocumentSource {
+  /** The document URL (identical to `clientId`). */
+  url: string;
+  /** The URL's host: show it prominently on the consent page (MCP 2025-11-25, CIMD security). */
+  host: string;
+  /** When the document was fetched, ms since epoch. */
+  fetchedAt: number;
+}
+
+/**
+ * A client described by a Client ID Metadata Document. Always a public client
+ * (`tokenEndpointAuthMethod: 'none'`, no secret). Consent must always be shown
+ * for it, with `metadataDocument.host` prominent: the document is self-asserted.
+ */
+export interface MetadataDocumentClient extends OAuthClientInformation {
+  tokenEndpointAuthMethod: 'none';
+  metadataDocument: MetadataDocumentSource;
+}
+
+/** Type guard: the client was resolved from a Client ID Metadata Document. */
+export function isMetadataDocumentClient(client: OAuthClientInformation | undefined | null): client is MetadataDocumentClient {
+  const source = (client as Partial<MetadataDocumentClient> | undefined | null)?.metadataDocument;
+  return typeof source === 'object' && source !== null && typeof source.url === 'string';
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Optional, Scope } from '@nestjs/common';
+import { REQUEST } from '@nestjs/core';
+import { InsufficientScopeError } from '../errors/oauth-error.js';
+import type { AccessToken } from '../interfaces/oauth-models.js';
+import { REQUEST_AUTH_PROPERTY } from '../mcp-auth.constants.js';
+import { missingScopes } from '../services/scope-rules.js';
+import { getAccessToken } from './auth-storage.js';
+
+/**
+ * Who is calling: the verified access token of the current request.
+ *
+ * Inject it (request-scoped) into a controller or service, or call
+ * {@link AuthContext.current} from a singleton (backed by AsyncLocalStorage,
+ * no request-scope cost). Everything is read-only; the raw bearer token is not
+ * exposed here (S8).
+ */
+@Injectable({ scope: Scope.REQUEST })
+export class AuthContext {
+  /**
+   * @param request - the HTTP request (injected). Nest builds request-scoped
+   *   instances before guards run, so the identity is read on access, not here.
+   */
+  constructor(@Optional() @Inject(REQUEST) request?: Record<string, unknown>) {
+    this.#request = request;
+  }
+
+  readonly #request: Record<string, unknown> | undefined;
+
+  /** The verified token (RFC 6750), or `undefined` on a public route. Its `token` property is non-enumerable. */
+  get accessToken(): AccessToken | undefined {
+    return (this.#request?.[REQUEST_AUTH_PROPERTY] as AccessToken | undefined) ?? getAccessToken();
+  }
+
+  /** The context of the request being served, read from AsyncLocalStorage. */
+  static current(): AuthContext {
+    return new AuthContext({ [REQUEST_AUTH_PROPERTY]: getAccessToken() });
+  }
+
+  /** True when the request carried a valid bearer token. */
+  get isAuthenticated(): boolean {
+    return this.accessToken !== undefined;
+  }
+
+  /** The OAuth client the token was issued to (`client_id`). */
+  get clientId(): string | undefined {
+    return this.accessToken?.clientId;
+  }
+
+  /** The end user (`sub`). */
+  get subject(): string | undefined {
+    return this.accessToken?.subject;
+  }
+
+  /** Granted scopes. */
+  get scopes(): readonly string[] {
+    return this.accessToken?.scopes ?? [];
+  }
+
+  /** Every claim of the token (JWT payload or introspection response), when the verifier gave them. */
+  get claims(): Readonly<Record<string, unknown>> {
+    return this.accessToken?.claims ?? {};
+  }
+
+  /** True when the token grants every one of `scopes`. */
+  hasScope(...scopes: string[]): boolean {
+    return this.isAuthenticated && missingScopes(scopes, this.accessToken!.scopes).length === 0;
+  }
+
+  /**
+   * Throws {@link InsufficientScopeError} (403, RFC 6750 §3.1) naming every
+   * scope of `scopes` unless the token grants them all.
+   */
+  requireScopes(...scopes: string[]): void {
+    if (!this.hasScope(...scopes)) throw new InsufficientScopeError(scopes);
+  }
+}

@@ -1,0 +1,239 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { setCurrentAccessToken } from '../context/auth-storage.js';
+import { toRequestAuth } from '../context/request-auth.js';
+import {
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  OAuthError,
+  TemporarilyUnavailableError,
+} from '../errors/oauth-error.js';
+import { renderBearerChallenge } from '../errors/www-authenticate.js';
+import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { AccessToken } from '../interfaces/oauth-models.js';
+import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
+import {
+  MCP_AUTH_CONFIG,
+  MCP_AUTH_TOKEN_VERIFIER,
+  PUBLIC_ROUTE_METADATA,
+  REQUEST_AUTH_PROPERTY,
+  REQUIRED_SCOPES_METADATA,
+} from '../mcp-auth.constants.js';
+import { parseBearerAuthorizationHeader } from '../services/bearer-token.js';
+import { audienceIncludes } from '../services/resource-audience.js';
+import { mergeScopes, missingScopes } from '../services/scope-rules.js';
+import { ToolScopeRegistry } from '../services/tool-scope-registry.js';
+
+/** `Retry-After` (seconds) sent with a 503 when the verifier gave none. */
+export const DEFAULT_VERIFIER_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Bearer-token guard of the MCP endpoint (RFC 6750, RFC 9728 §5.1, MCP
+ * authorization spec). Use it per controller or handler with
+ * `@UseGuards(BearerAuthGuard)`, or for the whole app as `APP_GUARD`
+ * (`@Public()` routes are skipped).
+ *
+ * - no credentials: 401 with `WWW-Authenticate: Bearer resource_metadata=…, scope=…` and no `error` (S1)
+ * - malformed header, unknown, expired or foreign-audience token: 401 `invalid_token` (S2–S4)
+ * - token in the query string only: treated as absent; in the header and the query or form body: 400 `invalid_request` (S6)
+ * - missing scopes (module `requiredScopes` ∪ class and handler `@RequireScopes` ∪ scopes of every
+ *   tool a JSON-RPC `tools/call` names): 403 `insufficient_scope` naming all of them (S7)
+ * - verifier outage (`TemporarilyUnavailableError`) or any verifier exception: 503
+ *   `temporarily_unavailable` with `Retry-After` (fail closed; the exception is logged by name only)
+ *
+ * On success the `Authorization` header is removed from the request (S8), the
+ * verified identity is attached as `req.auth` (its `token` non-enumerable) and
+ * published to AsyncLocalStorage for `getAccessToken()` / `AuthContext` (in the
+ * per-request slot opened by `AuthContextMiddleware`, which `McpAuthModule`
+ * mounts on every route).
+ *
+ * Depends on singletons only, so it works as a global guard. Subclass and
+ * override the protected hooks to customise.
+ */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  protected readonly logger = new Logger('BearerAuthGuard');
+  private static warnedNoHolder = false;
+
+  constructor(
+    protected readonly reflector: Reflector,
+    @Inject(MCP_AUTH_CONFIG) protected readonly config: McpAuthConfig,
+    @Inject(MCP_AUTH_TOKEN_VERIFIER) protected readonly verifier: TokenVerifier,
+    protected readonly toolScopes: ToolScopeRegistry,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return false;
+    if (this.isPublic(context)) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const scopes = this.requiredScopes(context, request);
+    try {
+      const token = this.extractToken(request);
+      if (token === undefined) throw new MissingCredentialsError();
+      const accessToken = await this.verify(token, request);
+      this.checkScopes(accessToken, scopes);
+      this.attach(request, accessToken);
+      return true;
+    } catch (error) {
+      throw this.challenge(response, this.toOAuthError(error), scopes, request);
+    }
+  }
+
+  /** True when the handler or its class carries `@Public()`. */
+  protected isPublic(context: ExecutionContext): boolean {
+    return Boolean(
+      this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE_METADATA, [
+        context.getHandler(),
+        context.getClass(),
+      ]),
+    );
+  }
+
+  /** Every scope the request needs: module `requiredScopes` ∪ class ∪ handler `@RequireScopes` ∪ called tools' scopes. */
+  protected requiredScopes(context: ExecutionContext, request: Request): string[] {
+    return mergeScopes(
+      this.config.requiredScopes,
+      this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, context.getClass()),
+      this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, context.getHandler()),
+      this.toolScopes.scopesForJsonRpcBody(request.body),
+    );
+  }
+
+  /**
+   * The bearer token from the `Authorization` header (RFC 6750 §2.1); `undefined` when absent.
+   * A token only in the query string is ignored (S6); one in the header and the query or form
+   * body is `invalid_request` (RFC 6750 §2: at most one method).
+   */
+  protected extractToken(request: Request): string | undefined {
+    const parsed = parseBearerAuthorizationHeader(request.headers.authorization);
+    if (parsed.kind === 'absent') return undefined;
+    if (hasQueryAccessToken(request) || hasFormAccessToken(request)) {
+      throw new InvalidRequestError('The access token must be sent in exactly one way: the Authorization header');
+    }
+    if (parsed.kind === 'malformed')
+      throw new InvalidTokenError('The Authorization header is not a valid Bearer credential');
+    return parsed.token;
+  }
+
+  /** Verifies the token and checks expiry (S3) and audience (S4). Throws an `OAuthError`. */
+  protected async verify(token: string, _request: Request): Promise<AccessToken> {
+    let accessToken: AccessToken | undefined;
+    try {
+      accessToken = await this.verifier.verifyToken(token);
+    } catch (error) {
+      if (error instanceof OAuthError && !(error instanceof TemporarilyUnavailableError) && error.getStatus() < 500)
+        throw error;
+      if (!(error instanceof TemporarilyUnavailableError)) {
+        this.logger.error(`Token verifier failed (${errorName(error)}); answering 503`);
+      }
+      throw error instanceof TemporarilyUnavailableError
+        ? error
+        : new TemporarilyUnavailableError('The token could not be verified right now');
+    }
+    if (!accessToken) throw new InvalidTokenError('The access token is invalid');
+    if (
+      accessToken.expiresAt !== undefined &&
+      this.nowSeconds() > accessToken.expiresAt + this.config.clockSkewSeconds
+    ) {
+      throw new InvalidTokenError('The access token has expired');
+    }
+    if (!audienceIncludes(accessToken.resource, this.config.resource)) {
+      throw new InvalidTokenError('The access token is not intended for this resource');
+    }
+    return accessToken;
+  }
+
+  /** Throws `InsufficientScopeError` naming every required scope when any is missing (S7). */
+  protected checkScopes(accessToken: AccessToken, requiredScopes: string[]): void {
+    if (missingScopes(requiredScopes, accessToken.scopes).length) throw new InsufficientScopeError(requiredScopes);
+  }
+
+  /** Removes the credentials from the request (S8) and publishes the identity. */
+  protected attach(request: Request, accessToken: AccessToken): void {
+    const identity = toRequestAuth(accessToken);
+    delete request.headers.authorization;
+    scrubRawAuthorization(request.rawHeaders);
+    (request as unknown as Record<string, unknown>)[REQUEST_AUTH_PROPERTY] = identity;
+    if (!setCurrentAccessToken(identity) && !BearerAuthGuard.warnedNoHolder) {
+      BearerAuthGuard.warnedNoHolder = true;
+      this.logger.warn(
+        'No AuthContextMiddleware on this route: getAccessToken() and AuthContext.current() will be empty',
+      );
+    }
+  }
+
+  /**
+   * Sets `WWW-Authenticate` (and `Retry-After` for 503) on the response and returns the
+   * error to throw; Nest renders its `{ error, error_description }` body and status.
+   */
+  protected challenge(response: Response, error: OAuthError, requiredScopes: string[], _request: Request): OAuthError {
+    const scope = requiredScopes.join(' ') || undefined;
+    const resourceMetadata = this.config.protectedResourceMetadata.url;
+    const realm = this.config.realm;
+    if (error.getStatus() === 503) {
+      const retryAfter =
+        (error as TemporarilyUnavailableError).retryAfterSeconds ?? DEFAULT_VERIFIER_RETRY_AFTER_SECONDS;
+      response.setHeader('Retry-After', String(retryAfter));
+      return error;
+    }
+    response.setHeader(
+      'WWW-Authenticate',
+      renderBearerChallenge(
+        error instanceof MissingCredentialsError
+          ? { realm, scope, resourceMetadata }
+          : { realm, error: error.error, errorDescription: error.description, scope, resourceMetadata },
+      ),
+    );
+    return error;
+  }
+
+  /** Current time in seconds since the epoch (override to inject a clock). */
+  protected nowSeconds(): number {
+    return Math.floor(Date.now() / 1000);
+  }
+
+  private toOAuthError(error: unknown): OAuthError {
+    if (error instanceof OAuthError) return error;
+    this.logger.error(`Unexpected failure while authenticating (${errorName(error)}); answering 503`);
+    return new TemporarilyUnavailableError('The token could not be verified right now');
+  }
+}
+
+/** No credentials at all: 401 whose challenge carries no `error` attribute (RFC 6750 §3.1, S1). */
+class MissingCredentialsError extends InvalidTokenError {
+  constructor() {
+    super('Authentication required');
+  }
+}
+
+function hasQueryAccessToken(request: Request): boolean {
+  const url = request.originalUrl ?? request.url ?? '';
+  const queryStart = url.indexOf('?');
+  return queryStart >= 0 && new URLSearchParams(url.slice(queryStart + 1)).has('access_token');
+}
+
+function hasFormAccessToken(request: Request): boolean {
+  const body = request.body as unknown;
+  const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
+  return (
+    contentType.startsWith('application/x-www-form-urlencoded') &&
+    typeof body === 'object' &&
+    body !== null &&
+    Object.prototype.hasOwnProperty.call(body, 'access_token')
+  );
+}
+
+function scrubRawAuthorization(rawHeaders: string[] | undefined): void {
+  if (!Array.isArray(rawHeaders)) return;
+  for (let i = rawHeaders.length - 2; i >= 0; i -= 2) {
+    if (rawHeaders[i]!.toLowerCase() === 'authorization') rawHeaders.splice(i, 2);
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

@@ -1,0 +1,109 @@
+import { JwtService } from '@nestjs/jwt';
+import type { SigningKey } from './signing-keys.js';
+
+/** Claims of an access token (RFC 9068 §2.2), plus the grant it belongs to. */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  client_id: string;
+  scope?: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  /** Grant id: lets revocation of the grant reach its access tokens (S11, S22). */
+  grant_id: string;
+  [claim: string]: unknown;
+}
+
+/** Options of {@link AccessTokenSigner.verify}. */
+export interface AccessTokenVerifyOptions {
+  issuer: string;
+  /** Current time, seconds since epoch. */
+  nowSeconds: number;
+  clockSkewSeconds: number;
+}
+
+const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
+
+/**
+ * Signs and verifies RFC 9068 JWT access tokens with `@nestjs/jwt`, one
+ * `JwtService` per key. Verification picks the key by `kid` and accepts only
+ * that key's algorithm, so `alg: none` and HS256-with-the-public-key are
+ * refused (RFC 8725 §3.1, S2), as are unknown keys and other issuers (S5).
+ */
+export class AccessTokenSigner {
+  private readonly services = new Map<string, { key: SigningKey; jwt: JwtService }>();
+
+  constructor(private readonly keys: SigningKey[]) {
+    for (const key of keys) {
+      this.services.set(key.kid, {
+        key,
+        jwt: new JwtService({
+          privateKey: key.privateKey,
+          publicKey: key.publicKey,
+          signOptions: { algorithm: key.alg, keyid: key.kid, header: { alg: key.alg, typ: 'at+jwt' } },
+          verifyOptions: { algorithms: [key.alg] },
+        }),
+      });
+    }
+  }
+
+  /** Signs with the first key (RFC 9068 §2.1: `typ: at+jwt`). */
+  sign(claims: AccessTokenClaims): Promise<string> {
+    return this.services.get(this.keys[0].kid)!.jwt.signAsync(claims);
+  }
+
+  /** The verified claims, or `undefined` for any malformed, forged, foreign or expired token. */
+  async verify(token: string, options: AccessTokenVerifyOptions): Promise<AccessTokenClaims | undefined> {
+    const entry = this.pickKey(token);
+    if (!entry) return undefined;
+    try {
+      const claims = await entry.jwt.verifyAsync<AccessTokenClaims>(token, {
+        algorithms: [entry.key.alg],
+        issuer: options.issuer,
+        clockTimestamp: options.nowSeconds,
+        clockTolerance: options.clockSkewSeconds,
+      });
+      return hasRequiredClaims(claims) ? claims : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The public JWK Set (RFC 7517 §5): every key, public parts only. */
+  jwks(): { keys: Record<string, unknown>[] } {
+    return { keys: this.keys.map((key) => ({ ...key.publicJwk })) };
+  }
+
+  private pickKey(token: string): { key: SigningKey; jwt: JwtService } | undefined {
+    if (typeof token !== 'string' || token.length > 8192) return undefined;
+    let header: Record<string, unknown> | undefined;
+    try {
+      header = this.services.values().next().value!.jwt.decode(token, { complete: true })?.header as unknown as
+        | Record<string, unknown>
+        | undefined;
+    } catch {
+      return undefined;
+    }
+    if (!header || typeof header.kid !== 'string' || typeof header.typ !== 'string') return undefined;
+    if (!ACCESS_TOKEN_TYPES.has(header.typ.toLowerCase())) return undefined;
+    const entry = this.services.get(header.kid);
+    return entry && header.alg === entry.key.alg ? entry : undefined;
+  }
+}
+
+function hasRequiredClaims(claims: unknown): claims is AccessTokenClaims {
+  if (!claims || typeof claims !== 'object') return false;
+  const c = claims as Record<string, unknown>;
+  return (
+    typeof c.sub === 'string' &&
+    typeof c.client_id === 'string' &&
+    typeof c.jti === 'string' &&
+    typeof c.grant_id === 'string' &&
+    typeof c.exp === 'number' &&
+    typeof c.iat === 'number' &&
+    (typeof c.scope === 'string' || c.scope === undefined) &&
+    (typeof c.aud === 'string' || Array.isArray(c.aud))
+  );
+}

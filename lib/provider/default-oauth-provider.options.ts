@@ -1,0 +1,103 @@
+import type { Request, Response } from 'express';
+import type { Clock } from '../stores/clock.js';
+import type { OAuthStore } from '../stores/oauth-store.interface.js';
+import type { SigningKeyInput } from './signing-keys.js';
+
+/** The signed-in resource owner. */
+export interface AuthenticatedUser {
+  /** Stable user id; becomes the access token's `sub`. */
+  subject: string;
+  /** Display name shown on the consent page. */
+  name?: string;
+}
+
+/**
+ * The application's own login, called on the consent page. Return the user,
+ * `{ redirectTo }` to send the browser to your login page (bring it back to
+ * `req.originalUrl` afterwards), or `undefined` when nobody is signed in. If
+ * the hook already answered (`res.headersSent`), nothing else is sent.
+ */
+export type AuthenticateHook = (
+  req: Request,
+  res: Response,
+) => Promise<AuthenticatedUser | { redirectTo: string } | undefined>;
+
+/** Checks a username and password for the built-in login; `undefined` when wrong. */
+export type PasswordCheck = (username: string, password: string) => Promise<AuthenticatedUser | undefined>;
+
+/** A fixed user list for demos: username → password (and optional subject/name). */
+export type StaticUsers = Record<string, { password: string; subject?: string; name?: string }>;
+
+/** Lifetimes in seconds. */
+export interface ProviderLifetimes {
+  /** Authorization code (RFC 6749 §4.1.2 recommends ≤ 10 min, S13). At most 600. @default 60 */
+  authorizationCode?: number;
+  /** Access token; also the worst-case exposure of a token verified elsewhere by JWKS (S9). @default 900 (15 min) */
+  accessToken?: number;
+  /** Refresh token family, absolute: a grant ends this long after consent (S26). @default 2592000 (30 days) */
+  refreshTokenAbsolute?: number;
+  /** Refresh token, idle: a refresh token unused this long dies (S26). @default 1209600 (14 days) */
+  refreshTokenIdle?: number;
+  /** Pending authorization (login + consent). @default 600 (10 min) */
+  interaction?: number;
+  /** Built-in login session. @default 3600 (1 h) */
+  session?: number;
+  /** Remembered consent. @default 2592000 (30 days) */
+  consent?: number;
+}
+
+/** Options of {@link DefaultOAuthProvider}. */
+export interface DefaultOAuthProviderOptions {
+  /** Where clients, codes, grants and tokens live. @default new MemoryOAuthStore() */
+  store?: OAuthStore;
+  /**
+   * Access-token signing keys; the first signs, all verify (key rotation, S45).
+   * @default an ephemeral ES256 key generated at boot (a warning is logged:
+   * tokens die on restart and are not shared between instances)
+   */
+  signingKeys?: SigningKeyInput[];
+  /** The application's login (see {@link AuthenticateHook}). */
+  authenticate?: AuthenticateHook;
+  /**
+   * Built-in password login at `<issuer path>/login`: a check function or a
+   * static demo map. Used when `authenticate` is absent or returns `undefined`.
+   */
+  users?: PasswordCheck | StaticUsers;
+  /** Skip the consent page when the user already approved the same client for these scopes. @default false */
+  rememberConsent?: boolean;
+  /** Issue refresh tokens to clients registered for the `refresh_token` grant. @default true */
+  issueRefreshTokens?: boolean;
+  lifetimes?: ProviderLifetimes;
+  /** Time source (epoch ms). @default Date */
+  clock?: Clock;
+}
+
+/** Lifetimes after defaults, in seconds. */
+export type ResolvedLifetimes = Required<ProviderLifetimes>;
+
+const DEFAULT_LIFETIMES: ResolvedLifetimes = {
+  authorizationCode: 60,
+  accessToken: 900,
+  refreshTokenAbsolute: 30 * 86400,
+  refreshTokenIdle: 14 * 86400,
+  interaction: 600,
+  session: 3600,
+  consent: 30 * 86400,
+};
+
+const MAX_LIFETIMES: Partial<ResolvedLifetimes> = { authorizationCode: 600, accessToken: 86400, interaction: 3600 };
+
+/** Applies defaults and bounds; throws with a plain message on a bad value. */
+export function resolveLifetimes(input: ProviderLifetimes = {}): ResolvedLifetimes {
+  const resolved = { ...DEFAULT_LIFETIMES };
+  for (const name of Object.keys(DEFAULT_LIFETIMES) as (keyof ResolvedLifetimes)[]) {
+    const value = input[name];
+    if (value === undefined) continue;
+    const max = MAX_LIFETIMES[name] ?? Number.MAX_SAFE_INTEGER;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
+      throw new Error(`DefaultOAuthProvider: lifetimes.${name} must be a positive number of seconds, at most ${max}`);
+    }
+    resolved[name] = value;
+  }
+  return resolved;
+}

@@ -1,0 +1,409 @@
+import { Logger } from '@nestjs/common';
+import { InvalidGrantError, InvalidScopeError } from '../errors/index.js';
+import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { AuthorizationParams, OAuthClientInformation, OAuthToken } from '../interfaces/oauth-models.js';
+import type { OAuthAuthorizationServerProvider } from '../interfaces/oauth-provider.interface.js';
+import { buildAuthorizationResponseUrl } from '../services/authorization-response.js';
+import { pathWithoutTrailingSlash } from '../services/url-rules.js';
+import type { Clock } from '../stores/clock.js';
+import { MemoryOAuthStore } from '../stores/memory-oauth-store.js';
+import type { GrantRecord, InteractionRecord, OAuthStore, RefreshTokenRecord, StoredClient } from '../stores/oauth-store.interface.js';
+import { AccessTokenSigner, type AccessTokenClaims } from './access-token-signer.js';
+import { hashClientSecret, isClientSecretHash, verifyClientSecretHash } from './client-secret-hash.js';
+import type { DefaultAccessToken, DefaultAuthorizationCode, DefaultRefreshToken } from './default-oauth-provider.models.js';
+import {
+  type AuthenticateHook,
+  type DefaultOAuthProviderOptions,
+  type PasswordCheck,
+  type ResolvedLifetimes,
+  resolveLifetimes,
+} from './default-oauth-provider.options.js';
+import { InteractionPages } from './interaction-pages.js';
+import { passwordCheckFrom } from './password-check.js';
+import { hashValue, randomValue } from './random-values.js';
+import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
+
+/** Where the provider lives, learned from the module configuration in {@link DefaultOAuthProvider.initialize}. */
+export interface ProviderSettings {
+  issuer: string;
+  resource: string;
+  clockSkewSeconds: number;
+  consentUrl: string;
+  consentPath: string;
+  loginUrl: string;
+  loginPath: string;
+  /** Path of the session cookie: the issuer's path. */
+  cookiePath: string;
+  /** `Secure` cookies when the issuer is https. */
+  secureCookies: boolean;
+}
+
+/**
+ * The built-in OAuth 2.1 authorization server behind {@link McpAuthModule}:
+ * clients with hashed secrets, a login and consent page, single-use codes
+ * bound to their grant, RFC 9068 JWT access tokens (ES256 by default, JWKS,
+ * key rotation), rotating refresh tokens with reuse detection, and
+ * revocation — all persisted through an {@link OAuthStore}.
+ *
+ * Named "default" because it is the implementation of
+ * {@link OAuthAuthorizationServerProvider} the module ships; replace it with
+ * your own (for example one that delegates to an upstream IdP) when needed.
+ */
+export class DefaultOAuthProvider
+  implements OAuthAuthorizationServerProvider<DefaultAuthorizationCode, DefaultRefreshToken, DefaultAccessToken>
+{
+  /** The store (exposed for operations such as listing or purging). */
+  readonly store: OAuthStore;
+  /** @internal Login and consent pages, served by the module's controllers. */
+  readonly pages: InteractionPages;
+  /** @internal */
+  readonly clock: Clock;
+  /** @internal */
+  readonly lifetimes: ResolvedLifetimes;
+  /** @internal */
+  readonly authenticateHook?: AuthenticateHook;
+  /** @internal */
+  readonly passwordCheck?: PasswordCheck;
+  /** @internal */
+  readonly rememberConsent: boolean;
+  private readonly logger = new Logger('DefaultOAuthProvider');
+  private readonly signer: AccessTokenSigner;
+  private readonly issueRefreshTokens: boolean;
+  private resolved?: ProviderSettings;
+
+  constructor(options: DefaultOAuthProviderOptions = {}) {
+    if (!options.authenticate && !options.users) {
+      throw new Error('DefaultOAuthProvider: give `authenticate` (your login) or `users` (the built-in password login)');
+    }
+    this.store = options.store ?? new MemoryOAuthStore({ clock: options.clock });
+    this.clock = options.clock ?? Date;
+    this.lifetimes = resolveLifetimes(options.lifetimes);
+    this.authenticateHook = options.authenticate;
+    this.passwordCheck = options.users === undefined ? undefined : passwordCheckFrom(options.users);
+    this.rememberConsent = options.rememberConsent ?? false;
+    this.issueRefreshTokens = options.issueRefreshTokens ?? true;
+    this.signer = new AccessTokenSigner(this.signingKeys(options));
+    this.pages = new InteractionPages(this);
+  }
+
+  /** Learns issuer, resource and endpoint URLs from the module configuration. */
+  initialize(config: McpAuthConfig): void {
+    if (!config.issuer || !config.endpoints) throw new Error('DefaultOAuthProvider needs the module in authorization-server mode');
+    const issuer = new URL(config.issuer);
+    const base = pathWithoutTrailingSlash(issuer.pathname);
+    this.resolved = {
+      issuer: config.issuer,
+      resource: config.resource,
+      clockSkewSeconds: config.clockSkewSeconds,
+      consentUrl: config.endpoints.consent.url,
+      consentPath: config.endpoints.consent.path,
+      loginUrl: `${issuer.origin}${base}/login`,
+      loginPath: `${base}/login`,
+      cookiePath: base || '/',
+      secureCookies: issuer.protocol === 'https:',
+    };
+  }
+
+  /** @internal The settings from {@link initialize}; throws before it ran. */
+  get settings(): ProviderSettings {
+    if (!this.resolved) throw new Error('DefaultOAuthProvider used before McpAuthModule initialized it');
+    return this.resolved;
+  }
+
+  async getClient(clientId: string): Promise<OAuthClientInformation | undefined> {
+    const stored = await this.store.getClient(clientId);
+    if (!stored) return undefined;
+    return {
+      ...(stored.metadata as unknown as OAuthClientInformation),
+      clientId: stored.clientId,
+      clientSecret: stored.clientSecretHash,
+      clientIdIssuedAt: stored.clientIdIssuedAt,
+      clientSecretExpiresAt: stored.clientSecretExpiresAt,
+    };
+  }
+
+  /** Stores the client; a plain `clientSecret` is replaced by its SHA-256 hash (S37). */
+  async registerClient(client: OAuthClientInformation): Promise<void> {
+    const { clientId, clientSecret, clientIdIssuedAt, clientSecretExpiresAt, ...metadata } = client;
+    const stored: StoredClient = {
+      clientId,
+      metadata: JSON.parse(JSON.stringify(metadata)) as Record<string, unknown>,
+      clientIdIssuedAt,
+      clientSecretExpiresAt,
+    };
+    if (clientSecret) stored.clientSecretHash = isClientSecretHash(clientSecret) ? clientSecret : hashClientSecret(clientSecret);
+    await this.store.saveClient(stored);
+  }
+
+  /** Constant-time check of a presented secret against the stored hash; expired secrets fail (S37). */
+  async verifyClientSecret(client: OAuthClientInformation, presentedSecret: string): Promise<boolean> {
+    const stored = await this.store.getClient(client.clientId);
+    if (!stored?.clientSecretHash || typeof presentedSecret !== 'string') return false;
+    const expiresAt = stored.clientSecretExpiresAt ?? 0;
+    if (expiresAt > 0 && expiresAt * 1000 <= this.clock.now()) return false;
+    return verifyClientSecretHash(stored.clientSecretHash, presentedSecret);
+  }
+
+  /** Stores a pending interaction and sends the user agent to the consent page (which asks for login first). */
+  async authorize(client: OAuthClientInformation, params: AuthorizationParams): Promise<string> {
+    const interactionId = randomValue();
+    await this.store.saveInteraction(hashValue(interactionId), {
+      clientId: client.clientId,
+      clientName: client.clientName,
+      clientRedirectUris: [...client.redirectUris],
+      state: params.state,
+      scopes: [...params.scopes],
+      codeChallenge: params.codeChallenge,
+      redirectUri: params.redirectUri,
+      redirectUriProvidedExplicitly: params.redirectUriProvidedExplicitly,
+      resource: params.resource,
+      csrfToken: randomValue(),
+      expiresAtMs: this.clock.now() + this.lifetimes.interaction * 1000,
+    });
+    const url = new URL(this.settings.consentUrl);
+    url.searchParams.set('interaction', interactionId);
+    return url.toString();
+  }
+
+  /**
+   * @internal After approval: creates the grant and a code bound to it, and
+   * returns the authorization response URL (RFC 6749 §4.1.2, RFC 9207 `iss`).
+   */
+  async approveInteraction(interaction: InteractionRecord, subject: string): Promise<string> {
+    const now = this.clock.now();
+    const grantId = randomValue();
+    await this.store.createGrant({
+      grantId,
+      clientId: interaction.clientId,
+      subject,
+      scopes: interaction.scopes,
+      resource: interaction.resource,
+      createdAtMs: now,
+      expiresAtMs: now + this.lifetimes.refreshTokenAbsolute * 1000,
+    });
+    const code = randomValue();
+    await this.store.saveAuthorizationCode(hashValue(code), {
+      grantId,
+      clientId: interaction.clientId,
+      scopes: interaction.scopes,
+      codeChallenge: interaction.codeChallenge,
+      redirectUri: interaction.redirectUri,
+      redirectUriProvidedExplicitly: interaction.redirectUriProvidedExplicitly,
+      resource: interaction.resource,
+      subject,
+      expiresAtMs: now + this.lifetimes.authorizationCode * 1000,
+    });
+    return buildAuthorizationResponseUrl(interaction.redirectUri, { code, state: interaction.state, iss: this.settings.issuer });
+  }
+
+  /** @internal The `access_denied` response of a denied consent (RFC 6749 §4.1.2.1). */
+  denyInteraction(interaction: InteractionRecord): string {
+    return buildAuthorizationResponseUrl(interaction.redirectUri, {
+      error: 'access_denied',
+      errorDescription: 'The resource owner denied the request',
+      state: interaction.state,
+      iss: this.settings.issuer,
+    });
+  }
+
+  /** A code issued to `client`; a code that was already redeemed revokes its grant (S11). */
+  async loadAuthorizationCode(client: OAuthClientInformation, authorizationCode: string): Promise<DefaultAuthorizationCode | undefined> {
+    if (typeof authorizationCode !== 'string' || !authorizationCode) return undefined;
+    const lookup = await this.store.findAuthorizationCode(hashValue(authorizationCode));
+    if (lookup.status === 'reused') {
+      await this.store.revokeGrant(lookup.grantId);
+      return undefined;
+    }
+    if (lookup.status !== 'ok') return undefined;
+    const record = lookup.record;
+    if (record.clientId !== client.clientId || record.expiresAtMs <= this.clock.now()) return undefined;
+    return {
+      code: authorizationCode,
+      scopes: record.scopes,
+      expiresAt: Math.floor(record.expiresAtMs / 1000),
+      clientId: record.clientId,
+      codeChallenge: record.codeChallenge,
+      redirectUri: record.redirectUri,
+      redirectUriProvidedExplicitly: record.redirectUriProvidedExplicitly,
+      resource: record.resource,
+      subject: record.subject,
+      grantId: record.grantId,
+    };
+  }
+
+  /** Consumes the code atomically (one winner, S12) and issues tokens; a replay revokes the grant (S11). */
+  async exchangeAuthorizationCode(client: OAuthClientInformation, authorizationCode: DefaultAuthorizationCode): Promise<OAuthToken> {
+    const result = await this.store.consumeAuthorizationCode(hashValue(authorizationCode.code));
+    if (result.status === 'reused') {
+      await this.store.revokeGrant(result.grantId);
+      throw new InvalidGrantError('The authorization code was already used');
+    }
+    if (result.status !== 'ok') throw new InvalidGrantError('The authorization code is invalid or expired');
+    const record = result.record;
+    if (record.clientId !== client.clientId || record.expiresAtMs <= this.clock.now()) {
+      throw new InvalidGrantError('The authorization code is invalid or expired');
+    }
+    const grant = await this.activeGrant(record.grantId);
+    if (!grant) throw new InvalidGrantError('The authorization grant was revoked');
+    const token = await this.signAccessToken(grant, client.clientId, record.scopes);
+    if (!this.wantsRefreshToken(client)) return token;
+    const refreshToken = randomValue();
+    await this.store.saveRefreshToken(hashValue(refreshToken), this.refreshRecord(grant, client.clientId));
+    return { ...token, refreshToken };
+  }
+
+  /** A live refresh token of `client`; a rotated-out one revokes its grant (S22); expired ones are refused (S26). */
+  async loadRefreshToken(client: OAuthClientInformation, refreshToken: string): Promise<DefaultRefreshToken | undefined> {
+    if (typeof refreshToken !== 'string' || !refreshToken) return undefined;
+    const lookup = await this.store.findRefreshToken(hashValue(refreshToken));
+    if (lookup.status === 'reused') {
+      await this.store.revokeGrant(lookup.grantId);
+      return undefined;
+    }
+    if (lookup.status !== 'ok') return undefined;
+    const record = lookup.record;
+    if (record.clientId !== client.clientId || record.expiresAtMs <= this.clock.now()) return undefined;
+    const grant = await this.activeGrant(record.grantId);
+    if (!grant) return undefined;
+    return {
+      token: refreshToken,
+      clientId: record.clientId,
+      scopes: grant.scopes,
+      expiresAt: Math.floor(record.expiresAtMs / 1000),
+      resource: grant.resource,
+      subject: record.subject,
+      grantId: record.grantId,
+    };
+  }
+
+  /**
+   * Rotates the refresh token atomically (OAuth 2.1 §4.3.1) and issues an
+   * access token with `scopes` (already narrowed by the endpoint; the grant
+   * keeps its original scopes so a later refresh may widen back up to them).
+   */
+  async exchangeRefreshToken(
+    client: OAuthClientInformation,
+    refreshToken: DefaultRefreshToken,
+    scopes: string[],
+  ): Promise<OAuthToken> {
+    const grant = await this.activeGrant(refreshToken.grantId);
+    if (!grant || refreshToken.clientId !== client.clientId || grant.clientId !== client.clientId) {
+      throw new InvalidGrantError('The refresh token is invalid, expired or revoked');
+    }
+    if (scopes.some((scope) => !grant.scopes.includes(scope))) throw new InvalidScopeError('The requested scope exceeds the grant');
+    const newRefreshToken = randomValue();
+    const result = await this.store.rotateRefreshToken(
+      hashValue(refreshToken.token),
+      hashValue(newRefreshToken),
+      this.refreshRecord(grant, client.clientId),
+    );
+    if (result.status === 'reused') {
+      await this.store.revokeGrant(result.grantId);
+      throw new InvalidGrantError('The refresh token was already used');
+    }
+    if (result.status !== 'ok') throw new InvalidGrantError('The refresh token is invalid, expired or revoked');
+    const token = await this.signAccessToken(grant, client.clientId, scopes);
+    return { ...token, refreshToken: newRefreshToken };
+  }
+
+  /** Verifies signature, issuer, type and expiry, then revocation of the token and its grant (S2, S3, S5, S9). */
+  async loadAccessToken(token: string): Promise<DefaultAccessToken | undefined> {
+    const settings = this.settings;
+    const claims = await this.signer.verify(token, {
+      issuer: settings.issuer,
+      nowSeconds: Math.floor(this.clock.now() / 1000),
+      clockSkewSeconds: settings.clockSkewSeconds,
+    });
+    if (!claims) return undefined;
+    if (await this.store.isAccessTokenRevoked(claims.jti, claims.grant_id)) return undefined;
+    return {
+      token,
+      clientId: claims.client_id,
+      scopes: typeof claims.scope === 'string' && claims.scope ? claims.scope.split(' ') : [],
+      expiresAt: claims.exp,
+      resource: claims.aud,
+      subject: claims.sub,
+      issuer: claims.iss,
+      claims: { ...claims },
+      jti: claims.jti,
+      grantId: claims.grant_id,
+    };
+  }
+
+  /** RFC 7009: an access token is revoked by `jti` until it expires; a refresh token revokes its whole grant (S43). */
+  async revokeToken(token: DefaultAccessToken | DefaultRefreshToken): Promise<void> {
+    if ('jti' in token && typeof token.jti === 'string') {
+      const expiresAtMs = ((token.expiresAt ?? 0) + this.settings.clockSkewSeconds + 1) * 1000;
+      await this.store.revokeAccessToken(token.jti, Math.max(expiresAtMs, this.clock.now() + 1000));
+      return;
+    }
+    if ('grantId' in token && typeof token.grantId === 'string') {
+      await this.store.revokeGrant(token.grantId);
+      return;
+    }
+    await this.revokeByValue((token as { token?: unknown }).token);
+  }
+
+  /** The public keys of every configured signing key (RFC 7517), for the JWKS endpoint. */
+  async getJsonWebKeySet(): Promise<{ keys: Record<string, unknown>[] }> {
+    return this.signer.jwks();
+  }
+
+  private async revokeByValue(value: unknown): Promise<void> {
+    if (typeof value !== 'string' || !value) return;
+    const lookup = await this.store.findRefreshToken(hashValue(value));
+    if (lookup.status === 'ok') return this.store.revokeGrant(lookup.record.grantId);
+    if (lookup.status === 'reused') return this.store.revokeGrant(lookup.grantId);
+    const access = await this.loadAccessToken(value);
+    if (access) await this.revokeToken(access);
+  }
+
+  private async activeGrant(grantId: string): Promise<GrantRecord | undefined> {
+    const grant = await this.store.getGrant(grantId);
+    return grant && !grant.revoked && grant.expiresAtMs > this.clock.now() ? grant : undefined;
+  }
+
+  private wantsRefreshToken(client: OAuthClientInformation): boolean {
+    return this.issueRefreshTokens && (client.grantTypes?.includes('refresh_token') ?? true);
+  }
+
+  private refreshRecord(grant: GrantRecord, clientId: string): RefreshTokenRecord {
+    const now = this.clock.now();
+    return {
+      grantId: grant.grantId,
+      clientId,
+      subject: grant.subject,
+      issuedAtMs: now,
+      expiresAtMs: Math.min(now + this.lifetimes.refreshTokenIdle * 1000, grant.expiresAtMs),
+    };
+  }
+
+  private async signAccessToken(grant: GrantRecord, clientId: string, scopes: string[]): Promise<OAuthToken> {
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    const exp = Math.min(nowSeconds + this.lifetimes.accessToken, Math.floor(grant.expiresAtMs / 1000));
+    const scope = scopes.join(' ');
+    const claims: AccessTokenClaims = {
+      iss: this.settings.issuer,
+      sub: grant.subject,
+      aud: this.settings.resource,
+      client_id: clientId,
+      scope,
+      jti: randomValue(16),
+      iat: nowSeconds,
+      exp,
+      grant_id: grant.grantId,
+    };
+    if (!scope) delete claims.scope;
+    const accessToken = await this.signer.sign(claims);
+    return { accessToken, tokenType: 'Bearer', expiresIn: exp - nowSeconds, scope: scope || undefined };
+  }
+
+  private signingKeys(options: DefaultOAuthProviderOptions) {
+    if (options.signingKeys?.length) return loadSigningKeys(options.signingKeys);
+    this.logger.warn(
+      'No signingKeys configured: generated an ephemeral ES256 key. Access tokens become invalid on restart and are ' +
+        'not valid on other instances. Configure `signingKeys` in production.',
+    );
+    return [generateEphemeralSigningKey()];
+  }
+}

@@ -1,0 +1,235 @@
+import type { Request, Response } from 'express';
+import { escapeHtml, sendHtmlPage } from '../http/html-page.js';
+import type { InteractionRecord } from '../stores/oauth-store.interface.js';
+import type { AuthenticatedUser } from './default-oauth-provider.options.js';
+import type { DefaultOAuthProvider } from './default-oauth-provider.js';
+import { renderConsentPage } from './consent-page.js';
+import { renderLoginPage } from './login-page.js';
+import { constantTimeEquals, hashValue, randomValue } from './random-values.js';
+import { readCookie, serializeSessionCookie, SESSION_COOKIE_NAME } from './session-cookie.js';
+
+/** Headers of the 303 redirects that end a login or consent POST (S30, S31). */
+const REDIRECT_HEADERS = {
+  'Cache-Control': 'no-store',
+  Pragma: 'no-cache',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+};
+
+/**
+ * The user-facing part of `/authorize` for {@link DefaultOAuthProvider}: the
+ * consent page (GET shows, POST decides) and the optional built-in login.
+ * Every form carries the interaction's CSRF token, and a decision is taken
+ * only from the user the page was shown to (S33). Answers of POSTs are 303
+ * (S30); pages carry the S31/S32 headers.
+ */
+export class InteractionPages {
+  constructor(private readonly provider: DefaultOAuthProvider) {}
+
+  /** GET consent: login if needed, then the consent page (or straight back when consent is remembered). */
+  async showConsent(req: Request, res: Response): Promise<void> {
+    const interactionId = singleValue(req.query.interaction);
+    const interaction = await this.findInteraction(interactionId);
+    if (!interaction || !interactionId) return this.expired(res);
+    const user = await this.currentUser(req, res, interactionId, 'GET');
+    if (!user) return;
+    if (interaction.subject !== undefined && interaction.subject !== user.subject) return this.foreign(res);
+    if (interaction.subject === undefined) {
+      await this.provider.store.saveInteraction(hashValue(interactionId), {
+        ...interaction,
+        subject: user.subject,
+        subjectName: user.name,
+      });
+    }
+    if (await this.consentRemembered(user.subject, interaction)) {
+      const taken = await this.provider.store.takeInteraction(hashValue(interactionId));
+      if (!taken) return this.expired(res);
+      return redirect303(res, await this.provider.approveInteraction(taken, user.subject));
+    }
+    sendHtmlPage(
+      res,
+      200,
+      `Authorize ${interaction.clientName || interaction.clientId}`,
+      renderConsentPage({
+        interactionId,
+        interaction,
+        formAction: this.provider.settings.consentPath,
+        userName: user.name || user.subject,
+      }),
+    );
+  }
+
+  /** POST consent: CSRF check, same user, single use; 303 to the client with a code or `access_denied` (S29, S30, S33). */
+  async decideConsent(req: Request, res: Response): Promise<void> {
+    const body = formBody(req);
+    const interactionId = singleValue(body.interaction);
+    const interaction = await this.findInteraction(interactionId);
+    if (!interaction || !interactionId) return this.expired(res);
+    const csrfToken = singleValue(body.csrf_token);
+    if (!csrfToken || !constantTimeEquals(csrfToken, interaction.csrfToken)) return this.badForm(res);
+    const user = await this.currentUser(req, res, interactionId, 'POST');
+    if (!user) return;
+    if (interaction.subject !== user.subject) return this.foreign(res);
+    const decision = singleValue(body.decision);
+    if (decision !== 'approve' && decision !== 'deny') return this.badForm(res);
+    const taken = await this.provider.store.takeInteraction(hashValue(interactionId));
+    if (!taken) return this.expired(res);
+    if (decision === 'deny') return redirect303(res, this.provider.denyInteraction(taken));
+    if (this.provider.rememberConsent) await this.rememberConsent(user.subject, taken);
+    redirect303(res, await this.provider.approveInteraction(taken, user.subject));
+  }
+
+  /** GET login: the built-in password form. */
+  async showLogin(req: Request, res: Response): Promise<void> {
+    const interactionId = singleValue(req.query.interaction);
+    const interaction = await this.findInteraction(interactionId);
+    if (!interaction || !interactionId) return this.expired(res);
+    this.sendLogin(res, 200, interactionId, interaction);
+  }
+
+  /** POST login: checks the password, starts a session (cookie), 303 back to the consent page (S30). */
+  async submitLogin(req: Request, res: Response): Promise<void> {
+    const body = formBody(req);
+    const interactionId = singleValue(body.interaction);
+    const interaction = await this.findInteraction(interactionId);
+    if (!interaction || !interactionId) return this.expired(res);
+    const csrfToken = singleValue(body.csrf_token);
+    if (!csrfToken || !constantTimeEquals(csrfToken, interaction.csrfToken)) return this.badForm(res);
+    const username = singleValue(body.username) ?? '';
+    const password = singleValue(body.password) ?? '';
+    const user = username && password ? await this.provider.passwordCheck?.(username, password) : undefined;
+    if (!user) return this.sendLogin(res, 401, interactionId, interaction, 'Wrong username or password.', username);
+    const sessionId = randomValue();
+    const lifetime = this.provider.lifetimes.session;
+    await this.provider.store.saveSession(hashValue(sessionId), {
+      subject: user.subject,
+      name: user.name,
+      expiresAtMs: this.provider.clock.now() + lifetime * 1000,
+    });
+    const settings = this.provider.settings;
+    res.append(
+      'Set-Cookie',
+      serializeSessionCookie(sessionId, { path: settings.cookiePath, secure: settings.secureCookies, maxAgeSeconds: lifetime }),
+    );
+    redirect303(res, this.consentUrl(interactionId));
+  }
+
+  private async currentUser(
+    req: Request,
+    res: Response,
+    interactionId: string,
+    method: 'GET' | 'POST',
+  ): Promise<AuthenticatedUser | undefined> {
+    const hook = this.provider.authenticateHook;
+    if (hook) {
+      const result = await hook(req, res);
+      if (res.headersSent) return undefined;
+      if (result && 'redirectTo' in result) {
+        redirect303(res, result.redirectTo);
+        return undefined;
+      }
+      if (result?.subject) return result;
+    }
+    if (this.provider.passwordCheck) {
+      const sessionUser = await this.sessionUser(req);
+      if (sessionUser) return sessionUser;
+      if (method === 'GET') {
+        const login = new URL(this.provider.settings.loginUrl);
+        login.searchParams.set('interaction', interactionId);
+        redirect303(res, login.toString());
+        return undefined;
+      }
+    }
+    this.errorPage(res, 401, 'Sign-in required', 'Your session ended. Start again from the application.');
+    return undefined;
+  }
+
+  private async sessionUser(req: Request): Promise<AuthenticatedUser | undefined> {
+    const sessionId = readCookie(req, SESSION_COOKIE_NAME);
+    if (!sessionId) return undefined;
+    const session = await this.provider.store.getSession(hashValue(sessionId));
+    if (!session || session.expiresAtMs <= this.provider.clock.now()) return undefined;
+    return { subject: session.subject, name: session.name };
+  }
+
+  private async findInteraction(interactionId: string | undefined): Promise<InteractionRecord | undefined> {
+    if (!interactionId || interactionId.length > 256) return undefined;
+    const interaction = await this.provider.store.getInteraction(hashValue(interactionId));
+    return interaction && interaction.expiresAtMs > this.provider.clock.now() ? interaction : undefined;
+  }
+
+  private async consentRemembered(subject: string, interaction: InteractionRecord): Promise<boolean> {
+    if (!this.provider.rememberConsent) return false;
+    const consent = await this.provider.store.getConsent(subject, interaction.clientId);
+    if (!consent || consent.expiresAtMs <= this.provider.clock.now()) return false;
+    return interaction.scopes.every((scope) => consent.scopes.includes(scope));
+  }
+
+  private async rememberConsent(subject: string, interaction: InteractionRecord): Promise<void> {
+    const previous = await this.provider.store.getConsent(subject, interaction.clientId);
+    const scopes = [...new Set([...(previous?.scopes ?? []), ...interaction.scopes])];
+    await this.provider.store.saveConsent(subject, interaction.clientId, {
+      scopes,
+      expiresAtMs: this.provider.clock.now() + this.provider.lifetimes.consent * 1000,
+    });
+  }
+
+  private consentUrl(interactionId: string): string {
+    const url = new URL(this.provider.settings.consentUrl);
+    url.searchParams.set('interaction', interactionId);
+    return url.toString();
+  }
+
+  private sendLogin(
+    res: Response,
+    status: number,
+    interactionId: string,
+    interaction: InteractionRecord,
+    error?: string,
+    username?: string,
+  ): void {
+    sendHtmlPage(
+      res,
+      status,
+      'Sign in',
+      renderLoginPage({
+        interactionId,
+        csrfToken: interaction.csrfToken,
+        formAction: this.provider.settings.loginPath,
+        clientName: interaction.clientName || interaction.clientId,
+        error,
+        username,
+      }),
+    );
+  }
+
+  private expired(res: Response): void {
+    this.errorPage(res, 400, 'Request expired', 'This authorization request is unknown, expired or already answered. Start again from the application.');
+  }
+
+  private badForm(res: Response): void {
+    this.errorPage(res, 403, 'Invalid form', 'The form could not be verified. Start again from the application.');
+  }
+
+  private foreign(res: Response): void {
+    this.errorPage(res, 403, 'Wrong account', 'This authorization request belongs to another signed-in user.');
+  }
+
+  private errorPage(res: Response, status: number, title: string, message: string): void {
+    sendHtmlPage(res, status, title, `<h1>${escapeHtml(title)}</h1><p class="error">${escapeHtml(message)}</p>`);
+  }
+}
+
+function redirect303(res: Response, url: string): void {
+  res.set(REDIRECT_HEADERS).redirect(303, url);
+}
+
+function formBody(req: Request): Record<string, unknown> {
+  return req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+}
+
+/** A parameter given exactly once as a string; repeated or structured values count as absent. */
+function singleValue(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,21 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Bytes of randomness in every code, token, secret, interaction and session id: 256 bits (S47). */
+export const RANDOM_VALUE_BYTES = 32;
+
+/** A fresh random value, base64url without padding (43 characters for 32 bytes). */
+export function randomValue(bytes = RANDOM_VALUE_BYTES): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** SHA-256 of a credential, base64url: the only form in which codes, tokens and ids reach the store. */
+export function hashValue(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('base64url');
+}
+
+/** Constant-time string equality (compares SHA-256 digests, so lengths leak nothing). */
+export function constantTimeEquals(a: string, b: string): boolean {
+  const digestA = createHash('sha256').update(a, 'utf8').digest();
+  const digestB = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(digestA, digestB);
+}

@@ -1,0 +1,17 @@
+import { hasAllScopes } from './scope-rules.js';
+import type { ToolScopeRegistry } from './tool-scope-registry.js';
+
+/**
+ * Hides tools the caller could not call from a `tools/list` result (optional;
+ * the guard still answers 403 for a call). Tools without declared scopes stay.
+ *
+ * @param tools - the tools of a `tools/list` result (anything with a `name`)
+ * @param grantedScopes - the caller's scopes, e.g. `getAccessToken()?.scopes`
+ */
+export function filterToolsByScopes<T extends { name: string }>(
+  tools: readonly T[],
+  grantedScopes: readonly string[] | undefined,
+  registry: Pick<ToolScopeRegistry, 'scopesFor'>,
+): T[] {
+  return tools.filter((tool) => hasAllScopes(grantedScopes, registry.scopesFor(tool.name)));
+}

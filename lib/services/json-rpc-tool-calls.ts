@@ -1,0 +1,34 @@
+/**
+ * Reads MCP `tools/call` requests out of a JSON-RPC 2.0 body (a single message
+ * or a batch) so the bearer guard can require a tool's scopes before it runs (S7).
+ */
+
+/** JSON-RPC method of an MCP tool invocation. */
+export const TOOLS_CALL_METHOD = 'tools/call';
+
+/** Upper bound on batch entries inspected; larger batches are read up to this many. */
+const MAX_BATCH_ENTRIES = 1000;
+
+/**
+ * Names of the tools a parsed JSON-RPC body calls (`{"method":"tools/call","params":{"name":…}}`),
+ * without duplicates. Anything else (malformed JSON-RPC, strings, buffers, `null`) yields `[]`.
+ */
+export function toolNamesFromJsonRpcBody(body: unknown): string[] {
+  const messages = Array.isArray(body) ? body.slice(0, MAX_BATCH_ENTRIES) : [body];
+  const names = new Set<string>();
+  for (const message of messages) {
+    const name = toolCallName(message);
+    if (name !== undefined) names.add(name);
+  }
+  return [...names];
+}
+
+function toolCallName(message: unknown): string | undefined {
+  if (!isRecord(message) || message.method !== TOOLS_CALL_METHOD) return undefined;
+  const params = message.params;
+  return isRecord(params) && typeof params.name === 'string' ? params.name : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

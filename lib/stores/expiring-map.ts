@@ -1,0 +1,57 @@
+import type { Clock } from './clock.js';
+
+interface Entry<V> {
+  value: V;
+  expiresAtMs: number;
+}
+
+/**
+ * A `Map` whose entries disappear at their expiry: never returned after it,
+ * removed lazily on access and in bulk by {@link sweep}.
+ */
+export class ExpiringMap<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+
+  constructor(private readonly clock: Clock) {}
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAtMs <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  /** Stores `value` until `expiresAtMs`; an already expired value is not stored. */
+  set(key: string, value: V, expiresAtMs: number): void {
+    if (expiresAtMs <= this.clock.now()) {
+      this.entries.delete(key);
+      return;
+    }
+    this.entries.set(key, { value, expiresAtMs });
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Removes every expired entry; returns how many were removed. */
+  sweep(): number {
+    const now = this.clock.now();
+    let removed = 0;
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAtMs <= now) {
+        this.entries.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Entries held, expired ones included until swept. */
+  get size(): number {
+    return this.entries.size;
+  }
+}

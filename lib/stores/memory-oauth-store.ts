@@ -1,0 +1,219 @@
+import type { Clock } from './clock.js';
+import { ExpiringMap } from './expiring-map.js';
+import type {
+  AuthorizationCodeLookup,
+  AuthorizationCodeRecord,
+  ConsentRecord,
+  GrantRecord,
+  InteractionRecord,
+  OAuthStore,
+  RefreshTokenLookup,
+  RefreshTokenRecord,
+  SessionRecord,
+  StoredClient,
+} from './oauth-store.interface.js';
+
+/** Options of {@link MemoryOAuthStore}. */
+export interface MemoryOAuthStoreOptions {
+  /** Time source. @default Date */
+  clock?: Clock;
+  /** How often expired entries are swept, in ms; `0` disables the timer (lazy expiry only). @default 60000 */
+  sweepIntervalMs?: number;
+}
+
+type CodeEntry = { consumed: false; record: AuthorizationCodeRecord } | { consumed: true; grantId: string };
+type RefreshEntry = { used: false; record: RefreshTokenRecord } | { used: true; grantId: string };
+
+/**
+ * The embedded {@link OAuthStore}: process memory, single instance. Every
+ * method runs its read-decide-write step synchronously, which makes it atomic
+ * on Node's event loop. Records expire (lazily on access and by a periodic
+ * sweep whose timer is `unref()`ed, so it never keeps the process alive).
+ *
+ * Everything is lost on restart and not shared between instances: use a
+ * shared store (Redis) for more than one process (S44). Registered clients
+ * do not expire.
+ */
+export class MemoryOAuthStore implements OAuthStore {
+  private readonly clock: Clock;
+  private readonly clients = new Map<string, StoredClient>();
+  private readonly interactions: ExpiringMap<InteractionRecord>;
+  private readonly codes: ExpiringMap<CodeEntry>;
+  private readonly grants: ExpiringMap<GrantRecord>;
+  private readonly liveRefreshTokenOfGrant: ExpiringMap<string>;
+  private readonly refreshTokens: ExpiringMap<RefreshEntry>;
+  private readonly revokedAccessTokens: ExpiringMap<true>;
+  private readonly consents: ExpiringMap<ConsentRecord>;
+  private readonly sessions: ExpiringMap<SessionRecord>;
+  private readonly sweepTimer?: ReturnType<typeof setInterval>;
+
+  constructor(options: MemoryOAuthStoreOptions = {}) {
+    this.clock = options.clock ?? Date;
+    const map = <V>() => new ExpiringMap<V>(this.clock);
+    this.interactions = map();
+    this.codes = map();
+    this.grants = map();
+    this.liveRefreshTokenOfGrant = map();
+    this.refreshTokens = map();
+    this.revokedAccessTokens = map();
+    this.consents = map();
+    this.sessions = map();
+    const interval = options.sweepIntervalMs ?? 60_000;
+    if (interval > 0) {
+      this.sweepTimer = setInterval(() => this.sweep(), interval);
+      this.sweepTimer.unref();
+    }
+  }
+
+  /** Removes every expired record now; returns how many were removed. */
+  sweep(): number {
+    return this.allMaps().reduce((removed, map) => removed + map.sweep(), 0);
+  }
+
+  /** Number of expiring records held (clients excluded), for monitoring and tests. */
+  get size(): number {
+    return this.allMaps().reduce((total, map) => total + map.size, 0);
+  }
+
+  /** Stops the sweep timer. */
+  close(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  async saveClient(client: StoredClient): Promise<void> {
+    this.clients.set(client.clientId, structuredClone(client));
+  }
+
+  async getClient(clientId: string): Promise<StoredClient | undefined> {
+    return copy(this.clients.get(clientId));
+  }
+
+  async saveInteraction(idHash: string, interaction: InteractionRecord): Promise<void> {
+    this.interactions.set(idHash, structuredClone(interaction), interaction.expiresAtMs);
+  }
+
+  async getInteraction(idHash: string): Promise<InteractionRecord | undefined> {
+    return copy(this.interactions.get(idHash));
+  }
+
+  async takeInteraction(idHash: string): Promise<InteractionRecord | undefined> {
+    const interaction = this.interactions.get(idHash);
+    this.interactions.delete(idHash);
+    return interaction;
+  }
+
+  async saveAuthorizationCode(codeHash: string, code: AuthorizationCodeRecord): Promise<void> {
+    this.codes.set(codeHash, { consumed: false, record: structuredClone(code) }, code.expiresAtMs);
+  }
+
+  async findAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {
+    const entry = this.codes.get(codeHash);
+    if (!entry) return { status: 'unknown' };
+    return entry.consumed ? { status: 'reused', grantId: entry.grantId } : { status: 'ok', record: structuredClone(entry.record) };
+  }
+
+  async consumeAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {
+    const entry = this.codes.get(codeHash);
+    if (!entry) return { status: 'unknown' };
+    if (entry.consumed) return { status: 'reused', grantId: entry.grantId };
+    this.codes.set(codeHash, { consumed: true, grantId: entry.record.grantId }, entry.record.expiresAtMs);
+    return { status: 'ok', record: entry.record };
+  }
+
+  async createGrant(grant: GrantRecord): Promise<void> {
+    this.grants.set(grant.grantId, structuredClone(grant), grant.expiresAtMs);
+  }
+
+  async getGrant(grantId: string): Promise<GrantRecord | undefined> {
+    return copy(this.grants.get(grantId));
+  }
+
+  async revokeGrant(grantId: string): Promise<void> {
+    const grant = this.grants.get(grantId);
+    if (!grant) return;
+    grant.revoked = true;
+    const live = this.liveRefreshTokenOfGrant.get(grantId);
+    if (live !== undefined) {
+      this.refreshTokens.set(live, { used: true, grantId }, grant.expiresAtMs);
+      this.liveRefreshTokenOfGrant.delete(grantId);
+    }
+  }
+
+  async saveRefreshToken(tokenHash: string, token: RefreshTokenRecord): Promise<void> {
+    const grant = this.grants.get(token.grantId);
+    if (!grant || grant.revoked) return;
+    this.refreshTokens.set(tokenHash, { used: false, record: structuredClone(token) }, token.expiresAtMs);
+    this.liveRefreshTokenOfGrant.set(token.grantId, tokenHash, grant.expiresAtMs);
+  }
+
+  async findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup> {
+    return lookupRefresh(this.refreshTokens.get(tokenHash));
+  }
+
+  async rotateRefreshToken(oldTokenHash: string, newTokenHash: string, token: RefreshTokenRecord): Promise<RefreshTokenLookup> {
+    const entry = this.refreshTokens.get(oldTokenHash);
+    if (!entry || entry.used) return lookupRefresh(entry);
+    const grant = this.grants.get(entry.record.grantId);
+    if (!grant || grant.revoked || token.grantId !== grant.grantId) return { status: 'unknown' };
+    this.refreshTokens.set(oldTokenHash, { used: true, grantId: grant.grantId }, grant.expiresAtMs);
+    this.refreshTokens.set(newTokenHash, { used: false, record: structuredClone(token) }, token.expiresAtMs);
+    this.liveRefreshTokenOfGrant.set(grant.grantId, newTokenHash, grant.expiresAtMs);
+    return { status: 'ok', record: entry.record };
+  }
+
+  async revokeAccessToken(jti: string, expiresAtMs: number): Promise<void> {
+    this.revokedAccessTokens.set(jti, true, expiresAtMs);
+  }
+
+  async isAccessTokenRevoked(jti: string, grantId: string): Promise<boolean> {
+    if (this.revokedAccessTokens.get(jti)) return true;
+    const grant = this.grants.get(grantId);
+    return !grant || grant.revoked === true;
+  }
+
+  async saveConsent(subject: string, clientId: string, consent: ConsentRecord): Promise<void> {
+    this.consents.set(consentKey(subject, clientId), structuredClone(consent), consent.expiresAtMs);
+  }
+
+  async getConsent(subject: string, clientId: string): Promise<ConsentRecord | undefined> {
+    return copy(this.consents.get(consentKey(subject, clientId)));
+  }
+
+  async saveSession(sessionIdHash: string, session: SessionRecord): Promise<void> {
+    this.sessions.set(sessionIdHash, structuredClone(session), session.expiresAtMs);
+  }
+
+  async getSession(sessionIdHash: string): Promise<SessionRecord | undefined> {
+    return copy(this.sessions.get(sessionIdHash));
+  }
+
+  async deleteSession(sessionIdHash: string): Promise<void> {
+    this.sessions.delete(sessionIdHash);
+  }
+
+  private allMaps(): ExpiringMap<unknown>[] {
+    return [
+      this.interactions,
+      this.codes,
+      this.grants,
+      this.liveRefreshTokenOfGrant,
+      this.refreshTokens,
+      this.revokedAccessTokens,
+      this.consents,
+      this.sessions,
+    ];
+  }
+}
+
+function lookupRefresh(entry: RefreshEntry | undefined): RefreshTokenLookup {
+  if (!entry) return { status: 'unknown' };
+  return entry.used ? { status: 'reused', grantId: entry.grantId } : { status: 'ok', record: structuredClone(entry.record) };
+}
+
+function consentKey(subject: string, clientId: string): string {
+  return JSON.stringify([subject, clientId]);
+}
+
+function copy<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : structuredClone(value);
+}

@@ -1,0 +1,171 @@
+/**
+ * The persistence contract of {@link DefaultOAuthProvider}.
+ *
+ * Design rules, so that a shared store (Redis) can implement every method as
+ * ONE atomic step (a Lua script or a MULTI):
+ * - Keys of codes, tokens, interactions and sessions are SHA-256 hashes
+ *   computed by the provider; a store never sees a plain credential.
+ * - Every record carries an absolute expiry (`expiresAtMs`, epoch
+ *   milliseconds). The store may forget a record after it; it must never
+ *   return one past it. Expiry is garbage collection: the provider re-checks
+ *   lifetimes with its own clock.
+ * - Single-use and rotation decisions (`takeInteraction`,
+ *   `consumeAuthorizationCode`, `rotateRefreshToken`) happen inside the store,
+ *   so of N concurrent callers exactly one wins (RFC 6749 §4.1.2, S12, S22).
+ */
+export interface OAuthStore {
+  /** Stores or replaces a registered client (RFC 7591). */
+  saveClient(client: StoredClient): Promise<void>;
+  getClient(clientId: string): Promise<StoredClient | undefined>;
+
+  /** Stores or replaces a pending authorization interaction (login and consent). */
+  saveInteraction(idHash: string, interaction: InteractionRecord): Promise<void>;
+  /** Reads an interaction without consuming it (to render the consent page). */
+  getInteraction(idHash: string): Promise<InteractionRecord | undefined>;
+  /** Atomically reads and deletes an interaction: of concurrent calls, only one gets it. */
+  takeInteraction(idHash: string): Promise<InteractionRecord | undefined>;
+
+  /** Stores a freshly issued authorization code. */
+  saveAuthorizationCode(codeHash: string, code: AuthorizationCodeRecord): Promise<void>;
+  /** Reads a code without consuming it; a consumed code reports its grant (RFC 6749 §4.1.2, S11). */
+  findAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup>;
+  /**
+   * Atomically consumes a code. The first caller gets `ok`; every later caller
+   * gets `reused` with the grant id until the code's expiry (S11, S12).
+   */
+  consumeAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup>;
+
+  /** Stores a grant: the authorization one consent produced, parent of a refresh-token family. */
+  createGrant(grant: GrantRecord): Promise<void>;
+  /** A grant, revoked or not; `undefined` once expired or unknown. */
+  getGrant(grantId: string): Promise<GrantRecord | undefined>;
+  /**
+   * Marks a grant revoked (kept until its expiry so reuse stays detectable) and
+   * deletes its live refresh token. Access tokens of the grant then fail
+   * {@link isAccessTokenRevoked}. Idempotent; unknown grants are ignored.
+   */
+  revokeGrant(grantId: string): Promise<void>;
+
+  /** Stores a refresh token and makes it the grant's live refresh token. */
+  saveRefreshToken(tokenHash: string, token: RefreshTokenRecord): Promise<void>;
+  /** Reads a refresh token; a rotated-out one reports its grant (S22). */
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup>;
+  /**
+   * Atomically replaces the live refresh token `oldTokenHash` by `newTokenHash`.
+   * The old token is remembered as used until its grant expires (never evicted
+   * early), so a later presentation is reported as `reused` (OAuth 2.1 §4.3.1, S22).
+   */
+  rotateRefreshToken(oldTokenHash: string, newTokenHash: string, token: RefreshTokenRecord): Promise<RefreshTokenLookup>;
+
+  /** Revokes one access token by `jti` until its expiry (RFC 7009, S9). */
+  revokeAccessToken(jti: string, expiresAtMs: number): Promise<void>;
+  /**
+   * True when the access token `jti` was revoked, or when its grant was revoked
+   * or no longer exists (fail closed). One round trip for the hot path.
+   */
+  isAccessTokenRevoked(jti: string, grantId: string): Promise<boolean>;
+
+  /** Remembers approved scopes for a (subject, client) pair. */
+  saveConsent(subject: string, clientId: string, consent: ConsentRecord): Promise<void>;
+  getConsent(subject: string, clientId: string): Promise<ConsentRecord | undefined>;
+
+  /** Stores a login session of the built-in login. */
+  saveSession(sessionIdHash: string, session: SessionRecord): Promise<void>;
+  getSession(sessionIdHash: string): Promise<SessionRecord | undefined>;
+  deleteSession(sessionIdHash: string): Promise<void>;
+}
+
+/** A registered client; `clientSecretHash` replaces the plain secret (S37). */
+export interface StoredClient {
+  clientId: string;
+  /** Everything else registered (RFC 7591 metadata, camelCase), as JSON-safe data. */
+  metadata: Record<string, unknown>;
+  /** `sha256:<base64url>` of the secret; absent for public clients. */
+  clientSecretHash?: string;
+  /** Seconds since epoch; 0 = never expires (RFC 7591 §3.2.1). */
+  clientSecretExpiresAt?: number;
+  /** Seconds since epoch. */
+  clientIdIssuedAt?: number;
+}
+
+/** What `/authorize` validated, waiting for login and consent. */
+export interface InteractionRecord {
+  clientId: string;
+  /** Display data of the client, captured at `/authorize` (the client may be a CIMD URL, not in the store). */
+  clientName?: string;
+  clientRedirectUris: string[];
+  state?: string;
+  scopes: string[];
+  codeChallenge: string;
+  redirectUri: string;
+  redirectUriProvidedExplicitly: boolean;
+  resource?: string;
+  /** Anti-CSRF token of the login and consent forms (S33). */
+  csrfToken: string;
+  /** The user the consent page was first shown to; the decision must come from them. */
+  subject?: string;
+  subjectName?: string;
+  expiresAtMs: number;
+}
+
+/** A stored authorization code (RFC 6749 §4.1.2), bound to client, redirect URI, PKCE challenge and grant. */
+export interface AuthorizationCodeRecord {
+  grantId: string;
+  clientId: string;
+  scopes: string[];
+  codeChallenge: string;
+  redirectUri: string;
+  redirectUriProvidedExplicitly: boolean;
+  resource?: string;
+  subject: string;
+  expiresAtMs: number;
+}
+
+/** Result of reading or consuming a code. */
+export type AuthorizationCodeLookup =
+  | { status: 'ok'; record: AuthorizationCodeRecord }
+  | { status: 'reused'; grantId: string }
+  | { status: 'unknown' };
+
+/** One user's authorization of one client: the root of a refresh-token family. */
+export interface GrantRecord {
+  grantId: string;
+  clientId: string;
+  subject: string;
+  /** The scopes consented to; a refresh may narrow and later widen back up to them. */
+  scopes: string[];
+  resource?: string;
+  createdAtMs: number;
+  /** Absolute end of the grant (refresh-token absolute lifetime, S26). */
+  expiresAtMs: number;
+  revoked?: boolean;
+}
+
+/** A live refresh token (opaque; the key is its hash). */
+export interface RefreshTokenRecord {
+  grantId: string;
+  clientId: string;
+  subject: string;
+  issuedAtMs: number;
+  /** Idle expiry, never later than the grant's absolute expiry (S26). */
+  expiresAtMs: number;
+}
+
+/** Result of reading or rotating a refresh token. */
+export type RefreshTokenLookup =
+  | { status: 'ok'; record: RefreshTokenRecord }
+  | { status: 'reused'; grantId: string }
+  | { status: 'unknown' };
+
+/** Remembered consent of a subject for a client. */
+export interface ConsentRecord {
+  scopes: string[];
+  expiresAtMs: number;
+}
+
+/** A login session of the built-in login. */
+export interface SessionRecord {
+  subject: string;
+  name?: string;
+  expiresAtMs: number;
+}

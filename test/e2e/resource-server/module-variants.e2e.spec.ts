@@ -1,0 +1,156 @@
+import { Controller, Get, Injectable, type INestApplication, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BearerAuthGuard,
+  McpAuthModule,
+  type McpAuthModuleOptions,
+  Public,
+  RequireScopes,
+} from '../../../lib/index.js';
+import {
+  AS,
+  createApp,
+  McpController,
+  NotesTools,
+  PRM_PATH,
+  RESOURCE,
+  standardTokens,
+  TableVerifier,
+} from './fixtures.js';
+
+/** A ConfigService look-alike. */
+@Injectable()
+class AppConfig {
+  readonly values: Record<string, string> = { MCP_URL: RESOURCE, AS_URL: AS };
+  getOrThrow(key: string): string {
+    const value = this.values[key];
+    if (value === undefined) throw new Error(`missing ${key}`);
+    return value;
+  }
+}
+
+@Module({ providers: [AppConfig], exports: [AppConfig] })
+class AppConfigModule {}
+
+@Injectable()
+class AuthOptionsFactory {
+  constructor(private readonly config: AppConfig) {}
+  create(): McpAuthModuleOptions {
+    return {
+      resourceServerUrl: this.config.getOrThrow('MCP_URL'),
+      authorizationServers: [this.config.getOrThrow('AS_URL')],
+      tokenVerifier: new TableVerifier(standardTokens()),
+    };
+  }
+}
+
+@Controller('api')
+class UnguardedController {
+  @Get('private')
+  @RequireScopes('notes:write')
+  secret(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Get('open')
+  @Public()
+  open(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+async function expectGuarded(app: INestApplication): Promise<void> {
+  const http = () => request(app.getHttpServer());
+  const anonymous = await http()
+    .post('/mcp')
+    .send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'add_note' } });
+  expect(anonymous.status).toBe(401);
+  expect(anonymous.headers['www-authenticate']).toBe(
+    `Bearer scope="notes:read notes:write", resource_metadata="https://mcp.example.com${PRM_PATH}"`,
+  );
+  const ok = await http().get('/mcp/echo').set('Authorization', 'Bearer read-token');
+  expect(ok.status).toBe(200);
+  expect(ok.body.clientId).toBe('c-read');
+  const prm = await http().get(PRM_PATH);
+  expect(prm.status).toBe(200);
+  expect(prm.body.resource).toBe(RESOURCE);
+}
+
+describe('McpAuthModule.forRootAsync', () => {
+  it('S1 S27 useFactory with inject of a config provider', async () => {
+    const app = await createApp({
+      imports: [
+        McpAuthModule.forRootAsync({
+          imports: [AppConfigModule],
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            resourceServerUrl: config.getOrThrow('MCP_URL'),
+            authorizationServers: [config.getOrThrow('AS_URL')],
+            tokenVerifier: new TableVerifier(standardTokens()),
+          }),
+        }),
+      ],
+      controllers: [McpController],
+      providers: [NotesTools],
+    });
+    try {
+      await expectGuarded(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('S1 S27 useClass', async () => {
+    const app = await createApp({
+      imports: [McpAuthModule.forRootAsync({ imports: [AppConfigModule], useClass: AuthOptionsFactory })],
+      controllers: [McpController],
+      providers: [NotesTools],
+    });
+    try {
+      await expectGuarded(app);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('BearerAuthGuard as APP_GUARD', () => {
+  let app: INestApplication;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    app = await createApp({
+      imports: [
+        McpAuthModule.forRoot({
+          resourceServerUrl: RESOURCE,
+          authorizationServers: [AS],
+          tokenVerifier: new TableVerifier(standardTokens()),
+          requiredScopes: ['notes:read'],
+        }),
+      ],
+      controllers: [UnguardedController],
+      providers: [{ provide: APP_GUARD, useExisting: BearerAuthGuard }],
+    });
+  });
+  afterAll(() => app.close());
+
+  it('S1 guards every route, with the module requiredScopes in the challenge', async () => {
+    const res = await http().get('/api/private');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer scope="notes:read notes:write", resource_metadata="https://mcp.example.com${PRM_PATH}"`,
+    );
+  });
+
+  it('S7 module requiredScopes and handler scopes combine', async () => {
+    expect((await http().get('/api/private').set('Authorization', 'Bearer read-token')).status).toBe(403);
+    expect((await http().get('/api/private').set('Authorization', 'Bearer rw-token')).status).toBe(200);
+  });
+
+  it('@Public routes and the protected-resource metadata stay reachable', async () => {
+    expect((await http().get('/api/open')).status).toBe(200);
+    expect((await http().get(PRM_PATH)).status).toBe(200);
+  });
+});

@@ -1,0 +1,212 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type {
+  AuthorizationCodeRecord,
+  GrantRecord,
+  InteractionRecord,
+  OAuthStore,
+  RefreshTokenRecord,
+} from '../../lib/stores/oauth-store.interface.js';
+import { ManualClock } from './manual-clock.js';
+
+/** Options of {@link describeOAuthStoreContract}. */
+export interface OAuthStoreContractOptions {
+  /** The store honours the injected clock for expiry (memory). Stores on server time skip the expiry cases. */
+  usesInjectedClock?: boolean;
+  /** Called after each test (close connections, flush keys). */
+  dispose?: (store: OAuthStore) => Promise<void> | void;
+}
+
+/**
+ * The behaviour every {@link OAuthStore} must have: atomic single use, reuse
+ * reporting, revocation, expiry. Run it against each implementation.
+ */
+export function describeOAuthStoreContract(
+  name: string,
+  makeStore: (clock: ManualClock) => OAuthStore | Promise<OAuthStore>,
+  options: OAuthStoreContractOptions = {},
+): void {
+  const usesClock = options.usesInjectedClock ?? true;
+
+  describe(`OAuthStore contract: ${name}`, () => {
+    let clock: ManualClock;
+    let store: OAuthStore;
+    let seq = 0;
+    const unique = (prefix: string) => `${prefix}-${Date.now()}-${++seq}-${Math.random().toString(36).slice(2)}`;
+    const later = (seconds: number) => clock.now() + seconds * 1000;
+
+    const grant = (overrides: Partial<GrantRecord> = {}): GrantRecord => ({
+      grantId: unique('grant'),
+      clientId: 'client-1',
+      subject: 'alice',
+      scopes: ['notes:read', 'notes:write'],
+      resource: 'https://mcp.example/mcp',
+      createdAtMs: clock.now(),
+      expiresAtMs: later(3600),
+      ...overrides,
+    });
+    const code = (grantId: string, overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord => ({
+      grantId,
+      clientId: 'client-1',
+      scopes: ['notes:read'],
+      codeChallenge: 'challenge',
+      redirectUri: 'http://127.0.0.1/cb',
+      redirectUriProvidedExplicitly: true,
+      subject: 'alice',
+      expiresAtMs: later(60),
+      ...overrides,
+    });
+    const refresh = (grantId: string, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord => ({
+      grantId,
+      clientId: 'client-1',
+      subject: 'alice',
+      issuedAtMs: clock.now(),
+      expiresAtMs: later(600),
+      ...overrides,
+    });
+    const interaction = (overrides: Partial<InteractionRecord> = {}): InteractionRecord => ({
+      clientId: 'client-1',
+      clientRedirectUris: ['http://127.0.0.1/cb'],
+      scopes: ['notes:read'],
+      codeChallenge: 'challenge',
+      redirectUri: 'http://127.0.0.1/cb',
+      redirectUriProvidedExplicitly: true,
+      csrfToken: 'csrf',
+      expiresAtMs: later(600),
+      ...overrides,
+    });
+
+    beforeEach(async () => {
+      clock = new ManualClock();
+      store = await makeStore(clock);
+    });
+    afterEach(async () => {
+      await options.dispose?.(store);
+    });
+
+    it('saves and reads clients', async () => {
+      const clientId = unique('client');
+      await store.saveClient({ clientId, metadata: { redirectUris: ['https://a.example/cb'] }, clientSecretHash: 'sha256:x' });
+      expect(await store.getClient(clientId)).toEqual({
+        clientId,
+        metadata: { redirectUris: ['https://a.example/cb'] },
+        clientSecretHash: 'sha256:x',
+      });
+      expect(await store.getClient(unique('missing'))).toBeUndefined();
+    });
+
+    it('takes an interaction once (single use)', async () => {
+      const id = unique('interaction');
+      await store.saveInteraction(id, interaction());
+      expect((await store.getInteraction(id))?.clientId).toBe('client-1');
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.takeInteraction(id)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.getInteraction(id)).toBeUndefined();
+    });
+
+    it('S12 consumes a code atomically: one of 50 concurrent calls wins, the rest see reuse', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const hash = unique('code');
+      await store.saveAuthorizationCode(hash, code(g.grantId));
+      const results = await Promise.all(Array.from({ length: 50 }, () => store.consumeAuthorizationCode(hash)));
+      expect(results.filter((r) => r.status === 'ok')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'reused')).toHaveLength(49);
+      for (const r of results) if (r.status === 'reused') expect(r.grantId).toBe(g.grantId);
+    });
+
+    it('S11 remembers a consumed code with its grant; unknown codes are unknown', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const hash = unique('code');
+      await store.saveAuthorizationCode(hash, code(g.grantId));
+      expect((await store.findAuthorizationCode(hash)).status).toBe('ok');
+      expect((await store.consumeAuthorizationCode(hash)).status).toBe('ok');
+      expect(await store.findAuthorizationCode(hash)).toEqual({ status: 'reused', grantId: g.grantId });
+      expect(await store.consumeAuthorizationCode(unique('nope'))).toEqual({ status: 'unknown' });
+    });
+
+    it('S22 rotates a refresh token once and reports the old one as reused', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const first = unique('rt');
+      await store.saveRefreshToken(first, refresh(g.grantId));
+      const seconds = Array.from({ length: 20 }, () => unique('rt'));
+      const results = await Promise.all(seconds.map((next) => store.rotateRefreshToken(first, next, refresh(g.grantId))));
+      const winners = results.map((r, i) => (r.status === 'ok' ? seconds[i] : undefined)).filter(Boolean) as string[];
+      expect(winners).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'reused')).toHaveLength(19);
+      expect(await store.findRefreshToken(first)).toEqual({ status: 'reused', grantId: g.grantId });
+      expect((await store.findRefreshToken(winners[0])).status).toBe('ok');
+      expect(await store.findRefreshToken(unique('nope'))).toEqual({ status: 'unknown' });
+    });
+
+    it('S22 revoking a grant kills its live refresh token and its access tokens', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const live = unique('rt');
+      await store.saveRefreshToken(live, refresh(g.grantId));
+      expect(await store.isAccessTokenRevoked(unique('jti'), g.grantId)).toBe(false);
+      await store.revokeGrant(g.grantId);
+      expect((await store.findRefreshToken(live)).status).not.toBe('ok');
+      expect(await store.isAccessTokenRevoked(unique('jti'), g.grantId)).toBe(true);
+      expect((await store.getGrant(g.grantId))?.revoked).toBe(true);
+      expect((await store.rotateRefreshToken(live, unique('rt'), refresh(g.grantId))).status).not.toBe('ok');
+      await store.revokeGrant(g.grantId);
+      await store.revokeGrant(unique('unknown-grant'));
+    });
+
+    it('S9 revokes one access token by jti; an unknown grant counts as revoked (fail closed)', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const jti = unique('jti');
+      expect(await store.isAccessTokenRevoked(jti, g.grantId)).toBe(false);
+      await store.revokeAccessToken(jti, later(60));
+      expect(await store.isAccessTokenRevoked(jti, g.grantId)).toBe(true);
+      expect(await store.isAccessTokenRevoked(unique('jti'), g.grantId)).toBe(false);
+      expect(await store.isAccessTokenRevoked(unique('jti'), unique('no-grant'))).toBe(true);
+    });
+
+    it('keeps consent per (subject, client) and sessions', async () => {
+      const subject = unique('subject');
+      await store.saveConsent(subject, 'client-1', { scopes: ['a'], expiresAtMs: later(60) });
+      expect((await store.getConsent(subject, 'client-1'))?.scopes).toEqual(['a']);
+      expect(await store.getConsent(subject, 'client-2')).toBeUndefined();
+      const session = unique('session');
+      await store.saveSession(session, { subject, expiresAtMs: later(60) });
+      expect((await store.getSession(session))?.subject).toBe(subject);
+      await store.deleteSession(session);
+      expect(await store.getSession(session)).toBeUndefined();
+    });
+
+    it.runIf(usesClock)('never returns a record past its expiry', async () => {
+      const g = grant({ expiresAtMs: later(100) });
+      await store.createGrant(g);
+      const codeHash = unique('code');
+      await store.saveAuthorizationCode(codeHash, code(g.grantId, { expiresAtMs: later(10) }));
+      const rt = unique('rt');
+      await store.saveRefreshToken(rt, refresh(g.grantId, { expiresAtMs: later(50) }));
+      const id = unique('interaction');
+      await store.saveInteraction(id, interaction({ expiresAtMs: later(10) }));
+      const jti = unique('jti');
+      await store.revokeAccessToken(jti, later(10));
+      clock.advanceSeconds(11);
+      expect(await store.findAuthorizationCode(codeHash)).toEqual({ status: 'unknown' });
+      expect(await store.getInteraction(id)).toBeUndefined();
+      expect(await store.isAccessTokenRevoked(jti, g.grantId)).toBe(false);
+      clock.advanceSeconds(40);
+      expect(await store.findRefreshToken(rt)).toEqual({ status: 'unknown' });
+      clock.advanceSeconds(50);
+      expect(await store.getGrant(g.grantId)).toBeUndefined();
+    });
+
+    it.runIf(usesClock)('S22 keeps a rotated-out refresh token for the grant lifetime, past its own expiry', async () => {
+      const g = grant({ expiresAtMs: later(1000) });
+      await store.createGrant(g);
+      const first = unique('rt');
+      await store.saveRefreshToken(first, refresh(g.grantId, { expiresAtMs: later(10) }));
+      await store.rotateRefreshToken(first, unique('rt'), refresh(g.grantId, { expiresAtMs: later(20) }));
+      clock.advanceSeconds(500);
+      expect(await store.findRefreshToken(first)).toEqual({ status: 'reused', grantId: g.grantId });
+    });
+  });
+}

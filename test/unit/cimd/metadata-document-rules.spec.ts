@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidClientError } from '../../../lib/errors/index.js';
+import { clientFromMetadataDocument, isMetadataDocumentClient } from '../../../lib/cimd/index.js';
+
+const CLIENT_ID = 'https://app.example.com/oauth/client.json';
+const context = { clientId: CLIENT_ID, host: 'app.example.com', supportedAuthMethods: ['none'] as const, fetchedAt: 1_000 };
+const valid = {
+  client_id: CLIENT_ID,
+  client_name: 'Example MCP Client',
+  client_uri: 'https://app.example.com',
+  logo_uri: 'https://app.example.com/logo.png',
+  redirect_uris: ['http://127.0.0.1:3000/callback', 'https://app.example.com/callback'],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'none',
+  unknown_field: 'ignored',
+};
+
+function refusal(document: unknown): string {
+  try {
+    clientFromMetadataDocument(document, context);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidClientError);
+    expect((error as InvalidClientError).error).toBe('invalid_client');
+    return (error as InvalidClientError).description ?? '';
+  }
+  throw new Error('expected the document to be refused');
+}
+
+describe('CIMD document rules (S40)', () => {
+  it('maps a valid document to a public metadata-document client', () => {
+    const client = clientFromMetadataDocument(valid, context);
+    expect(client).toEqual({
+      clientId: CLIENT_ID,
+      clientName: 'Example MCP Client',
+      clientUri: 'https://app.example.com',
+      logoUri: 'https://app.example.com/logo.png',
+      redirectUris: valid.redirect_uris,
+      grantTypes: ['authorization_code', 'refresh_token'],
+      responseTypes: ['code'],
+      tokenEndpointAuthMethod: 'none',
+      metadataDocument: { url: CLIENT_ID, host: 'app.example.com', fetchedAt: 1_000 },
+    });
+    expect(isMetadataDocumentClient(client)).toBe(true);
+    expect(isMetadataDocumentClient({ ...client, metadataDocument: undefined } as never)).toBe(false);
+    expect(client).not.toHaveProperty('clientSecret');
+  });
+
+  it('defaults token_endpoint_auth_method to none and grant/response types to the code flow', () => {
+    const client = clientFromMetadataDocument({ client_id: CLIENT_ID, redirect_uris: ['https://app.example.com/cb'] }, context);
+    expect(client.tokenEndpointAuthMethod).toBe('none');
+    expect(client.grantTypes).toEqual(['authorization_code', 'refresh_token']);
+    expect(client.responseTypes).toEqual(['code']);
+  });
+
+  it.each([
+    ['an array', [valid], 'JSON object'],
+    ['null', null, 'JSON object'],
+    ['a string', 'x', 'JSON object'],
+  ])('S40 refuses a document that is %s', (_, document, rule) => {
+    expect(refusal(document)).toContain(rule);
+  });
+
+  it('S40 refuses a client_id that is missing', () => {
+    expect(refusal({ ...valid, client_id: undefined })).toContain('client_id is missing');
+  });
+
+  it.each([`${CLIENT_ID}/`, 'https://APP.example.com/oauth/client.json', 'https://app.example.com/oauth/client.json?', 'https://app.example.com:443/oauth/client.json', 'https://other.example.com/oauth/client.json'])(
+    'S40 refuses client_id %s that is not identical to the URL (no normalisation)',
+    (clientId) => {
+      expect(refusal({ ...valid, client_id: clientId })).toContain('does not match');
+    },
+  );
+
+  it('S40 refuses a document without redirect_uris, or with an empty or non-string list', () => {
+    const { redirect_uris: _omit, ...withoutRedirects } = valid;
+    expect(refusal(withoutRedirects)).toContain('redirect_uris');
+    expect(refusal({ ...valid, redirect_uris: [] })).toContain('redirect_uris');
+    expect(refusal({ ...valid, redirect_uris: 'https://app.example.com/cb' })).toContain('redirect_uris');
+    expect(refusal({ ...valid, redirect_uris: [42] })).toContain('redirect_uris');
+  });
+
+  it('S40 refuses a document that carries client_secret or client_secret_expires_at', () => {
+    expect(refusal({ ...valid, client_secret: 'shh' })).toContain('client_secret must not be present');
+    expect(refusal({ ...valid, client_secret: null })).toContain('client_secret must not be present');
+    expect(refusal({ ...valid, client_secret_expires_at: 0 })).toContain('client_secret_expires_at');
+  });
+
+  it('S40 descriptions never echo a secret from the document (S46)', () => {
+    expect(refusal({ ...valid, client_secret: 'super-secret-value' })).not.toContain('super-secret-value');
+  });
+
+  it.each(['client_secret_basic', 'client_secret_post', 'client_secret_jwt'])('S40 refuses token_endpoint_auth_method %s', (method) => {
+    expect(refusal({ ...valid, token_endpoint_auth_method: method })).toContain('shared secret');
+  });
+
+  it('S40 refuses an auth method that supportedAuthMethods does not list (private_key_jwt today)', () => {
+    expect(refusal({ ...valid, token_endpoint_auth_method: 'private_key_jwt' })).toContain('not supported');
+    expect(refusal({ ...valid, token_endpoint_auth_method: 7 })).toContain('must be a string');
+  });
+
+  it.each([
+    ['relative', '/callback', 'absolute'],
+    ['fragment', 'https://app.example.com/cb#x', 'fragment'],
+    ['wildcard', 'https://*.example.com/cb', 'wildcard'],
+    ['javascript', 'javascript:alert(1)', 'not allowed'],
+    ['data', 'data:text/html,hi', 'not allowed'],
+    ['non-loopback http', 'http://app.example.com/cb', 'loopback'],
+  ])('S40 refuses a %s redirect URI', (_, uri, rule) => {
+    expect(refusal({ ...valid, redirect_uris: ['https://app.example.com/ok', uri] })).toContain(rule);
+  });
+
+  it('accepts loopback http and private-use scheme redirect URIs (RFC 8252)', () => {
+    const uris = ['http://localhost/cb', 'http://[::1]:9000/cb', 'com.example.app:/oauth2redirect'];
+    expect(clientFromMetadataDocument({ ...valid, redirect_uris: uris }, context).redirectUris).toEqual(uris);
+  });
+
+  it('S40 refuses mistyped optional fields', () => {
+    expect(refusal({ ...valid, client_name: 42 })).toContain('client_name must be a string');
+    expect(refusal({ ...valid, logo_uri: 'javascript:alert(1)' })).toContain('logo_uri');
+    expect(refusal({ ...valid, grant_types: ['client_credentials'] })).toContain('authorization_code');
+    expect(refusal({ ...valid, application_type: 'desktop' })).toContain('application_type');
+  });
+});
