@@ -1,9 +1,9 @@
 /**
  * Benchmark settings, read once from the environment.
  *
- * - `BENCH_DURATION`     seconds of each measured run (default 4)
- * - `BENCH_WARMUP`       seconds of the warm-up run per server (default 2)
- * - `BENCH_ROUNDS`       A/B/A/B rounds per comparison (default 3)
+ * - `BENCH_DURATION`     seconds of each measured run (default 2)
+ * - `BENCH_WARMUP`       seconds of the warm-up run per variant (default 1.5)
+ * - `BENCH_ROUNDS`       A/B/A/B rounds per comparison (default 5)
  * - `BENCH_CONNECTIONS`  concurrent connections / chains (default 10)
  * - `BENCH_TOKENS`       distinct tokens for "fresh token per request" (default 2000)
  * - `BENCH_GRANTS`       active grants for the memory scenario (default 100000)
@@ -35,9 +35,9 @@ export function readBenchConfig(defaultOutputPath: string): BenchConfig {
     .map((s) => s.trim())
     .filter(Boolean);
   return {
-    durationSeconds: positiveNumber('BENCH_DURATION', 4),
-    warmupSeconds: positiveNumber('BENCH_WARMUP', 2),
-    rounds: Math.max(1, Math.round(positiveNumber('BENCH_ROUNDS', 3))),
+    durationSeconds: positiveNumber('BENCH_DURATION', 2),
+    warmupSeconds: positiveNumber('BENCH_WARMUP', 1.5),
+    rounds: Math.max(1, Math.round(positiveNumber('BENCH_ROUNDS', 5))),
     connections: Math.max(1, Math.round(positiveNumber('BENCH_CONNECTIONS', 10))),
     tokenCount: Math.max(1, Math.round(positiveNumber('BENCH_TOKENS', 2000))),
     grantCount: Math.max(1, Math.round(positiveNumber('BENCH_GRANTS', 100_000))),

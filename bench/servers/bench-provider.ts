@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { DefaultOAuthProvider, MemoryOAuthStore, type McpAuthModuleOptions, type OAuthClientInformation } from '../../lib/index.js';
 import { BENCH_CLIENT_ID, BENCH_ISSUER, BENCH_RESOURCE, BENCH_SCOPE, BENCH_SUBJECT } from './mcp-request.js';
 
@@ -21,6 +21,7 @@ export const BENCH_CLIENT: OAuthClientInformation = {
 export function jwtModuleOptions(): { provider: DefaultOAuthProvider; options: McpAuthModuleOptions } {
   const provider = new DefaultOAuthProvider({
     store: new MemoryOAuthStore(),
+    signingKeys: [{ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }],
     users: { bench: { password: 'bench-password', subject: BENCH_SUBJECT } },
     lifetimes: { authorizationCode: 600, accessToken: 3600 },
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SCENARIOS = ['peer', 'token'];
+const SCENARIOS = ['guard', 'peer', 'memory'];
 
 /**
  * Runs `npm run bench`'s two steps (compile, run) with a tiny duration so the
@@ -16,7 +16,7 @@ describe('benchmark smoke', () => {
   const outputDir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
   afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
 
-  it('compiles and runs the peer and token scenarios with a tiny duration, writing results.json', () => {
+  it('compiles and runs the guard, peer and memory scenarios with a tiny duration, writing results.json', () => {
     execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.bench.json')], { cwd: ROOT });
     const outputPath = join(outputDir, 'results.json');
     const run = spawnSync(process.execPath, [join(ROOT, 'dist/bench/run.js')], {
@@ -26,11 +26,12 @@ describe('benchmark smoke', () => {
       env: {
         ...process.env,
         BENCH_SCENARIOS: SCENARIOS.join(','),
-        BENCH_DURATION: '0.5',
+        BENCH_DURATION: '0.3',
         BENCH_WARMUP: '0',
         BENCH_ROUNDS: '1',
         BENCH_CONNECTIONS: '2',
         BENCH_TOKENS: '4',
+        BENCH_GRANTS: '200',
         BENCH_OUTPUT: outputPath,
       },
     });
@@ -43,6 +44,11 @@ describe('benchmark smoke', () => {
     expect(results.scenarios.map((s: { id: string }) => s.id)).toEqual(SCENARIOS);
     for (const scenario of results.scenarios) {
       expect(scenario.skipped).toBeUndefined();
+      if (scenario.id === 'memory') {
+        expect(scenario.metrics['active grants']).toBe(200);
+        expect(Number.isFinite(scenario.metrics['bytes/grant steady state'])).toBe(true);
+        continue;
+      }
       expect(scenario.variants.length).toBeGreaterThan(1);
       for (const variant of scenario.variants) {
         expect(variant.errors, `${scenario.id} / ${variant.name}`).toBe(0);
