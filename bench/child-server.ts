@@ -29,7 +29,10 @@ export class ChildServer {
 
   /** Forks `server-main.js` with the spec and waits for its ready message. */
   static start(spec: ServerSpec, execArgv: string[] = []): Promise<ChildServer> {
-    const child = fork(SERVER_MAIN, [JSON.stringify(spec)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(SERVER_MAIN, [JSON.stringify(spec)], {
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill();

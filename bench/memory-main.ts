@@ -29,8 +29,19 @@ async function main(): Promise<void> {
   let offsetMs = 0;
   const clock = { now: () => Date.now() + offsetMs };
   const store = new MemoryOAuthStore({ clock, sweepIntervalMs: 0 });
-  const provider = new DefaultOAuthProvider({ store, clock, signingKeys: [{ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }], users: { bench: { password: 'bench-password' } }, lifetimes: { authorizationCode: 60 } });
-  const config = resolveMcpAuthConfig({ issuerUrl: BENCH_ISSUER, resourceServerUrl: BENCH_RESOURCE, provider, scopesSupported: [BENCH_SCOPE] });
+  const provider = new DefaultOAuthProvider({
+    store,
+    clock,
+    signingKeys: [{ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }],
+    users: { bench: { password: 'bench-password' } },
+    lifetimes: { authorizationCode: 60 },
+  });
+  const config = resolveMcpAuthConfig({
+    issuerUrl: BENCH_ISSUER,
+    resourceServerUrl: BENCH_RESOURCE,
+    provider,
+    scopesSupported: [BENCH_SCOPE],
+  });
   await provider.initialize(config);
   await exchangeBenchCodes(provider, BATCH);
 

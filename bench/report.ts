@@ -27,7 +27,9 @@ export function renderTable(results: ScenarioResult[]): string {
       continue;
     }
     if (scenario.variants.length) {
-      lines.push(`  ${'variant'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}  runs`);
+      lines.push(
+        `  ${'variant'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}  runs`,
+      );
       for (const v of scenario.variants) {
         lines.push(
           `  ${v.name.padEnd(40)} ${String(v.requestsPerSecond).padStart(8)} ${String(v.latencyP50Ms).padStart(7)} ${String(v.latencyP99Ms).padStart(7)} ${String(v.errors).padStart(7)}  ${v.runs.join(' / ')}`,

@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const defaultOutput = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
   const config = readBenchConfig(defaultOutput);
   const unknown = config.scenarios?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
-  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
   const selected = SCENARIOS.filter((s) => !config.scenarios || config.scenarios.includes(s.id));
   const log = (line: string) => console.log(line);
   const started = performance.now();
@@ -29,7 +30,14 @@ async function main(): Promise<void> {
       if (result.variants.some((v) => v.errors > 0)) failed = true;
     } catch (error) {
       failed = true;
-      results.push({ id: scenario.id, title: scenario.title, variants: [], ratios: [], notes: [], skipped: `failed: ${(error as Error).message}` });
+      results.push({
+        id: scenario.id,
+        title: scenario.title,
+        variants: [],
+        ratios: [],
+        notes: [],
+        skipped: `failed: ${(error as Error).message}`,
+      });
     }
   }
   const elapsed = (performance.now() - started) / 1000;

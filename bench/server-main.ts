@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   process.on('message', (message: CommandMessage) => {
     if (message?.type !== 'command') return;
     const handler = server.commands?.[message.name];
-    const reply = (body: Omit<ReplyMessage, 'type' | 'id'>) => process.send!({ type: 'reply', id: message.id, ...body });
+    const reply = (body: Omit<ReplyMessage, 'type' | 'id'>) =>
+      process.send!({ type: 'reply', id: message.id, ...body });
     if (!handler) return reply({ error: `unknown command ${message.name}` });
     handler(message.args ?? {}).then(
       (result) => reply({ result }),

@@ -58,7 +58,8 @@ export async function runChainLoad<S>(options: ChainLoadOptions<S>): Promise<Loa
   const elapsedSeconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
+  const at = (q: number) =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0;
   return {
     requestsPerSecond: latencies.length / elapsedSeconds,
     latencyP50Ms: round2(at(0.5)),
@@ -73,7 +74,11 @@ function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function postForm(agent: http.Agent, url: URL, body: string): Promise<{ status: number; json: Record<string, unknown> }> {
+function postForm(
+  agent: http.Agent,
+  url: URL,
+  body: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,

@@ -34,10 +34,19 @@ export const identityScenario: Scenario = {
           title: this.title,
           variants,
           ratios: [
-            atLeast('ALS identity / no identity access', ratioOf(variants, 'guard + singleton getAccessToken()', baseline), 0.97),
-            { name: 'request-scoped / no identity access', value: ratioOf(variants, 'guard + request-scoped AuthContext', baseline) },
+            atLeast(
+              'ALS identity / no identity access',
+              ratioOf(variants, 'guard + singleton getAccessToken()', baseline),
+              0.97,
+            ),
+            {
+              name: 'request-scoped / no identity access',
+              value: ratioOf(variants, 'guard + request-scoped AuthContext', baseline),
+            },
           ],
-          notes: ['Request scope makes the controller that injects the service request-scoped too (Nest re-instantiates the chain per request).'],
+          notes: [
+            'Request scope makes the controller that injects the service request-scoped too (Nest re-instantiates the chain per request).',
+          ],
         };
       },
     );

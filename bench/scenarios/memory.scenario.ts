@@ -7,7 +7,10 @@ const MEMORY_MAIN = fileURLToPath(new URL('../memory-main.js', import.meta.url))
 
 function measure(grants: number): Promise<MemoryReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(MEMORY_MAIN, [String(grants)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(MEMORY_MAIN, [String(grants)], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let report: MemoryReport | undefined;
     child.on('message', (message: MemoryReport) => (report = message));
     child.on('exit', (code) => (report ? resolve(report) : reject(new Error(`memory child exited with code ${code}`))));

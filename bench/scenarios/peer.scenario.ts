@@ -42,7 +42,9 @@ export const peerScenario: Scenario = {
             { name: 'ours guarded / ours bare', value: ours },
             atLeast('our ratio / sdk ratio', Math.round((ours / sdk) * 1000) / 1000, 1),
           ],
-          notes: ['Both verifiers are a Map lookup of a pre-registered opaque token; the ratios isolate middleware/guard cost.'],
+          notes: [
+            'Both verifiers are a Map lookup of a pre-registered opaque token; the ratios isolate middleware/guard cost.',
+          ],
         };
       },
     );

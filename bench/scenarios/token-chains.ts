@@ -8,7 +8,13 @@ import { runChainLoad } from '../load/chain-load.js';
  * Every chain starts where it stopped in the previous run, so each server
  * needs one initial refresh token per chain.
  */
-export function refreshChainVariant(name: string, server: ChildServer, tokenPath: string, clientId: string, connections: number): Variant {
+export function refreshChainVariant(
+  name: string,
+  server: ChildServer,
+  tokenPath: string,
+  clientId: string,
+  connections: number,
+): Variant {
   if (server.ready.tokens.length < connections) throw new Error(`${name}: needs ${connections} refresh tokens`);
   let current = server.ready.tokens.slice(0, connections);
   return {
@@ -20,7 +26,12 @@ export function refreshChainVariant(name: string, server: ChildServer, tokenPath
         initialStates: current,
         durationSeconds,
         step: {
-          body: (refreshToken) => new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }).toString(),
+          body: (refreshToken) =>
+            new URLSearchParams({
+              grant_type: 'refresh_token',
+              refresh_token: refreshToken,
+              client_id: clientId,
+            }).toString(),
           advance: (previous, response) => {
             const next = response.refresh_token;
             if (typeof next !== 'string' || next === previous || typeof response.access_token !== 'string') {
@@ -51,11 +62,19 @@ export interface CodeBatch {
  * `connections` chains redeem them one after the other at the token endpoint
  * (PKCE verification, single-use consumption, JWT and refresh token issuance).
  */
-export function codeExchangeVariant(name: string, server: ChildServer, tokenPath: string, connections: number, codesPerSecond: number): Variant {
+export function codeExchangeVariant(
+  name: string,
+  server: ChildServer,
+  tokenPath: string,
+  connections: number,
+  codesPerSecond: number,
+): Variant {
   return {
     name,
     async run(durationSeconds) {
-      const batch = await server.command<CodeBatch>('mintCodes', { count: Math.ceil(codesPerSecond * durationSeconds) });
+      const batch = await server.command<CodeBatch>('mintCodes', {
+        count: Math.ceil(codesPerSecond * durationSeconds),
+      });
       let next = 0;
       const form = (code: string) =>
         new URLSearchParams({

@@ -27,7 +27,13 @@ export const tokenScenario: Scenario = {
         const variants = await compareVariants(
           [
             refreshChainVariant('ours: refresh_token', s.ours, ourPath, ourClient, c),
-            refreshChainVariant('oidc-provider: refresh_token', s.oidc, String(s.oidc.ready.extra?.tokenPath), String(s.oidc.ready.extra?.clientId), c),
+            refreshChainVariant(
+              'oidc-provider: refresh_token',
+              s.oidc,
+              String(s.oidc.ready.extra?.tokenPath),
+              String(s.oidc.ready.extra?.clientId),
+              c,
+            ),
             codeExchangeVariant('ours: authorization_code', s.ours, ourPath, c, CODE_POOL_PER_SECOND),
           ],
           { ...config, log },
@@ -36,7 +42,13 @@ export const tokenScenario: Scenario = {
           id: this.id,
           title: this.title,
           variants,
-          ratios: [atLeast('ours refresh / oidc-provider refresh', ratioOf(variants, 'ours: refresh_token', 'oidc-provider: refresh_token'), 1)],
+          ratios: [
+            atLeast(
+              'ours refresh / oidc-provider refresh',
+              ratioOf(variants, 'ours: refresh_token', 'oidc-provider: refresh_token'),
+              1,
+            ),
+          ],
           notes: [
             `${c} concurrent chains, each sequential (a refresh needs the newest refresh token).`,
             'Both servers: public client (token_endpoint_auth_method none), refresh rotation, ES256 JWT access tokens, no ID token.',

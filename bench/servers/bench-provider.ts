@@ -1,5 +1,10 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { DefaultOAuthProvider, MemoryOAuthStore, type McpAuthModuleOptions, type OAuthClientInformation } from '../../lib/index.js';
+import {
+  DefaultOAuthProvider,
+  MemoryOAuthStore,
+  type McpAuthModuleOptions,
+  type OAuthClientInformation,
+} from '../../lib/index.js';
 import { BENCH_CLIENT_ID, BENCH_ISSUER, BENCH_RESOURCE, BENCH_SCOPE, BENCH_SUBJECT } from './mcp-request.js';
 
 /** The PKCE verifier every benchmark code is bound to (RFC 7636 §4.1: 43–128 unreserved characters). */

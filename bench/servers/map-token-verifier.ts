@@ -15,7 +15,14 @@ export class MapTokenVerifier implements TokenVerifier {
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;
     return Array.from({ length: count }, () => {
       const token = randomBytes(24).toString('base64url');
-      this.known.set(token, { token, clientId: BENCH_CLIENT_ID, scopes: [BENCH_SCOPE], expiresAt, resource: BENCH_RESOURCE, subject: BENCH_SUBJECT });
+      this.known.set(token, {
+        token,
+        clientId: BENCH_CLIENT_ID,
+        scopes: [BENCH_SCOPE],
+        expiresAt,
+        resource: BENCH_RESOURCE,
+        subject: BENCH_SUBJECT,
+      });
       return token;
     });
   }

@@ -1,4 +1,13 @@
-import { Controller, HttpCode, Injectable, Module, Post, UseGuards, type DynamicModule, type Type } from '@nestjs/common';
+import {
+  Controller,
+  HttpCode,
+  Injectable,
+  Module,
+  Post,
+  UseGuards,
+  type DynamicModule,
+  type Type,
+} from '@nestjs/common';
 import { AuthContext, BearerAuthGuard, getAccessToken, McpAuthModule } from '../../lib/index.js';
 import type { ServerSpec, StartedServer } from '../protocol.js';
 import { issueBenchAccessTokens, jwtModuleOptions } from './bench-provider.js';
@@ -6,7 +15,11 @@ import { MapTokenVerifier } from './map-token-verifier.js';
 import { BENCH_ISSUER, BENCH_RESOURCE, BENCH_SCOPE, BENCH_SUBJECT } from './mcp-request.js';
 import { listenNest } from './nest-app.js';
 
-const reply = (subject: string | undefined) => ({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: subject ?? '' }] } });
+const reply = (subject: string | undefined) => ({
+  jsonrpc: '2.0',
+  id: 1,
+  result: { content: [{ type: 'text', text: subject ?? '' }] },
+});
 
 /** A singleton tool service that reads the caller from AsyncLocalStorage. */
 @Injectable()
@@ -72,7 +85,8 @@ const IDENTITY_VARIANTS: Record<string, { controller: Type; providers: Type[] }>
 export async function startServer(spec: ServerSpec): Promise<StartedServer> {
   const [verifierKind, ...rest] = spec.variant.split('-');
   const identity = IDENTITY_VARIANTS[rest.join('-') || 'none'];
-  if (!identity || (verifierKind !== 'map' && verifierKind !== 'jwt')) throw new Error(`unknown nest-guard variant ${spec.variant}`);
+  if (!identity || (verifierKind !== 'map' && verifierKind !== 'jwt'))
+    throw new Error(`unknown nest-guard variant ${spec.variant}`);
   const count = spec.tokenCount ?? 1;
 
   let authModule: DynamicModule;

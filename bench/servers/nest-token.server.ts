@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MCP_AUTH_CONFIG, McpAuthModule, type McpAuthConfig } from '../../lib/index.js';
 import type { ServerSpec, StartedServer } from '../protocol.js';
-import { BENCH_CODE_VERIFIER, BENCH_REDIRECT_URI, exchangeBenchCodes, jwtModuleOptions, mintBenchCodes } from './bench-provider.js';
+import {
+  BENCH_CODE_VERIFIER,
+  BENCH_REDIRECT_URI,
+  exchangeBenchCodes,
+  jwtModuleOptions,
+  mintBenchCodes,
+} from './bench-provider.js';
 import { BENCH_CLIENT_ID, BENCH_RESOURCE } from './mcp-request.js';
 import { listenNest } from './nest-app.js';
 

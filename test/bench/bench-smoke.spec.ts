@@ -17,7 +17,11 @@ describe('benchmark smoke', () => {
   afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
 
   it('compiles and runs the guard, peer and memory scenarios with a tiny duration, writing results.json', () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.bench.json')], { cwd: ROOT });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.bench.json')],
+      { cwd: ROOT },
+    );
     const outputPath = join(outputDir, 'results.json');
     const run = spawnSync(process.execPath, [join(ROOT, 'dist/bench/run.js')], {
       cwd: ROOT,
