@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createConnection, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -36,7 +37,7 @@ export function announceRedisSkip(suite: string): void {
 }
 
 /** Starts (or connects to) the test Redis. Call {@link redisUnavailableReason} first. */
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startTestRedis(options: { cluster?: boolean } = {}): Promise<TestRedis> {
   const clients: Redis[] = [];
   const external = process.env.REDIS_URL;
   let child: ChildProcess | undefined;
@@ -48,7 +49,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     port = Number(url.port || 6379);
   } else {
     port = await freeLoopbackPort();
-    child = await spawnRedis(port);
+    child = await spawnRedis(port, options.cluster);
   }
   const url = external ?? `redis://${host}:${port}`;
   const killChild = async () => {
@@ -74,7 +75,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     async restart() {
       if (external) throw new Error('cannot restart an external REDIS_URL server');
       await killChild();
-      child = await spawnRedis(port);
+      child = await spawnRedis(port, options.cluster);
     },
     async stop() {
       for (const client of clients) client.disconnect();
@@ -97,19 +98,52 @@ export async function whenReady(client: Redis, timeoutMs = 5000): Promise<Redis>
   return client;
 }
 
-async function spawnRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    findOnPath('redis-server')!,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
-    { stdio: 'ignore' },
-  );
+async function spawnRedis(port: number, cluster = false): Promise<ChildProcess> {
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'yes',
+  ];
+  if (cluster) {
+    const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    args.push('--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--dir', dir);
+  }
+  const child = spawn(findOnPath('redis-server')!, args, { stdio: 'ignore' });
   for (let attempt = 0; attempt < 100; attempt++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    if (await canConnect(port)) return child;
+    if (await canConnect(port)) {
+      if (cluster) await assignAllSlots(port);
+      return child;
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   child.kill('SIGKILL');
   throw new Error('redis-server did not start within 5 s');
+}
+
+/** Makes a one-node cluster own every slot (cross-slot errors still apply, as on a real cluster). */
+async function assignAllSlots(port: number): Promise<void> {
+  const admin = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+  try {
+    await admin.connect();
+    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const info = String(await admin.call('CLUSTER', 'INFO'));
+      if (info.includes('cluster_state:ok')) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('one-node redis cluster did not become ok');
+  } finally {
+    admin.disconnect();
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {
