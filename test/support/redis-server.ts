@@ -112,11 +112,12 @@ async function spawnRedis(port: number, cluster = false): Promise<ChildProcess> 
     'yes',
   ];
   if (cluster) {
-    const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    args.push('--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--dir', dir);
+    const clusterDir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+    args.push('--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--dir', clusterDir);
   }
   const child = spawn(findOnPath('redis-server')!, args, { stdio: 'ignore' });
+  const dir = cluster ? args[args.length - 1] : undefined;
+  if (dir) child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   for (let attempt = 0; attempt < 100; attempt++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
     if (await canConnect(port)) {

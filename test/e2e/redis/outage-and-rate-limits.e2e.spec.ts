@@ -35,7 +35,9 @@ describe.skipIf(unavailable)('Redis outage (S49)', () => {
     const tokens = (await flow.redeem(app, await flow.authorize())).body;
     expect((await callMcp(app, tokens.access_token)).status).toBe(200);
 
+    const inFlight = Array.from({ length: 20 }, () => callMcp(app, tokens.access_token));
     await redis.kill();
+    for (const res of await Promise.all(inFlight)) expect([200, 503]).toContain(res.status);
     const started = Date.now();
     const during = await Promise.all([
       callMcp(app, tokens.access_token),
