@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       .join(', ')}`,
   );
   if (!options.rateLimits) logger.warn('Rate limits are off (RATE_LIMIT=off)');
+  if (!options.refreshTokens) logger.log('Refresh tokens are off (REFRESH_TOKENS=off)');
   logger.log(`MCP endpoint: ${options.baseUrl}/mcp`);
 }
 

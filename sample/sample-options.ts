@@ -6,6 +6,12 @@ export interface SampleOptions {
   baseUrl: string;
   /** Rate limits of the OAuth endpoints (S36). @default true */
   rateLimits?: boolean;
+  /**
+   * Issue refresh tokens (to clients registered for the `refresh_token` grant). `false` works around
+   * MCP TypeScript SDK 1.x clients that try a refresh instead of re-authorizing on a 403 step-up
+   * (modelcontextprotocol/typescript-sdk#2255). @default true
+   */
+  refreshTokens?: boolean;
   /** Access-token lifetime in seconds. @default the provider's 900 */
   accessTokenTtlSeconds?: number;
   /** PEM private key that signs access tokens. @default an ephemeral key (a warning is logged) */
@@ -31,15 +37,15 @@ export const DEMO_USERS = {
 /**
  * Reads the sample's settings from the environment:
  * `PORT` (default 3000), `HOST` (default: all interfaces), `BASE_URL` (default `http://localhost:<PORT>`, required with `PORT=0`),
- * `RATE_LIMIT=off`, `ACCESS_TOKEN_TTL` (seconds), `SIGNING_KEY_FILE` (PEM).
+ * `RATE_LIMIT=off`, `REFRESH_TOKENS=off`, `ACCESS_TOKEN_TTL` (seconds), `SIGNING_KEY_FILE` (PEM).
  */
 export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSettings {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be a port number');
   if (port === 0 && !env.BASE_URL) throw new Error('With PORT=0, set BASE_URL to the address clients will use');
   const baseUrl = (env.BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '');
-  const rateLimit = (env.RATE_LIMIT ?? 'on').toLowerCase();
-  if (!['on', 'off'].includes(rateLimit)) throw new Error('RATE_LIMIT must be "on" or "off"');
+  const rateLimits = onOff(env, 'RATE_LIMIT');
+  const refreshTokens = onOff(env, 'REFRESH_TOKENS');
   let accessTokenTtlSeconds: number | undefined;
   if (env.ACCESS_TOKEN_TTL) {
     accessTokenTtlSeconds = Number(env.ACCESS_TOKEN_TTL);
@@ -51,6 +57,12 @@ export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSett
   return {
     port,
     host: env.HOST || undefined,
-    options: { baseUrl, rateLimits: rateLimit === 'on', accessTokenTtlSeconds, signingKeyPem },
+    options: { baseUrl, rateLimits, refreshTokens, accessTokenTtlSeconds, signingKeyPem },
   };
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = (env[name] || 'on').toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new Error(`${name} must be "on" or "off"`);
+  return value === 'on';
 }

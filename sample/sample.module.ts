@@ -1,5 +1,6 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { DefaultOAuthProvider, McpAuthModule, MemoryOAuthStore, type McpAuthModuleOptions } from '../lib/index.js';
+import { McpCorsMiddleware } from './mcp/mcp-cors.middleware.js';
 import { McpController } from './mcp/mcp.controller.js';
 import { AccountTools } from './notes/account.tools.js';
 import { NotesStore } from './notes/notes.store.js';
@@ -36,6 +37,7 @@ export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions 
     provider: new DefaultOAuthProvider({
       store: new MemoryOAuthStore(),
       users: { ...DEMO_USERS },
+      issueRefreshTokens: options.refreshTokens !== false,
       signingKeys: options.signingKeyPem ? [{ privateKey: options.signingKeyPem }] : undefined,
       lifetimes: options.accessTokenTtlSeconds ? { accessToken: options.accessTokenTtlSeconds } : undefined,
     }),
@@ -48,7 +50,12 @@ export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions 
 
 /** The sample application: the OAuth layer plus the MCP endpoint with the notes tools. */
 @Module({})
-export class SampleModule {
+export class SampleModule implements NestModule {
+  /** CORS on the MCP endpoint for browser-based clients. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(McpCorsMiddleware).forRoutes({ path: 'mcp', method: RequestMethod.ALL });
+  }
+
   static register(options: SampleOptions): DynamicModule {
     return {
       module: SampleModule,

@@ -1,3 +1,6 @@
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSampleApp } from '../../../sample/app.js';
@@ -14,6 +17,7 @@ import {
   tokenRequest,
 } from './sample-client.js';
 import { freeLoopbackPort } from './sample-process.js';
+import { ScriptedOAuthClientProvider } from './scripted-oauth-client-provider.js';
 
 /** `createSampleApp` in-process: quick checks of per-tool scopes and per-user context. */
 describe('sample app in-process (e2e)', () => {
@@ -111,9 +115,61 @@ describe('sample app in-process (e2e)', () => {
     expect(who.data).toMatchObject({ subject: 'bob', clientId });
   });
 
-  it('S4 a token for the sample is refused without a valid bearer token: 401 invalid_token', async () => {
+  it('S2 an unknown bearer token: 401 invalid_token', async () => {
     const res = await callTool(mcpUrl, 'not-a-token', 'list_notes');
     expect(res.status).toBe(401);
     expect(parseBearerChallenge(res.headers.get('www-authenticate')).error).toBe('invalid_token');
+  });
+
+  it('CORS for browser clients: preflight 204 without a token; the 401 challenge is readable cross-origin', async () => {
+    const preflight = await fetch(mcpUrl, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://localhost:6274',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization, content-type, mcp-protocol-version',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const challenge = await fetch(mcpUrl, { method: 'POST', headers: { Origin: 'http://localhost:6274' } });
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers.get('access-control-allow-origin')).toBe('*');
+    expect(challenge.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
+  });
+
+  it('S7 the official SDK client authorizes with the challenged scope, then steps up for add_note', async () => {
+    // Registered without the refresh_token grant: SDK 1.x clients holding a refresh token refresh
+    // instead of re-authorizing on 403 (modelcontextprotocol/typescript-sdk#2255).
+    const oauth = new ScriptedOAuthClientProvider(new HtmlUserAgent(), { username: 'alice', password: 'alice' }, [
+      'authorization_code',
+    ]);
+    const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: oauth });
+    await expect(new Client({ name: 'sdk-test', version: '1.0.0' }).connect(transport)).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    await transport.finishAuth(oauth.lastCode!);
+    const client = new Client({ name: 'sdk-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: oauth }));
+    try {
+      expect(oauth.requestedScopes).toEqual(['notes:read']);
+      expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual([
+        'add_note',
+        'list_notes',
+        'whoami',
+      ]);
+      await expect(client.callTool({ name: 'add_note', arguments: { text: 'from sdk' } })).rejects.toBeInstanceOf(
+        UnauthorizedError,
+      );
+      expect(oauth.requestedScopes).toEqual(['notes:read', 'notes:read notes:write']);
+      await (client.transport as StreamableHTTPClientTransport).finishAuth(oauth.lastCode!);
+      const added = await client.callTool({ name: 'add_note', arguments: { text: 'from sdk' } });
+      expect(added.isError).toBeUndefined();
+      expect(added.structuredContent).toMatchObject({ note: { text: 'from sdk' } });
+    } finally {
+      await client.close();
+    }
   });
 });
