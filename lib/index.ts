@@ -39,3 +39,21 @@ export { hashClientSecret } from './provider/client-secret-hash.js';
 export { MemoryOAuthStore, type MemoryOAuthStoreOptions } from './stores/memory-oauth-store.js';
 export type * from './stores/oauth-store.interface.js';
 export type { Clock } from './stores/clock.js';
+export { OAuthExceptionFilter } from './errors/oauth-exception.filter.js';
+export { AuthorizationServerMetadataController } from './controllers/authorization-server-metadata.controller.js';
+export { AuthorizationController } from './controllers/authorization.controller.js';
+export { TokenController } from './controllers/token.controller.js';
+export { RegistrationController } from './controllers/registration.controller.js';
+export { RevocationController } from './controllers/revocation.controller.js';
+export { IntrospectionController } from './controllers/introspection.controller.js';
+export { ClientRegistrationDto } from './dto/client-registration.dto.js';
+export {
+  AUTHORIZATION_SERVER_METADATA_EXTENSIONS,
+  type AuthorizationServerMetadataExtension,
+  buildAuthorizationServerMetadata,
+} from './services/authorization-server-metadata.js';
+export { OAuthClientResolver } from './services/client-resolver.service.js';
+export { ClientAuthenticator, SUPPORTED_CLIENT_AUTH_METHODS } from './services/client-authentication.service.js';
+export { OAUTH_CLOCK, type OAuthClock } from './services/oauth-clock.js';
+export { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
+export { computeS256Challenge } from './services/pkce.js';

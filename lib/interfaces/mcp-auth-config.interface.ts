@@ -1,3 +1,4 @@
+import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import type { RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
@@ -58,6 +59,11 @@ export interface McpAuthConfig {
     defaultScopes?: string[];
     clientSecretExpirySeconds?: number;
   };
+  /**
+   * Resolver of Client ID Metadata Documents (`client_id` as an https URL),
+   * present when the feature is on (authorization-server mode only).
+   */
+  clientIdMetadataDocuments?: ClientIdMetadataDocumentResolver;
   revocation: { enabled: boolean };
   introspection: { enabled: boolean };
   rateLimits: ResolvedRateLimits;

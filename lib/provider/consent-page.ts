@@ -36,7 +36,13 @@ export function renderConsentPage(input: ConsentPageInput): string {
     ? `<p class="warning" id="loopback-warning">This application runs on a computer (it only accepts answers at a local
 address). Approve only if you started <strong>${escapeHtml(clientName)}</strong> yourself just now.</p>`
     : '';
+  const documentHost = interaction.clientMetadataDocumentHost
+    ? `<p class="warning" id="client-document-host">This application describes itself at
+<strong>${escapeHtml(interaction.clientMetadataDocumentHost)}</strong>. Its name is not verified: continue only if you
+trust <strong>${escapeHtml(interaction.clientMetadataDocumentHost)}</strong>.</p>`
+    : '';
   return `<h1>Authorize <span id="client-name">${escapeHtml(clientName)}</span></h1>
+${documentHost}
 <p>Signed in as <strong>${escapeHtml(input.userName)}</strong>.</p>
 <p><strong>${escapeHtml(clientName)}</strong> asks for access to your account with these permissions:</p>
 ${scopes}

@@ -3,12 +3,14 @@ import type { NextFunction, Request, Response } from 'express';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { builtInProviderFor } from './built-in-provider-route.js';
+import { Public } from '../decorators/public.decorator.js';
 
 /**
  * The consent page of {@link DefaultOAuthProvider} at `config.endpoints.consent.path`
  * (`<issuer path>/consent`). Passes the request on when another provider is configured.
  */
 @Controller()
+@Public()
 export class ConsentController {
   constructor(@Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig) {}
 

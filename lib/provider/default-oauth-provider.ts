@@ -22,6 +22,7 @@ import { InteractionPages } from './interaction-pages.js';
 import { passwordCheckFrom } from './password-check.js';
 import { hashValue, randomValue } from './random-values.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
+import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 
 /** Where the provider lives, learned from the module configuration in {@link DefaultOAuthProvider.initialize}. */
 export interface ProviderSettings {
@@ -151,6 +152,7 @@ export class DefaultOAuthProvider
       clientId: client.clientId,
       clientName: client.clientName,
       clientRedirectUris: [...client.redirectUris],
+      clientMetadataDocumentHost: isMetadataDocumentClient(client) ? client.metadataDocument.host : undefined,
       state: params.state,
       scopes: [...params.scopes],
       codeChallenge: params.codeChallenge,

@@ -76,7 +76,7 @@ export class InteractionPages {
     const taken = await this.provider.store.takeInteraction(hashValue(interactionId));
     if (!taken) return this.expired(res);
     if (decision === 'deny') return redirect303(res, this.provider.denyInteraction(taken));
-    if (this.provider.rememberConsent) await this.rememberConsent(user.subject, taken);
+    if (this.provider.rememberConsent && !taken.clientMetadataDocumentHost) await this.rememberConsent(user.subject, taken);
     redirect303(res, await this.provider.approveInteraction(taken, user.subject));
   }
 
@@ -160,7 +160,7 @@ export class InteractionPages {
   }
 
   private async consentRemembered(subject: string, interaction: InteractionRecord): Promise<boolean> {
-    if (!this.provider.rememberConsent) return false;
+    if (!this.provider.rememberConsent || interaction.clientMetadataDocumentHost) return false;
     const consent = await this.provider.store.getConsent(subject, interaction.clientId);
     if (!consent || consent.expiresAtMs <= this.provider.clock.now()) return false;
     return interaction.scopes.every((scope) => consent.scopes.includes(scope));

@@ -4,6 +4,7 @@ import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { builtInProviderFor } from './built-in-provider-route.js';
 import type { DefaultOAuthProvider } from './default-oauth-provider.js';
+import { Public } from '../decorators/public.decorator.js';
 
 /**
  * The optional built-in password login of {@link DefaultOAuthProvider} at
@@ -11,6 +12,7 @@ import type { DefaultOAuthProvider } from './default-oauth-provider.js';
  * configured or the provider has no `users` option.
  */
 @Controller()
+@Public()
 export class LoginController {
   constructor(@Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig) {}
 

@@ -1,3 +1,4 @@
+import { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import { DEFAULT_ENDPOINT_PATHS, WELL_KNOWN } from '../mcp-auth.constants.js';
 import type {
   AuthorizationServerEndpoints,
@@ -82,6 +83,10 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
       defaultScopes: options.clientRegistration?.defaultScopes,
       clientSecretExpirySeconds: options.clientRegistration?.clientSecretExpirySeconds,
     },
+    clientIdMetadataDocuments:
+      hasProvider && options.clientIdMetadataDocuments?.enabled
+        ? new ClientIdMetadataDocumentResolver(options.clientIdMetadataDocuments)
+        : undefined,
     revocation: { enabled: hasProvider && (options.revocation?.enabled ?? true) },
     introspection: { enabled: hasProvider && (options.introspection?.enabled ?? true) },
     rateLimits: resolveRateLimits(options.rateLimits),

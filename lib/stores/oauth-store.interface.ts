@@ -94,6 +94,11 @@ export interface InteractionRecord {
   /** Display data of the client, captured at `/authorize` (the client may be a CIMD URL, not in the store). */
   clientName?: string;
   clientRedirectUris: string[];
+  /**
+   * Host of the Client ID Metadata Document when the client is one (its
+   * metadata is self-asserted): consent is then always asked and this host shown.
+   */
+  clientMetadataDocumentHost?: string;
   state?: string;
   scopes: string[];
   codeChallenge: string;

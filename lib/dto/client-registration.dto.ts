@@ -1,0 +1,50 @@
+import { Expose } from 'class-transformer';
+import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+
+const WEB_URL: Parameters<typeof IsUrl>[0] = {
+  protocols: ['https', 'http'],
+  require_protocol: true,
+  require_tld: false,
+};
+
+/**
+ * Client metadata of a registration request (RFC 7591 §2), wire names.
+ * Fields not listed here are dropped (RFC 7591 §3.2.1: unknown metadata is
+ * ignored). Redirect URI contents are checked separately (S39).
+ */
+export class ClientRegistrationDto {
+  /** Array of redirection URIs (RFC 7591 §2). */
+  @Expose() @IsArray() @ArrayNotEmpty() redirect_uris!: unknown[];
+
+  /** `none`, `client_secret_basic` (the RFC 7591 default) or `client_secret_post`. */
+  @Expose()
+  @IsOptional()
+  @IsIn(['none', 'client_secret_basic', 'client_secret_post'])
+  token_endpoint_auth_method?: 'none' | 'client_secret_basic' | 'client_secret_post';
+
+  /** Subset of `authorization_code`, `refresh_token`. */
+  @Expose()
+  @IsOptional()
+  @IsArray()
+  @IsIn(['authorization_code', 'refresh_token'], { each: true })
+  grant_types?: string[];
+
+  /** Only `code`. */
+  @Expose() @IsOptional() @IsArray() @IsIn(['code'], { each: true }) response_types?: string[];
+
+  /** Space-separated scopes (RFC 6749 §3.3). */
+  @Expose() @IsOptional() @IsString() @MaxLength(2000) scope?: string;
+
+  @Expose() @IsOptional() @IsString() @MaxLength(200) client_name?: string;
+  @Expose() @IsOptional() @IsUrl(WEB_URL) client_uri?: string;
+  @Expose() @IsOptional() @IsUrl(WEB_URL) logo_uri?: string;
+  @Expose() @IsOptional() @IsUrl(WEB_URL) tos_uri?: string;
+  @Expose() @IsOptional() @IsUrl(WEB_URL) policy_uri?: string;
+  @Expose() @IsOptional() @IsUrl(WEB_URL) jwks_uri?: string;
+  @Expose() @IsOptional() @IsArray() @IsString({ each: true }) contacts?: string[];
+  @Expose() @IsOptional() @IsString() @MaxLength(200) software_id?: string;
+  @Expose() @IsOptional() @IsString() @MaxLength(200) software_version?: string;
+
+  /** `web` (default) or `native` (OpenID Connect Registration §2). */
+  @Expose() @IsOptional() @IsIn(['web', 'native']) application_type?: 'web' | 'native';
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { ClientRegistrationDto } from '../dto/client-registration.dto.js';
+import { InvalidClientMetadataError, InvalidRedirectUriError } from '../errors/oauth-error.js';
+import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
+import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
+import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
+import { redirectUriRegistrationProblem } from './redirect-uri-rules.js';
+import { parseScope } from './scope-policy.js';
+
+/**
+ * Dynamic client registration (RFC 7591 §3): validates the metadata (S39),
+ * applies defaults, generates the client id (≥ 128 random bits, never an
+ * https URL) and, for confidential clients, a 256-bit secret.
+ */
+@Injectable()
+export class ClientRegistrationService {
+  constructor(
+    @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
+    @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
+  ) {}
+
+  /** Registers a client; returns its information with the plain secret (shown once). */
+  async register(body: unknown): Promise<OAuthClientInformation> {
+    const metadata = await this.validate(body);
+    const now = epochSeconds(this.clock);
+    const authMethod = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
+    const grantTypes = metadata.grant_types ?? ['authorization_code', 'refresh_token'];
+    const responseTypes = metadata.response_types ?? ['code'];
+    if (grantTypes.includes('authorization_code') !== responseTypes.includes('code')) {
+      throw new InvalidClientMetadataError('grant_types authorization_code and response_types code go together');
+    }
+    const client: OAuthClientInformation = {
+      clientId: randomBytes(18).toString('base64url'),
+      clientIdIssuedAt: now,
+      redirectUris: metadata.redirect_uris as string[],
+      tokenEndpointAuthMethod: authMethod,
+      grantTypes: [...new Set(grantTypes)],
+      responseTypes: [...new Set(responseTypes)],
+      scope: this.registeredScope(metadata.scope),
+      clientName: metadata.client_name,
+      clientUri: metadata.client_uri,
+      logoUri: metadata.logo_uri,
+      contacts: metadata.contacts,
+      tosUri: metadata.tos_uri,
+      policyUri: metadata.policy_uri,
+      jwksUri: metadata.jwks_uri,
+      softwareId: metadata.software_id,
+      softwareVersion: metadata.software_version,
+      applicationType: metadata.application_type ?? 'web',
+    };
+    if (authMethod !== 'none') {
+      client.clientSecret = randomBytes(32).toString('base64url');
+      const expiry = this.config.clientRegistration.clientSecretExpirySeconds;
+      client.clientSecretExpiresAt = expiry ? now + expiry : 0;
+    }
+    for (const key of Object.keys(client) as (keyof OAuthClientInformation)[]) {
+      if (client[key] === undefined) delete client[key];
+    }
+    await this.config.provider!.registerClient({ ...client });
+    return client;
+  }
+
+  private async validate(body: unknown): Promise<ClientRegistrationDto> {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new InvalidClientMetadataError('The request body must be a JSON object');
+    }
+    const dto = plainToInstance(ClientRegistrationDto, body, { excludeExtraneousValues: true });
+    const errors = await validate(dto, { forbidUnknownValues: false });
+    if (errors.length) {
+      throw new InvalidClientMetadataError(`Invalid client metadata: ${errors.map((e) => e.property).join(', ')}`);
+    }
+    const applicationType = dto.application_type ?? 'web';
+    for (const uri of dto.redirect_uris) {
+      const problem = redirectUriRegistrationProblem(uri, applicationType);
+      if (problem) throw new InvalidRedirectUriError(problem);
+    }
+    return dto;
+  }
+
+  private registeredScope(requested: string | undefined): string | undefined {
+    const scopes = parseScope(requested);
+    if (scopes === undefined) throw new InvalidClientMetadataError('The scope is malformed');
+    const registration = this.config.clientRegistration;
+    const valid = registration.validScopes ?? this.config.scopesSupported;
+    if (valid.length) {
+      const unknown = scopes.filter((scope) => !valid.includes(scope));
+      if (unknown.length) throw new InvalidClientMetadataError(`Scope not allowed: ${unknown.join(' ')}`);
+    }
+    if (scopes.length) return scopes.join(' ');
+    const defaults = registration.defaultScopes ?? this.config.defaultScopes;
+    return defaults.length ? defaults.join(' ') : undefined;
+  }
+}
+
+/** The RFC 7591 §3.2.1 client information response (snake_case). */
+export function renderClientInformation(client: OAuthClientInformation): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    client_id_issued_at: client.clientIdIssuedAt,
+    client_secret_expires_at: client.clientSecret !== undefined ? (client.clientSecretExpiresAt ?? 0) : undefined,
+    redirect_uris: client.redirectUris,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    grant_types: client.grantTypes,
+    response_types: client.responseTypes,
+    scope: client.scope,
+    client_name: client.clientName,
+    client_uri: client.clientUri,
+    logo_uri: client.logoUri,
+    contacts: client.contacts,
+    tos_uri: client.tosUri,
+    policy_uri: client.policyUri,
+    jwks_uri: client.jwksUri,
+    software_id: client.softwareId,
+    software_version: client.softwareVersion,
+    application_type: client.applicationType,
+  };
+  return Object.fromEntries(Object.entries(wire).filter(([, value]) => value !== undefined));
+}

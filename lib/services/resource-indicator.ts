@@ -1,0 +1,61 @@
+import { InvalidRequestError, InvalidTargetError } from '../errors/oauth-error.js';
+import { parseAbsoluteUrl } from './url-rules.js';
+
+/**
+ * Compares two resource URIs the way RFC 3986 §6.2.2.1 allows: scheme and
+ * host case-insensitively, everything else exactly.
+ */
+export function sameResource(a: string, b: string): boolean {
+  const left = parseAbsoluteUrl(a);
+  const right = parseAbsoluteUrl(b);
+  if (!left || !right) return false;
+  return (
+    left.protocol === right.protocol &&
+    left.host === right.host &&
+    stripScheme(a).slice(authorityLength(a)) === stripScheme(b).slice(authorityLength(b))
+  );
+}
+
+/**
+ * Validates an RFC 8707 `resource` parameter: an absolute URI without a
+ * fragment that names the resource this server issues tokens for (S25).
+ * Returns the configured canonical resource, or `undefined` when none was
+ * given. Anything else is `invalid_target`.
+ */
+export function validateResourceIndicator(value: string | undefined, canonicalResource: string): string | undefined {
+  if (value === undefined) return undefined;
+  const url = parseAbsoluteUrl(value);
+  if (!url) throw new InvalidTargetError('The resource must be an absolute URI');
+  if (value.includes('#')) throw new InvalidTargetError('The resource must not contain a fragment');
+  if (!sameResource(value, canonicalResource))
+    throw new InvalidTargetError('The resource is not served by this server');
+  return canonicalResource;
+}
+
+function stripScheme(value: string): string {
+  return value.slice(value.indexOf(':') + 1);
+}
+
+function authorityLength(value: string): number {
+  const rest = stripScheme(value);
+  if (!rest.startsWith('//')) return 0;
+  const end = rest.slice(2).search(/[/?#]/);
+  return end === -1 ? rest.length : end + 2;
+}
+
+/**
+ * Reads the `resource` parameter(s) of a request (RFC 8707 §2: it may be
+ * repeated). Every value must name this server's resource; returns the
+ * canonical resource or `undefined` when absent.
+ */
+export function readResourceParameter(source: unknown, canonicalResource: string): string | undefined {
+  if (!source || typeof source !== 'object' || !Object.hasOwn(source, 'resource')) return undefined;
+  const raw = (source as Record<string, unknown>).resource;
+  const values = Array.isArray(raw) ? raw : [raw];
+  if (values.some((value) => typeof value !== 'string'))
+    throw new InvalidRequestError('The resource parameter is malformed');
+  const present = (values as string[]).filter((value) => value !== '');
+  if (!present.length) return undefined;
+  for (const value of present) validateResourceIndicator(value, canonicalResource);
+  return canonicalResource;
+}
