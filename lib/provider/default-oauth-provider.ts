@@ -87,7 +87,7 @@ export class DefaultOAuthProvider
     this.rememberConsent = options.rememberConsent ?? false;
     this.upstream = options.upstream;
     this.issueRefreshTokens = options.issueRefreshTokens ?? true;
-    this.signer = new AccessTokenSigner(this.signingKeys(options));
+    this.signer = new AccessTokenSigner(this.signingKeys(options), options.verifiedTokenCacheSize);
     this.pages = new InteractionPages(this);
   }
 
