@@ -1,7 +1,28 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+import OidcProvider from 'oidc-provider';
+
+/** The parts of `oidc-provider` (which ships no types; see bench/vendor-types.d.ts) these tests use. */
+interface TestProvider {
+  callback(): (req: IncomingMessage, res: ServerResponse) => void;
+  interactionDetails(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<{ prompt: { name: string }; params: Record<string, unknown>; session?: { accountId?: string } }>;
+  interactionFinished(
+    req: IncomingMessage,
+    res: ServerResponse,
+    result: Record<string, unknown>,
+    options?: { mergeWithLastSubmission?: boolean },
+  ): Promise<void>;
+  Grant: new (input: { accountId: string; clientId: string }) => {
+    addOIDCScope(scope: string): void;
+    save(): Promise<string>;
+  };
+}
+
+const Provider = OidcProvider as new (issuer: string, configuration: Record<string, unknown>) => TestProvider;
 
 /** What the test upstream's interaction does with the next sign-in. */
 export type UpstreamUserAction = { accountId: string } | 'deny';
@@ -90,7 +111,7 @@ export async function startOidcTestUpstream(options: OidcTestUpstreamOptions): P
 }
 
 async function finishInteraction(
-  provider: Provider,
+  provider: TestProvider,
   action: UpstreamUserAction,
   req: IncomingMessage,
   res: ServerResponse,
