@@ -13,6 +13,7 @@ import {
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Spelled in pieces so this file's own fixtures are not read as test titles by the check. */
 const IT = 'i' + 't';
+const TEST = 'te' + 'st';
 
 function fakeRepo(files: Record<string, string>): string {
   const base = mkdtempSync(join(tmpdir(), 'traceability-'));
@@ -36,7 +37,7 @@ describe('security traceability', () => {
   it('reads titles of it(), test(), modifiers and it.each/test.for tables spanning lines', () => {
     const source = [
       `${IT}('S1 plain', () => {});`,
-      `test.skip("S2 skipped", () => {});`,
+      `${TEST}.skip("S2 skipped", () => {});`,
       `${IT}.each([`,
       `  ['a', ')'],`,
       `  ['b', 'c'],`,
