@@ -79,3 +79,4 @@ export {
   type IntrospectionTokenVerifierOptions,
 } from './verifiers/introspection-token-verifier.js';
 export { accessTokenFromClaims } from './verifiers/access-token-claims.js';
+export * from './upstream/index.js';

@@ -1,5 +1,15 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, type Provider, RequestMethod } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import {
+  type DynamicModule,
+  Inject,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnModuleInit,
+  type Provider,
+  RequestMethod,
+} from '@nestjs/common';
+import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { setAsyncContextEnabled } from './context/auth-storage.js';
 import { AuthContextMiddleware } from './context/auth-context.middleware.js';
 import { AUTHORIZATION_SERVER_CONTROLLERS, AUTHORIZATION_SERVER_PROVIDERS } from './controllers/authorization-server.controllers.js';
 import { RESOURCE_SERVER_CONTROLLERS, RESOURCE_SERVER_PROVIDERS } from './controllers/resource-server.controllers.js';
@@ -13,7 +23,9 @@ import {
 } from './mcp-auth.module-definition.js';
 import type { McpAuthConfig } from './interfaces/mcp-auth-config.interface.js';
 import { BUILT_IN_PROVIDER_CONTROLLERS, BUILT_IN_PROVIDER_PROVIDERS } from './provider/built-in-provider.controllers.js';
+import { createBodyParserErrorHandler } from './http/body-parser-errors.js';
 import { resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
+import { ownRequestMatcher } from './services/own-request-paths.js';
 
 const CORE_PROVIDERS: Provider[] = [
   {
@@ -40,9 +52,33 @@ const CORE_PROVIDERS: Provider[] = [
  * protected-resource metadata (RFC 9728), `BearerAuthGuard` and `AuthContext`.
  */
 @Module({})
-export class McpAuthModule extends McpAuthConfigurableModule implements NestModule {
-  /** Opens the per-request AsyncLocalStorage slot behind `getAccessToken()` / `AuthContext.current()` on every route. */
+export class McpAuthModule extends McpAuthConfigurableModule implements NestModule, OnModuleInit {
+  constructor(
+    @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super();
+    setAsyncContextEnabled(config.asyncContext);
+  }
+
+  /**
+   * Mounts the handler that answers body-parser failures (too large, malformed,
+   * unsupported encoding) on this module's paths with an OAuth error body (S38, S50).
+   * Module init hooks run after the routes are registered and before Nest mounts
+   * its own error handler, so this handler sees those errors first.
+   */
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() !== 'express') return;
+    adapter.use(createBodyParserErrorHandler(ownRequestMatcher(this.config)));
+  }
+
+  /**
+   * Opens the per-request AsyncLocalStorage slot behind `getAccessToken()` /
+   * `AuthContext.current()` on every route (unless `asyncContext: false`).
+   */
   configure(consumer: MiddlewareConsumer): void {
+    if (!this.config.asyncContext) return;
     consumer.apply(AuthContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 

@@ -52,7 +52,12 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const error = toOAuthError(exception);
     if (res.headersSent) return;
-    applyNoStore(res);
-    res.set(oauthErrorHeaders(error)).status(error.getStatus()).json(error.toJSON());
+    sendOAuthError(res, error);
   }
+}
+
+/** Sends an OAuth error as the RFC 6749 §5.2 JSON body with `Cache-Control: no-store` (S31) and its headers. */
+export function sendOAuthError(res: Response, error: OAuthError): void {
+  applyNoStore(res);
+  res.set(oauthErrorHeaders(error)).status(error.getStatus()).json(error.toJSON());
 }

@@ -1,0 +1,278 @@
+import fc from 'fast-check';
+import type request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authorizationHeader,
+  contentType,
+  encodedParams,
+  FUZZ_RUNS,
+  invalidUtf8,
+  jsonBody,
+  paramValue,
+} from '../support/fuzz/arbitraries.js';
+import { createFuzzApp, type FuzzApp, GuardedMcpController } from '../support/fuzz/fuzz-app.js';
+import { rawRequest } from '../support/fuzz/raw-http.js';
+import { snapshotStore } from '../support/fuzz/store-snapshot.js';
+
+const KNOWN_ERRORS = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'unsupported_response_type',
+  'unsupported_token_type',
+  'invalid_scope',
+  'invalid_target',
+  'invalid_token',
+  'insufficient_scope',
+  'invalid_client_metadata',
+  'invalid_redirect_uri',
+  'access_denied',
+  'temporarily_unavailable',
+]);
+const METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
+
+/** One endpoint under fuzz. `html`: may answer with an HTML page; `mayWrite`: a 2xx/3xx may store something. */
+interface Target {
+  name: string;
+  path: string;
+  methods: readonly (typeof METHODS)[number][];
+  body: 'form' | 'json' | 'none';
+  html?: boolean;
+  mayWrite?: boolean;
+}
+
+const TARGETS: Target[] = [
+  { name: 'authorize GET', path: '/authorize', methods: ['GET'], body: 'none', html: true, mayWrite: true },
+  { name: 'authorize POST', path: '/authorize', methods: ['POST'], body: 'form', html: true, mayWrite: true },
+  { name: 'token', path: '/token', methods: ['POST'], body: 'form' },
+  { name: 'register', path: '/register', methods: ['POST'], body: 'json', mayWrite: true },
+  { name: 'revoke', path: '/revoke', methods: ['POST'], body: 'form' },
+  { name: 'introspect', path: '/introspect', methods: ['POST'], body: 'form' },
+  { name: 'AS metadata', path: '/.well-known/oauth-authorization-server', methods: METHODS, body: 'none' },
+  { name: 'OIDC discovery', path: '/.well-known/openid-configuration', methods: METHODS, body: 'none' },
+  { name: 'jwks', path: '/jwks', methods: METHODS, body: 'none' },
+  {
+    name: 'protected-resource metadata',
+    path: '/.well-known/oauth-protected-resource/mcp',
+    methods: METHODS,
+    body: 'none',
+  },
+  { name: 'consent GET', path: '/consent', methods: ['GET'], body: 'none', html: true },
+  { name: 'consent POST', path: '/consent', methods: ['POST'], body: 'form', html: true },
+  { name: 'login GET', path: '/login', methods: ['GET'], body: 'none', html: true },
+  { name: 'login POST', path: '/login', methods: ['POST'], body: 'form', html: true },
+  { name: 'guarded MCP route', path: '/mcp', methods: ['POST', 'GET'], body: 'json' },
+];
+
+interface Sent {
+  method: string;
+  query: string;
+  body?: string | Buffer;
+  type?: string;
+  authorization?: string;
+  cookie?: string;
+}
+
+describe('fuzzing every endpoint (S50)', () => {
+  let t: FuzzApp;
+  let seeds: string[];
+  const findings: string[] = [];
+
+  beforeAll(async () => {
+    t = await createFuzzApp();
+    const registered = await t.http
+      .post('/register')
+      .send({ redirect_uris: ['http://127.0.0.1:7777/cb'], token_endpoint_auth_method: 'none' })
+      .expect(201);
+    seeds = [registered.body.client_id, 'http://127.0.0.1:7777/cb', 'http://127.0.0.1:4100/mcp', 'notes:read'];
+  });
+  afterAll(async () => {
+    if (findings.length) console.info(`fuzz findings:\n${findings.join('\n')}`);
+    await t?.close();
+  });
+
+  function send(target: Target, sent: Sent): request.Test {
+    const url = sent.query ? `${target.path}?${sent.query}` : target.path;
+    let req = (t.http as any)[sent.method.toLowerCase()](url) as request.Test;
+    if (sent.type) req = req.set('Content-Type', sent.type);
+    if (sent.authorization) req = req.set('Authorization', sent.authorization);
+    if (sent.cookie) req = req.set('Cookie', sent.cookie);
+    return sent.body === undefined ? req : req.send(sent.body);
+  }
+
+  /** The S50 properties of one answer. */
+  function check(target: Target, sent: Sent, res: request.Response, before: string, callsBefore: number) {
+    const where = `${target.name} ${sent.method} ${JSON.stringify(sent).slice(0, 300)}`;
+    expect(res.status, where).toBeGreaterThanOrEqual(200);
+    expect(res.status, where).toBeLessThan(500);
+    expect(res.headers['x-injected'], where).toBeUndefined();
+    expect(String(res.headers['set-cookie'] ?? ''), where).not.toContain('x=1');
+    const type = String(res.headers['content-type'] ?? '');
+    if (res.status === 431 && !res.text) {
+      findings.push(`${target.name}: request line/headers over Node's limit rejected by Node's HTTP parser (431)`);
+      return;
+    }
+    if (type.startsWith('text/html')) {
+      expect(target.html, `HTML from ${where}`).toBe(true);
+      expect(res.headers['x-frame-options'], where).toBe('DENY');
+    } else if (res.status >= 400) {
+      expect(type, `${where} → ${res.status} ${String(res.text ?? '').slice(0, 100)}`).toMatch(/^application\/json/);
+      expect(
+        KNOWN_ERRORS.has(res.body?.error),
+        `${where} → ${res.status} ${String(res.text ?? '').slice(0, 200)}`,
+      ).toBe(true);
+      expect(
+        Object.keys(res.body).every((key) => ['error', 'error_description', 'error_uri'].includes(key)),
+        where,
+      ).toBe(true);
+    } else if (type.startsWith('application/json') && sent.method !== 'HEAD') {
+      expect(() => JSON.parse(res.text), where).not.toThrow();
+    }
+    if (res.status >= 400 || !target.mayWrite) expect(snapshotStore(t.store), `state changed by ${where}`).toBe(before);
+    if (target.path === '/mcp') expect(GuardedMcpController.calls, `handler ran for ${where}`).toBe(callsBefore);
+  }
+
+  const withSeeds = fc.oneof(
+    encodedParams,
+    fc
+      .constantFrom(0, 1, 2, 3)
+      .chain((i) =>
+        fc
+          .tuple(encodedParams, paramValue)
+          .map(
+            ([params, value]) =>
+              `${params}&client_id=${encodeURIComponent(seeds[0]!)}&redirect_uri=${encodeURIComponent(seeds[1]!)}&resource=${encodeURIComponent(seeds[2]!)}&scope=${encodeURIComponent(seeds[3]!)}&state=${value}&x${i}=1`,
+          ),
+      ),
+  );
+
+  function sentFor(target: Target): fc.Arbitrary<Sent> {
+    const body =
+      target.body === 'none'
+        ? fc.constant(undefined)
+        : fc.oneof(
+            target.body === 'json' ? jsonBody : withSeeds,
+            jsonBody,
+            invalidUtf8,
+            fc.constant(''),
+            fc.constant(undefined),
+          );
+    return fc.record({
+      method: fc.constantFrom(...target.methods),
+      query: target.body === 'none' ? withSeeds : fc.oneof(fc.constant(''), encodedParams),
+      body,
+      type: contentType,
+      authorization: authorizationHeader,
+      cookie: fc.oneof(
+        fc.constant(undefined),
+        fc.string({ maxLength: 30 }).map((s) => `mcp_auth_session=${encodeURIComponent(s)}`),
+      ),
+    }) as fc.Arbitrary<Sent>;
+  }
+
+  it.each(TARGETS.map((target) => [target.name, target] as const))(
+    'S50 S35 fuzz %s: never 5xx, an OAuth error body or a valid answer (HTML only where pages live), no stored change on rejection',
+    async (_name, target) => {
+      await fc.assert(
+        fc.asyncProperty(sentFor(target), async (sent) => {
+          const before = snapshotStore(t.store);
+          const callsBefore = GuardedMcpController.calls;
+          const res = await send(target, sent);
+          check(target, sent, res, before, callsBefore);
+        }),
+        { numRuns: FUZZ_RUNS },
+      );
+    },
+  );
+
+  it('S50 the store snapshot sees writes (so the unchanged-state property can fail)', async () => {
+    const before = snapshotStore(t.store);
+    expect(before).toContain(seeds[0]);
+    await t.http
+      .post('/register')
+      .send({ redirect_uris: ['http://127.0.0.1:7777/cb2'] })
+      .expect(201);
+    expect(snapshotStore(t.store)).not.toBe(before);
+  });
+
+  it('S50 S10 CR/LF in a reflected value never splits a header (state, error description, Location)', async () => {
+    const res = await t.http.get('/authorize').query({
+      response_type: 'code',
+      client_id: seeds[0],
+      redirect_uri: seeds[1],
+      state: 'a\r\nX-Injected: 1\r\nSet-Cookie: x=1',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'plain',
+    });
+    expect(res.status).toBe(302);
+    expect(res.headers['x-injected']).toBeUndefined();
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(new URL(res.headers.location!).searchParams.get('state')).toBe('a\r\nX-Injected: 1\r\nSet-Cookie: x=1');
+  });
+
+  it.each([
+    [
+      'CR/LF inside a header value',
+      'GET /authorize HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\rX-Injected: 1\r\nConnection: close\r\n\r\n',
+    ],
+    [
+      'a bare LF header split',
+      'GET /jwks HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\nX-Injected: 1\r\nConnection: close\r\n\r\n',
+    ],
+    [
+      'raw non-UTF-8 bytes in the query',
+      'GET /authorize?client_id=\xff\xfe&state=\xc0\xaf HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    ],
+    [
+      'raw non-UTF-8 bytes in a Bearer token',
+      'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \xff\xfe.\xc0\r\nContent-Length: 2\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{}',
+    ],
+    [
+      'invalid UTF-8 form body',
+      'POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 24\r\nConnection: close\r\n\r\ngrant_type=\xff\xfe&code=\xed\xa0\x80ab',
+    ],
+    [
+      'invalid UTF-8 JSON body',
+      'POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 22\r\nConnection: close\r\n\r\n{"redirect_uris":"\xff"}',
+    ],
+    [
+      'a Content-Length larger than the body',
+      'POST /revoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\nConnection: close\r\n\r\ntoken=abc',
+    ],
+    [
+      'a chunked JSON body cut short',
+      'POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\n{"a":\r\n',
+    ],
+  ])('S50 raw socket: %s gets a 4xx (or a clean close), never a 5xx, and the server stays up', async (_name, bytes) => {
+    const res = await rawRequest(t.port, bytes);
+    expect(res.status === 0 || (res.status >= 200 && res.status < 500), res.raw.slice(0, 300)).toBe(true);
+    expect(res.raw).not.toMatch(/\r\nX-Injected:/i);
+    const alive = await rawRequest(t.port, 'GET /jwks HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    expect(alive.status).toBe(200);
+  });
+
+  it('S50 S38 huge and deeply nested JSON, and empty bodies, on every body endpoint', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const path of ['/token', '/register', '/revoke', '/introspect', '/mcp', '/login', '/consent', '/authorize']) {
+      for (const [type, body] of [
+        ['application/json', deep],
+        ['application/json', `{"a":"${'x'.repeat(70_000)}"}`],
+        ['application/json', ''],
+        ['application/x-www-form-urlencoded', ''],
+        [undefined, undefined],
+      ] as const) {
+        const before = snapshotStore(t.store);
+        let req = t.http.post(path);
+        if (type) req = req.set('Content-Type', type);
+        const res = await (body === undefined ? req : req.send(body));
+        expect(res.status, `${path} ${type} ${body?.length}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${path} ${type} ${body?.length}`).toBeLessThan(500);
+        if (!String(res.headers['content-type']).startsWith('text/html'))
+          expect(KNOWN_ERRORS.has(res.body.error)).toBe(true);
+        expect(snapshotStore(t.store)).toBe(before);
+      }
+    }
+  });
+});
