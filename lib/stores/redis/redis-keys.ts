@@ -47,6 +47,12 @@ export class RedisKeys {
     return `${this.prefix}session:${sessionIdHash}`;
   }
 
+  /** A pending upstream sign-in and its single-use marker (one hash slot). */
+  upstreamFlow(stateHash: string): { flow: string; used: string } {
+    const tag = `${this.prefix}{uf:${stateHash}}`;
+    return { flow: `${tag}:flow`, used: `${tag}:used` };
+  }
+
   /** The keys of one grant, all in the grant's hash slot. */
   grant(grantId: string): GrantKeys {
     const tag = `${this.prefix}{g:${grantId}}`;
@@ -54,6 +60,7 @@ export class RedisKeys {
       grant: `${tag}:grant`,
       revoked: `${tag}:revoked`,
       live: `${tag}:live`,
+      upstreamTokens: `${tag}:upstream`,
       refreshToken: (tokenHash: string) => `${tag}:rt:${tokenHash}`,
     };
   }
@@ -67,6 +74,8 @@ export interface GrantKeys {
   revoked: string;
   /** Hash of the grant's live refresh token. */
   live: string;
+  /** The grant's upstream tokens (sealed), deleted with the grant's revocation. */
+  upstreamTokens: string;
   /** A refresh token entry of this grant (live or used). */
   refreshToken(tokenHash: string): string;
 }

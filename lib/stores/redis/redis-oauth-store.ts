@@ -11,15 +11,20 @@ import type {
   RefreshTokenRecord,
   SessionRecord,
   StoredClient,
+  UpstreamFlowLookup,
+  UpstreamFlowRecord,
+  UpstreamTokenRecord,
 } from '../oauth-store.interface.js';
 import { DEFAULT_REDIS_OPERATION_TIMEOUT_MS, RedisAvailability } from './redis-availability.js';
 import { DEFAULT_REDIS_KEY_PREFIX, RedisKeys } from './redis-keys.js';
 import {
   CONSUME_CODE_SCRIPT,
+  CONSUME_UPSTREAM_FLOW_SCRIPT,
   REDIS_OAUTH_SCRIPTS,
   REVOKE_GRANT_SCRIPT,
   ROTATE_REFRESH_SCRIPT,
   SAVE_REFRESH_SCRIPT,
+  SAVE_UPSTREAM_TOKENS_SCRIPT,
   TAKE_SCRIPT,
   type RedisScript,
 } from './redis-scripts.js';
@@ -149,7 +154,7 @@ export class RedisOAuthStore implements OAuthStore {
   revokeGrant(grantId: string): Promise<void> {
     return this.run(async () => {
       const keys = this.keys.grant(grantId);
-      await this.script(REVOKE_GRANT_SCRIPT)(keys.grant, keys.revoked, keys.live);
+      await this.script(REVOKE_GRANT_SCRIPT)(keys.grant, keys.revoked, keys.live, keys.upstreamTokens);
     });
   }
 
@@ -241,6 +246,44 @@ export class RedisOAuthStore implements OAuthStore {
   deleteSession(sessionIdHash: string): Promise<void> {
     return this.run(async () => {
       await this.client.del(this.keys.session(sessionIdHash));
+    });
+  }
+
+  saveUpstreamFlow(stateHash: string, flow: UpstreamFlowRecord): Promise<void> {
+    return this.run(async () => {
+      const keys = this.keys.upstreamFlow(stateHash);
+      await this.client.del(keys.used);
+      await this.setWithExpiry(keys.flow, flow, flow.expiresAtMs);
+    });
+  }
+
+  consumeUpstreamFlow(stateHash: string): Promise<UpstreamFlowLookup> {
+    return this.run(async () => {
+      const keys = this.keys.upstreamFlow(stateHash);
+      const result = (await this.script(CONSUME_UPSTREAM_FLOW_SCRIPT)(keys.flow, keys.used)) as [string, string] | null;
+      if (!result) return { status: 'unknown' };
+      return { status: result[0] === 'ok' ? 'ok' : 'reused', record: JSON.parse(result[1]) as UpstreamFlowRecord };
+    });
+  }
+
+  saveUpstreamTokens(grantId: string, tokens: UpstreamTokenRecord): Promise<void> {
+    return this.run(async () => {
+      const keys = this.keys.grant(grantId);
+      await this.script(SAVE_UPSTREAM_TOKENS_SCRIPT)(
+        keys.grant,
+        keys.revoked,
+        keys.upstreamTokens,
+        JSON.stringify(tokens),
+        this.ttlMs(tokens.expiresAtMs),
+      );
+    });
+  }
+
+  getUpstreamTokens(grantId: string): Promise<UpstreamTokenRecord | undefined> {
+    return this.run(async () => {
+      const keys = this.keys.grant(grantId);
+      const [grant, revoked, tokens] = await this.client.mget(keys.grant, keys.revoked, keys.upstreamTokens);
+      return grant && !revoked ? parse<UpstreamTokenRecord>(tokens) : undefined;
     });
   }
 

@@ -94,18 +94,52 @@ return {'ok', value}`,
 
 /**
  * Revokes a grant (S11, S22, S43): a revocation marker lives as long as the
- * grant, and the grant's live refresh token pointer is dropped. Every token of
- * the grant then reads as revoked. Idempotent; unknown grants are ignored.
- * KEYS: grant, revoked, live.
+ * grant, and the grant's live refresh token pointer and upstream tokens are
+ * dropped. Every token of the grant then reads as revoked. Idempotent;
+ * unknown grants are ignored. KEYS: grant, revoked, live, upstreamTokens.
  */
 export const REVOKE_GRANT_SCRIPT: RedisScript = {
-  name: 'mcpAuthRevokeGrant',
-  numberOfKeys: 3,
+  name: 'mcpAuthRevokeGrant2',
+  numberOfKeys: 4,
   lua: `
 local grantTtl = redis.call('PTTL', KEYS[1])
 if grantTtl <= 0 then return 0 end
 redis.call('SET', KEYS[2], '1', 'PX', grantTtl)
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[4])
+return 1`,
+};
+
+/**
+ * Consumes an upstream sign-in (single-use `state`, RFC 9700 §4.7): the first
+ * caller sets the "used" marker (kept as long as the flow) and gets `ok`, later
+ * callers get `reused`; both with the stored record. KEYS: flow, used.
+ * Returns `false` (unknown), `{'ok'|'reused', recordJson}`.
+ */
+export const CONSUME_UPSTREAM_FLOW_SCRIPT: RedisScript = {
+  name: 'mcpAuthConsumeUpstreamFlow',
+  numberOfKeys: 2,
+  lua: `
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then return false end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ttl) then return {'ok', value} end
+return {'reused', value}`,
+};
+
+/**
+ * Stores the upstream tokens of a live grant, never longer than the grant.
+ * KEYS: grant, revoked, upstreamTokens. ARGV: json, ttlMs. Returns 1 or 0.
+ */
+export const SAVE_UPSTREAM_TOKENS_SCRIPT: RedisScript = {
+  name: 'mcpAuthSaveUpstreamTokens',
+  numberOfKeys: 3,
+  lua: `
+local grantTtl = redis.call('PTTL', KEYS[1])
+if grantTtl <= 0 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local ttl = math.min(tonumber(ARGV[2]), grantTtl)
+if ttl <= 0 then return 0 end
+redis.call('SET', KEYS[3], ARGV[1], 'PX', ttl)
 return 1`,
 };
 
@@ -116,4 +150,6 @@ export const REDIS_OAUTH_SCRIPTS: RedisScript[] = [
   SAVE_REFRESH_SCRIPT,
   ROTATE_REFRESH_SCRIPT,
   REVOKE_GRANT_SCRIPT,
+  CONSUME_UPSTREAM_FLOW_SCRIPT,
+  SAVE_UPSTREAM_TOKENS_SCRIPT,
 ];
