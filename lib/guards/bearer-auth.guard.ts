@@ -22,7 +22,7 @@ import {
   REQUIRED_SCOPES_METADATA,
 } from '../mcp-auth.constants.js';
 import { parseBearerAuthorizationHeader } from '../services/bearer-token.js';
-import { audienceIncludes } from '../services/resource-audience.js';
+import { AudienceMatcher } from '../services/resource-audience.js';
 import { mergeScopes, missingScopes } from '../services/scope-rules.js';
 import { ToolScopeRegistry } from '../services/tool-scope-registry.js';
 
@@ -56,13 +56,16 @@ export const DEFAULT_VERIFIER_RETRY_AFTER_SECONDS = 5;
 export class BearerAuthGuard implements CanActivate {
   protected readonly logger = new Logger('BearerAuthGuard');
   private static warnedNoHolder = false;
+  private readonly audience: AudienceMatcher;
 
   constructor(
     protected readonly reflector: Reflector,
     @Inject(MCP_AUTH_CONFIG) protected readonly config: McpAuthConfig,
     @Inject(MCP_AUTH_TOKEN_VERIFIER) protected readonly verifier: TokenVerifier,
     protected readonly toolScopes: ToolScopeRegistry,
-  ) {}
+  ) {
+    this.audience = new AudienceMatcher(config.resource);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return false;
@@ -141,7 +144,7 @@ export class BearerAuthGuard implements CanActivate {
     ) {
       throw new InvalidTokenError('The access token has expired');
     }
-    if (!audienceIncludes(accessToken.resource, this.config.resource)) {
+    if (!this.audience.matches(accessToken.resource)) {
       throw new InvalidTokenError('The access token is not intended for this resource');
     }
     return accessToken;

@@ -1,5 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import type { SigningKey } from './signing-keys.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Claims of an access token (RFC 9068 §2.2), plus the grant it belongs to. */
 export interface AccessTokenClaims {
@@ -31,11 +32,18 @@ const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
  * `JwtService` per key. Verification picks the key by `kid` and accepts only
  * that key's algorithm, so `alg: none` and HS256-with-the-public-key are
  * refused (RFC 8725 §3.1, S2), as are unknown keys and other issuers (S5).
+ * Tokens that verified once are remembered until they expire
+ * ({@link VerifiedTokenCache}), so a reused token costs no signature check.
  */
 export class AccessTokenSigner {
   private readonly services = new Map<string, { key: SigningKey; jwt: JwtService }>();
+  private readonly verified: VerifiedTokenCache<AccessTokenClaims>;
 
-  constructor(private readonly keys: SigningKey[]) {
+  constructor(
+    private readonly keys: SigningKey[],
+    verifiedTokenCacheSize = 10_000,
+  ) {
+    this.verified = new VerifiedTokenCache(verifiedTokenCacheSize);
     for (const key of keys) {
       this.services.set(key.kid, {
         key,
@@ -56,6 +64,8 @@ export class AccessTokenSigner {
 
   /** The verified claims, or `undefined` for any malformed, forged, foreign or expired token. */
   async verify(token: string, options: AccessTokenVerifyOptions): Promise<AccessTokenClaims | undefined> {
+    const cached = this.verified.get(token, options.nowSeconds, options.clockSkewSeconds);
+    if (cached && cached.iss === options.issuer) return cached;
     const entry = this.pickKey(token);
     if (!entry) return undefined;
     try {
@@ -65,7 +75,9 @@ export class AccessTokenSigner {
         clockTimestamp: options.nowSeconds,
         clockTolerance: options.clockSkewSeconds,
       });
-      return hasRequiredClaims(claims) ? claims : undefined;
+      if (!hasRequiredClaims(claims)) return undefined;
+      this.verified.set(token, Object.freeze(claims));
+      return claims;
     } catch {
       return undefined;
     }

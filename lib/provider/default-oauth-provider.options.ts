@@ -68,6 +68,13 @@ export interface DefaultOAuthProviderOptions {
   /** Issue refresh tokens to clients registered for the `refresh_token` grant. @default true */
   issueRefreshTokens?: boolean;
   lifetimes?: ProviderLifetimes;
+  /**
+   * How many verified access tokens to remember (until each expires), so a
+   * token reused across requests is not signature-checked again. Revocation is
+   * still checked on every request. `0` switches the cache off.
+   * @default 10000
+   */
+  verifiedTokenCacheSize?: number;
   /** Time source (epoch ms). @default Date */
   clock?: Clock;
 }

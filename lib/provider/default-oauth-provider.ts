@@ -83,7 +83,7 @@ export class DefaultOAuthProvider
     this.passwordCheck = options.users === undefined ? undefined : passwordCheckFrom(options.users);
     this.rememberConsent = options.rememberConsent ?? false;
     this.issueRefreshTokens = options.issueRefreshTokens ?? true;
-    this.signer = new AccessTokenSigner(this.signingKeys(options));
+    this.signer = new AccessTokenSigner(this.signingKeys(options), options.verifiedTokenCacheSize);
     this.pages = new InteractionPages(this);
   }
 

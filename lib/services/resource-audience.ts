@@ -16,12 +16,30 @@ export function canonicalResourceUri(value: unknown): string | undefined {
 }
 
 /**
+ * Matches token audiences against one expected resource, canonicalised once
+ * (the guard runs it on every request). An audience equal to the configured
+ * string matches without parsing; anything else is compared in canonical form.
+ */
+export class AudienceMatcher {
+  private readonly canonical: string | undefined;
+
+  constructor(private readonly expectedResource: string) {
+    this.canonical = canonicalResourceUri(expectedResource);
+  }
+
+  /** True when `audience` (`aud` / `resource`, a string or a list) names the expected resource. */
+  matches(audience: string | string[] | undefined): boolean {
+    if (this.canonical === undefined || audience === undefined) return false;
+    if (audience === this.expectedResource) return true;
+    const values = Array.isArray(audience) ? audience : [audience];
+    return values.some((value) => value === this.expectedResource || canonicalResourceUri(value) === this.canonical);
+  }
+}
+
+/**
  * True when the token audience (`aud` / `resource`, a string or a list) names
  * `expectedResource`. A missing or empty audience never matches.
  */
 export function audienceIncludes(audience: string | string[] | undefined, expectedResource: string): boolean {
-  const expected = canonicalResourceUri(expectedResource);
-  if (expected === undefined || audience === undefined) return false;
-  const values = Array.isArray(audience) ? audience : [audience];
-  return values.some((value) => canonicalResourceUri(value) === expected);
+  return new AudienceMatcher(expectedResource).matches(audience);
 }

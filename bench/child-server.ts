@@ -1,0 +1,73 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { CommandMessage, ReadyMessage, ReplyMessage, ServerSpec } from './protocol.js';
+
+const SERVER_MAIN = fileURLToPath(new URL('./server-main.js', import.meta.url));
+const START_TIMEOUT_MS = 60_000;
+
+/** A benchmark server running in its own process, so it never shares an event loop with the load generator. */
+export class ChildServer {
+  private nextCommandId = 1;
+  private readonly pending = new Map<number, (reply: ReplyMessage) => void>();
+
+  private constructor(
+    readonly spec: ServerSpec,
+    private readonly child: ChildProcess,
+    readonly ready: ReadyMessage,
+  ) {
+    child.on('message', (message: ReplyMessage) => {
+      if (message?.type !== 'reply') return;
+      this.pending.get(message.id)?.(message);
+      this.pending.delete(message.id);
+    });
+  }
+
+  /** `http://127.0.0.1:<port>` */
+  get origin(): string {
+    return `http://127.0.0.1:${this.ready.port}`;
+  }
+
+  /** Forks `server-main.js` with the spec and waits for its ready message. */
+  static start(spec: ServerSpec, execArgv: string[] = []): Promise<ChildServer> {
+    const child = fork(SERVER_MAIN, [JSON.stringify(spec)], {
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new Error(`${spec.kind}/${spec.variant} did not start within ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${spec.kind}/${spec.variant} exited with code ${code} before it was ready`));
+      });
+      child.on('message', (message: ReadyMessage) => {
+        if (message?.type !== 'ready') return;
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve(new ChildServer(spec, child, message));
+      });
+    });
+  }
+
+  /** Runs a server-side command (see `StartedServer.commands`). */
+  command<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextCommandId++;
+    const message: CommandMessage = { type: 'command', id, name, args };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply.result as T)));
+      this.child.send(message);
+    });
+  }
+
+  /** Disconnects the IPC channel (the child closes and exits) and waits for the exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.disconnect();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

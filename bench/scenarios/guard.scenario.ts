@@ -1,0 +1,46 @@
+import { compareVariants, ratioOf } from '../compare.js';
+import { withServers } from '../harness.js';
+import { atLeast, type Scenario } from '../scenario.js';
+import { mcpCallVariant } from './variants.js';
+
+/**
+ * Scenario 1: the cost of `BearerAuthGuard` with the built-in provider's
+ * real JWT verification, on an MCP `tools/call`, against the same route with
+ * no auth (McpAuthModule not imported at all).
+ */
+export const guardScenario: Scenario = {
+  id: 'guard',
+  title: 'Guard overhead: bare Nest route vs BearerAuthGuard with a valid JWT (reused / fresh per request)',
+  async run({ config, log }) {
+    return withServers(
+      {
+        bare: { kind: 'nest-bare', variant: 'bare' },
+        guarded: { kind: 'nest-guard', variant: 'jwt', tokenCount: config.tokenCount },
+      },
+      async (s) => {
+        const c = config.connections;
+        const variants = await compareVariants(
+          [
+            mcpCallVariant('nest bare', s.bare, 'none', c),
+            mcpCallVariant('guard, JWT reused', s.guarded, 'reused', c),
+            mcpCallVariant(`guard, fresh JWT per request (${s.guarded.ready.tokens.length})`, s.guarded, 'fresh', c),
+          ],
+          { ...config, log },
+        );
+        return {
+          id: this.id,
+          title: this.title,
+          variants,
+          ratios: [
+            atLeast('guard reused / bare', ratioOf(variants, 'guard, JWT reused', 'nest bare'), 0.9),
+            { name: 'guard fresh / bare', value: ratioOf(variants, variants[2].name, 'nest bare') },
+          ],
+          notes: [
+            'Tokens are ES256 JWT access tokens issued by the built-in provider (memory store) for the MCP resource.',
+            'Fresh: each request carries the next of the pre-issued tokens (round robin), so no per-token cache can help.',
+          ],
+        };
+      },
+    );
+  },
+};

@@ -1,0 +1,52 @@
+import { compareVariants, ratioOf } from '../compare.js';
+import { withServers } from '../harness.js';
+import { atLeast, type Scenario } from '../scenario.js';
+import { mcpCallVariant } from './variants.js';
+
+/**
+ * Scenario 3: our guard's overhead next to the MCP TypeScript SDK's
+ * `requireBearerAuth`, both over the same in-memory Map verifier, each
+ * relative to its own bare framework route.
+ */
+export const peerScenario: Scenario = {
+  id: 'peer',
+  title: 'Peer baseline: MCP TS SDK requireBearerAuth (express) vs BearerAuthGuard (Nest), Map verifier both sides',
+  async run({ config, log }) {
+    const tokenCount = 1;
+    return withServers(
+      {
+        expressBare: { kind: 'express-sdk', variant: 'bare' },
+        expressGuarded: { kind: 'express-sdk', variant: 'guarded', tokenCount },
+        nestBare: { kind: 'nest-bare', variant: 'bare' },
+        nestGuarded: { kind: 'nest-guard', variant: 'map', tokenCount },
+      },
+      async (s) => {
+        const c = config.connections;
+        const variants = await compareVariants(
+          [
+            mcpCallVariant('sdk: express bare', s.expressBare, 'none', c),
+            mcpCallVariant('sdk: express + requireBearerAuth', s.expressGuarded, 'reused', c),
+            mcpCallVariant('ours: nest bare', s.nestBare, 'none', c),
+            mcpCallVariant('ours: nest + BearerAuthGuard (map)', s.nestGuarded, 'reused', c),
+          ],
+          { ...config, log },
+        );
+        const sdk = ratioOf(variants, 'sdk: express + requireBearerAuth', 'sdk: express bare');
+        const ours = ratioOf(variants, 'ours: nest + BearerAuthGuard (map)', 'ours: nest bare');
+        return {
+          id: this.id,
+          title: this.title,
+          variants,
+          ratios: [
+            { name: 'sdk guarded / sdk bare', value: sdk },
+            { name: 'ours guarded / ours bare', value: ours },
+            atLeast('our ratio / sdk ratio', Math.round((ours / sdk) * 1000) / 1000, 1),
+          ],
+          notes: [
+            'Both verifiers are a Map lookup of a pre-registered opaque token; the ratios isolate middleware/guard cost.',
+          ],
+        };
+      },
+    );
+  },
+};

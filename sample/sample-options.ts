@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+
+/** Settings of the sample MCP server. */
+export interface SampleOptions {
+  /** Public origin of the server (issuer). The MCP endpoint is `${baseUrl}/mcp`. */
+  baseUrl: string;
+  /** Rate limits of the OAuth endpoints (S36). @default true */
+  rateLimits?: boolean;
+  /**
+   * Issue refresh tokens (to clients registered for the `refresh_token` grant). `false` works around
+   * MCP TypeScript SDK 1.x clients that try a refresh instead of re-authorizing on a 403 step-up
+   * (modelcontextprotocol/typescript-sdk#2255). @default true
+   */
+  refreshTokens?: boolean;
+  /** Access-token lifetime in seconds. @default the provider's 900 */
+  accessTokenTtlSeconds?: number;
+  /** PEM private key that signs access tokens. @default an ephemeral key (a warning is logged) */
+  signingKeyPem?: string;
+  /** Nest logger on (`true`) or off (`false`). @default true */
+  logger?: boolean;
+}
+
+/** `SampleOptions` plus where to listen. */
+export interface SampleProcessSettings {
+  port: number;
+  /** Interface to listen on; all interfaces when undefined. */
+  host?: string;
+  options: SampleOptions;
+}
+
+/** The demo users of the built-in login page (username = password, for a demo only). */
+export const DEMO_USERS = {
+  alice: { password: 'alice', name: 'Alice' },
+  bob: { password: 'bob', name: 'Bob' },
+} as const;
+
+/**
+ * Reads the sample's settings from the environment:
+ * `PORT` (default 3000), `HOST` (default: all interfaces), `BASE_URL` (default `http://localhost:<PORT>`, required with `PORT=0`),
+ * `RATE_LIMIT=off`, `REFRESH_TOKENS=off`, `ACCESS_TOKEN_TTL` (seconds), `SIGNING_KEY_FILE` (PEM).
+ */
+export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSettings {
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be a port number');
+  if (port === 0 && !env.BASE_URL) throw new Error('With PORT=0, set BASE_URL to the address clients will use');
+  const baseUrl = (env.BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  const rateLimits = onOff(env, 'RATE_LIMIT');
+  const refreshTokens = onOff(env, 'REFRESH_TOKENS');
+  let accessTokenTtlSeconds: number | undefined;
+  if (env.ACCESS_TOKEN_TTL) {
+    accessTokenTtlSeconds = Number(env.ACCESS_TOKEN_TTL);
+    if (!Number.isInteger(accessTokenTtlSeconds) || accessTokenTtlSeconds <= 0) {
+      throw new Error('ACCESS_TOKEN_TTL must be a positive number of seconds');
+    }
+  }
+  const signingKeyPem = env.SIGNING_KEY_FILE ? readFileSync(env.SIGNING_KEY_FILE, 'utf8') : undefined;
+  return {
+    port,
+    host: env.HOST || undefined,
+    options: { baseUrl, rateLimits, refreshTokens, accessTokenTtlSeconds, signingKeyPem },
+  };
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = (env[name] || 'on').toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new Error(`${name} must be "on" or "off"`);
+  return value === 'on';
+}

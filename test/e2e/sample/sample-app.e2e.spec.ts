@@ -1,0 +1,175 @@
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createSampleApp } from '../../../sample/app.js';
+import { NotesStore } from '../../../sample/notes/notes.store.js';
+import { HtmlUserAgent } from '../../support/html-user-agent.js';
+import {
+  type AsMetadata,
+  REDIRECT_URI,
+  asMetadataUrl,
+  authorizeThroughPages,
+  callTool,
+  parseBearerChallenge,
+  registerPublicClient,
+  tokenRequest,
+} from './sample-client.js';
+import { freeLoopbackPort } from './sample-process.js';
+import { ScriptedOAuthClientProvider } from './scripted-oauth-client-provider.js';
+
+/** `createSampleApp` in-process: quick checks of per-tool scopes and per-user context. */
+describe('sample app in-process (e2e)', () => {
+  let app: NestExpressApplication;
+  let baseUrl: string;
+  let mcpUrl: string;
+  let metadata: AsMetadata;
+  let clientId: string;
+
+  async function tokenFor(user: 'alice' | 'bob', scope: string): Promise<string> {
+    const outcome = await authorizeThroughPages(new HtmlUserAgent(), metadata, clientId, {
+      scope,
+      resource: mcpUrl,
+      user,
+      password: user,
+    });
+    const res = await tokenRequest(metadata, {
+      grant_type: 'authorization_code',
+      code: outcome.callback.searchParams.get('code')!,
+      redirect_uri: REDIRECT_URI,
+      client_id: clientId,
+      code_verifier: outcome.verifier,
+      resource: mcpUrl,
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as Record<string, string>).access_token;
+  }
+
+  beforeAll(async () => {
+    const port = await freeLoopbackPort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    mcpUrl = `${baseUrl}/mcp`;
+    app = await createSampleApp({ baseUrl, logger: false, rateLimits: false });
+    await app.listen(port, '127.0.0.1');
+    metadata = (await (await fetch(asMetadataUrl(baseUrl))).json()) as AsMetadata;
+    clientId = ((await (await registerPublicClient(metadata, 'in-process')).json()) as Record<string, string>)
+      .client_id;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('S7 tools/call add_note with notes:read only: 403 insufficient_scope before the tool runs', async () => {
+    const store = app.get(NotesStore);
+    const add = vi.spyOn(store, 'add');
+    try {
+      const token = await tokenFor('alice', 'notes:read');
+      const denied = await callTool(mcpUrl, token, 'add_note', { text: 'nope' });
+      expect(denied.status).toBe(403);
+      expect(denied.body).toMatchObject({ error: 'insufficient_scope' });
+      expect(parseBearerChallenge(denied.headers.get('www-authenticate')).scope).toBe('notes:read notes:write');
+      expect(add).not.toHaveBeenCalled();
+      expect(store.list('alice')).toEqual([]);
+    } finally {
+      add.mockRestore();
+    }
+  });
+
+  it('S7 a JSON-RPC batch with add_note needs notes:write too', async () => {
+    const token = await tokenFor('alice', 'notes:read');
+    const res = await fetch(mcpUrl, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify([
+        { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_notes', arguments: {} } },
+        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'add_note', arguments: { text: 'x' } } },
+      ]),
+    });
+    expect(res.status).toBe(403);
+    expect(parseBearerChallenge(res.headers.get('www-authenticate')).error).toBe('insufficient_scope');
+  });
+
+  it('AuthContext is per request: concurrent alice and bob calls each write and read their own notes', async () => {
+    const [aliceToken, bobToken] = await Promise.all([
+      tokenFor('alice', 'notes:read notes:write'),
+      tokenFor('bob', 'notes:read notes:write'),
+    ]);
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 === 0
+          ? callTool(mcpUrl, aliceToken, 'add_note', { text: `alice ${i}` })
+          : callTool(mcpUrl, bobToken, 'add_note', { text: `bob ${i}` }),
+      ),
+    );
+    const aliceNotes = (await callTool(mcpUrl, aliceToken, 'list_notes')).data.notes as { text: string }[];
+    const bobNotes = (await callTool(mcpUrl, bobToken, 'list_notes')).data.notes as { text: string }[];
+    expect(aliceNotes.map((n) => n.text).sort()).toEqual(['alice 0', 'alice 2', 'alice 4', 'alice 6', 'alice 8']);
+    expect(bobNotes.map((n) => n.text).sort()).toEqual(['bob 1', 'bob 3', 'bob 5', 'bob 7', 'bob 9']);
+    const who = await callTool(mcpUrl, bobToken, 'whoami');
+    expect(who.data).toMatchObject({ subject: 'bob', clientId });
+  });
+
+  it('S2 an unknown bearer token: 401 invalid_token', async () => {
+    const res = await callTool(mcpUrl, 'not-a-token', 'list_notes');
+    expect(res.status).toBe(401);
+    expect(parseBearerChallenge(res.headers.get('www-authenticate')).error).toBe('invalid_token');
+  });
+
+  it('CORS for browser clients: preflight 204 without a token; the 401 challenge is readable cross-origin', async () => {
+    const preflight = await fetch(mcpUrl, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://localhost:6274',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization, content-type, mcp-protocol-version',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const challenge = await fetch(mcpUrl, { method: 'POST', headers: { Origin: 'http://localhost:6274' } });
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers.get('access-control-allow-origin')).toBe('*');
+    expect(challenge.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
+  });
+
+  it('S7 the official SDK client authorizes with the challenged scope, then steps up for add_note', async () => {
+    // Registered without the refresh_token grant: SDK 1.x clients holding a refresh token refresh
+    // instead of re-authorizing on 403 (modelcontextprotocol/typescript-sdk#2255).
+    const oauth = new ScriptedOAuthClientProvider(new HtmlUserAgent(), { username: 'alice', password: 'alice' }, [
+      'authorization_code',
+    ]);
+    const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: oauth });
+    await expect(new Client({ name: 'sdk-test', version: '1.0.0' }).connect(transport)).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    await transport.finishAuth(oauth.lastCode!);
+    const client = new Client({ name: 'sdk-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: oauth }));
+    try {
+      expect(oauth.requestedScopes).toEqual(['notes:read']);
+      expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual([
+        'add_note',
+        'list_notes',
+        'whoami',
+      ]);
+      await expect(client.callTool({ name: 'add_note', arguments: { text: 'from sdk' } })).rejects.toBeInstanceOf(
+        UnauthorizedError,
+      );
+      expect(oauth.requestedScopes).toEqual(['notes:read', 'notes:read notes:write']);
+      await (client.transport as StreamableHTTPClientTransport).finishAuth(oauth.lastCode!);
+      const added = await client.callTool({ name: 'add_note', arguments: { text: 'from sdk' } });
+      expect(added.isError).toBeUndefined();
+      expect(added.structuredContent).toMatchObject({ note: { text: 'from sdk' } });
+    } finally {
+      await client.close();
+    }
+  });
+});
