@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInteropServer, type RunningServer } from './support/interop-server.js';
+import { startSampleServer, type RunningServer } from './support/interop-server.js';
 
 /**
  * A real browser: Debian's Chromium driven by `playwright-core`, through the
- * built-in login and consent pages, to a local callback. Skipped (loudly)
+ * built-in login and consent pages of the sample, to a local callback. Skipped (loudly)
  * only when /usr/bin/chromium is missing.
  */
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,7 +29,7 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
   let userDataDir: string;
 
   beforeAll(async () => {
-    server = await startInteropServer();
+    server = await startSampleServer();
     callback = createServer((_req, res) => {
       res
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })

@@ -3,14 +3,14 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInteropServer, type RunningServer } from './support/interop-server.js';
+import { startSampleServer, type RunningServer } from './support/interop-server.js';
 import { InteractiveOAuthProvider, type InteractiveOAuthProviderSettings } from './support/sdk-v1-oauth-provider.js';
 import { TrafficLog } from './support/traffic-log.js';
 
 /**
  * The official MCP TypeScript SDK, v1 line (`@modelcontextprotocol/sdk` 1.32.2):
  * `Client` + `StreamableHTTPClientTransport` with an `OAuthClientProvider`,
- * against the notes MCP server on loopback.
+ * against the sample MCP server (`createSampleApp`) on loopback.
  */
 const CLIENT_INFO = { name: 'interop-sdk-v1', version: '1.0.0' };
 const REDIRECT = 'http://127.0.0.1:38111/callback';
@@ -41,14 +41,15 @@ async function connectWithLogin(
 
 async function callTool(client: Client, name: string, args: Record<string, unknown> = {}) {
   const result = await client.callTool({ name, arguments: args });
-  return result.structuredContent as { subject?: string; notes: string[] };
+  expect(result.isError ?? false).toBe(false);
+  return result.structuredContent as Record<string, any>;
 }
 
 describe('MCP TypeScript SDK v1 client (interop)', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    server = await startInteropServer();
+    server = await startSampleServer();
   });
   afterAll(async () => {
     await server?.close();
@@ -77,8 +78,10 @@ describe('MCP TypeScript SDK v1 client (interop)', () => {
     expect(provider.outcomes[0].sawLogin).toBe(true);
     expect(provider.outcomes[0].callbackUrl.searchParams.get('iss')).toBe(server.baseUrl);
     expect(log.to('/token')[0].form).toMatchObject({ grant_type: 'authorization_code', resource: server.mcpUrl });
-    expect(client.getServerVersion()?.name).toBe('interop-notes');
-    expect(await callTool(client, 'list_notes')).toEqual({ subject: 'alice', notes: [] });
+    expect(client.getServerVersion()?.name).toBe('nestjs-mcp-auth-sample-notes');
+    expect(await callTool(client, 'list_notes')).toEqual({ notes: [] });
+    const clientId = (provider.clientInformation() as { client_id: string }).client_id;
+    expect(await callTool(client, 'whoami')).toMatchObject({ subject: 'alice', clientId, scopes: ['notes:read'] });
     expect(log.lines().slice(-1)).toEqual(['POST /mcp 200']);
     await client.close();
   });
@@ -104,7 +107,8 @@ describe('MCP TypeScript SDK v1 client (interop)', () => {
     expect(provider.outcomes[1].consentHtml).toContain('notes:write');
     await transport.finishAuth(provider.takeCode(server.baseUrl));
     expect(provider.tokens()?.scope).toBe('notes:read notes:write');
-    expect(await callTool(client, 'add_note', { text: 'hello' })).toEqual({ subject: 'alice', notes: ['hello'] });
+    expect(await callTool(client, 'add_note', { text: 'hello' })).toMatchObject({ note: { text: 'hello' } });
+    expect((await callTool(client, 'list_notes')).notes).toMatchObject([{ text: 'hello' }]);
     await client.close();
   });
 
@@ -127,7 +131,11 @@ describe('MCP TypeScript SDK v1 client (interop)', () => {
       const { client, provider, log } = await connectWithLogin(server, {
         metadata: { token_endpoint_auth_method: method },
       });
-      const info = provider.clientInformation() as { client_secret?: string; token_endpoint_auth_method?: string };
+      const info = provider.clientInformation() as {
+        client_id: string;
+        client_secret?: string;
+        token_endpoint_auth_method?: string;
+      };
       expect(info.client_secret).toEqual(expect.any(String));
       expect(info.token_endpoint_auth_method).toBe(method);
       const token = log.to('/token')[0];
@@ -138,7 +146,7 @@ describe('MCP TypeScript SDK v1 client (interop)', () => {
         expect(token.authorizationScheme).toBeUndefined();
         expect(token.form?.client_secret).toBe(info.client_secret);
       }
-      expect(await callTool(client, 'list_notes')).toMatchObject({ subject: 'alice' });
+      expect(await callTool(client, 'whoami')).toMatchObject({ subject: 'alice', clientId: info.client_id });
       await client.close();
     });
   }
@@ -148,28 +156,32 @@ describe('MCP TypeScript SDK v1 client: refresh after the access token expires (
   let server: RunningServer;
 
   beforeAll(async () => {
-    server = await startInteropServer({ accessTokenTtlSeconds: 1, clockSkewSeconds: 0 });
+    server = await startSampleServer({ accessTokenTtlSeconds: 1 });
   });
   afterAll(async () => {
     await server?.close();
   });
 
-  it('S3 S22 expired access token: 401 invalid_token, the SDK refreshes (rotated refresh token) and retries without a new login', async () => {
-    const { client, provider, log } = await connectWithLogin(server);
-    const before = provider.tokens()!;
-    await sleep(2_100);
-    log.clear();
-    expect(await callTool(client, 'list_notes')).toMatchObject({ subject: 'alice' });
-    expect(log.posts()).toEqual(['POST /mcp 401', 'POST /token 200', 'POST /mcp 200']);
-    expect(log.exchanges.find((e) => e.status === 401)?.wwwAuthenticate).toMatch(/^Bearer error="invalid_token"/);
-    expect(log.to('/token')[0].form).toMatchObject({
-      grant_type: 'refresh_token',
-      refresh_token: before.refresh_token,
-    });
-    const after = provider.tokens()!;
-    expect(after.access_token).not.toBe(before.access_token);
-    expect(after.refresh_token).not.toBe(before.refresh_token);
-    expect(provider.authorizationUrls).toHaveLength(1);
-    await client.close();
-  });
+  it(
+    'S3 S22 expired access token: 401 invalid_token, the SDK refreshes (rotated refresh token) and retries without a new login',
+    { timeout: 30_000 },
+    async () => {
+      const { client, provider, log } = await connectWithLogin(server);
+      const before = provider.tokens()!;
+      await sleep(6_100); // 1 s lifetime + the module's default 5 s clock skew
+      log.clear();
+      expect(await callTool(client, 'whoami')).toMatchObject({ subject: 'alice' });
+      expect(log.posts()).toEqual(['POST /mcp 401', 'POST /token 200', 'POST /mcp 200']);
+      expect(log.exchanges.find((e) => e.status === 401)?.wwwAuthenticate).toMatch(/^Bearer error="invalid_token"/);
+      expect(log.to('/token')[0].form).toMatchObject({
+        grant_type: 'refresh_token',
+        refresh_token: before.refresh_token,
+      });
+      const after = provider.tokens()!;
+      expect(after.access_token).not.toBe(before.access_token);
+      expect(after.refresh_token).not.toBe(before.refresh_token);
+      expect(provider.authorizationUrls).toHaveLength(1);
+      await client.close();
+    },
+  );
 });

@@ -2,7 +2,7 @@ import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@model
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpsMetadataFetcher } from '../../lib/index.js';
 import { StubMetadataServer } from '../e2e/cimd/stub-metadata-server.js';
-import { startInteropServer, type RunningServer } from './support/interop-server.js';
+import { startInteropServer, startSampleServer, type RunningServer } from './support/interop-server.js';
 import {
   InteractiveOAuthProviderV2,
   type InteractiveOAuthProviderV2Settings,
@@ -31,10 +31,64 @@ async function connectWithLogin(server: RunningServer, settings: Partial<Interac
 
 async function callTool(client: Client, name: string, args: Record<string, unknown> = {}) {
   const result = await client.callTool({ name, arguments: args });
-  return result.structuredContent as { subject?: string; notes: string[] };
+  expect(result.isError ?? false).toBe(false);
+  return result.structuredContent as Record<string, any>;
 }
 
-describe('MCP TypeScript SDK v2 client (interop)', () => {
+describe('MCP TypeScript SDK v2 client against the sample (interop)', () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startSampleServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('S1 S27 S28 S29 401 discovery → PRM → AS metadata → registration → authorize → finishAuth (iss checked) → initialize → list_notes', async () => {
+    const { client, provider, log } = await connectWithLogin(server);
+    expect(log.posts().slice(0, 4)).toEqual([
+      'POST /mcp 401',
+      'POST /register 201',
+      'POST /token 200',
+      'POST /mcp 200',
+    ]);
+    expect(log.lines()).toContain('GET /.well-known/oauth-protected-resource/mcp 200');
+    expect(log.lines()).toContain('GET /.well-known/oauth-authorization-server 200');
+    expect(provider.authorizationUrls[0].searchParams.get('resource')).toBe(server.mcpUrl);
+    expect(provider.outcomes[0].callbackUrl.searchParams.get('iss')).toBe(server.baseUrl);
+    expect(await callTool(client, 'list_notes')).toEqual({ notes: [] });
+    expect(await callTool(client, 'whoami')).toMatchObject({ subject: 'alice', scopes: ['notes:read'] });
+    await client.close();
+  });
+
+  it('S29 finishAuth refuses a callback whose iss is not the issuer (RFC 9207 mix-up defence)', async () => {
+    const provider = new InteractiveOAuthProviderV2({ redirectUrl: REDIRECT });
+    const transport = new StreamableHTTPClientTransport(new URL(server.mcpUrl), { authProvider: provider });
+    await expect(new Client(CLIENT_INFO).connect(transport)).rejects.toBeInstanceOf(UnauthorizedError);
+    const params = provider.takeCallbackParams();
+    params.set('iss', 'http://127.0.0.1:1/evil');
+    await expect(transport.finishAuth(params)).rejects.toThrow(/iss|issuer/i);
+    expect(provider.tokens()).toBeUndefined();
+  });
+
+  it('S7 S24 403 insufficient_scope step-up while holding a refresh token: the SDK re-authorizes with the scope union, the retry succeeds', async () => {
+    const { client, transport, provider, log } = await connectWithLogin(server);
+    expect(provider.tokens()?.refresh_token).toBeTruthy();
+    log.clear();
+    await expect(client.callTool({ name: 'add_note', arguments: { text: 'v2' } })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    expect(log.posts()[0]).toBe('POST /mcp 403');
+    expect(provider.authorizationUrls[1].searchParams.get('scope')).toBe('notes:read notes:write');
+    await transport.finishAuth(provider.takeCallbackParams());
+    expect(provider.tokens()?.scope).toBe('notes:read notes:write');
+    expect(await callTool(client, 'add_note', { text: 'v2' })).toMatchObject({ note: { text: 'v2' } });
+    await client.close();
+  });
+});
+
+describe('MCP TypeScript SDK v2 client with a Client ID Metadata Document (interop)', () => {
   const documentServer = new StubMetadataServer();
   let server: RunningServer;
   let documentUrl: string;
@@ -68,47 +122,6 @@ describe('MCP TypeScript SDK v2 client (interop)', () => {
     await documentServer.stop();
   });
 
-  it('S1 S27 S28 S29 401 discovery → PRM → AS metadata → registration → authorize → finishAuth (iss checked) → initialize → list_notes', async () => {
-    const { client, provider, log } = await connectWithLogin(server);
-    expect(log.posts().slice(0, 4)).toEqual([
-      'POST /mcp 401',
-      'POST /register 201',
-      'POST /token 200',
-      'POST /mcp 200',
-    ]);
-    expect(log.lines()).toContain('GET /.well-known/oauth-protected-resource/mcp 200');
-    expect(log.lines()).toContain('GET /.well-known/oauth-authorization-server 200');
-    expect(provider.authorizationUrls[0].searchParams.get('resource')).toBe(server.mcpUrl);
-    expect(provider.outcomes[0].callbackUrl.searchParams.get('iss')).toBe(server.baseUrl);
-    expect(await callTool(client, 'list_notes')).toEqual({ subject: 'alice', notes: [] });
-    await client.close();
-  });
-
-  it('S29 finishAuth refuses a callback whose iss is not the issuer (RFC 9207 mix-up defence)', async () => {
-    const provider = new InteractiveOAuthProviderV2({ redirectUrl: REDIRECT });
-    const transport = new StreamableHTTPClientTransport(new URL(server.mcpUrl), { authProvider: provider });
-    await expect(new Client(CLIENT_INFO).connect(transport)).rejects.toBeInstanceOf(UnauthorizedError);
-    const params = provider.takeCallbackParams();
-    params.set('iss', 'http://127.0.0.1:1/evil');
-    await expect(transport.finishAuth(params)).rejects.toThrow(/iss|issuer/i);
-    expect(provider.tokens()).toBeUndefined();
-  });
-
-  it('S7 S24 403 insufficient_scope step-up while holding a refresh token: the SDK re-authorizes with the scope union, the retry succeeds', async () => {
-    const { client, transport, provider, log } = await connectWithLogin(server);
-    expect(provider.tokens()?.refresh_token).toBeTruthy();
-    log.clear();
-    await expect(client.callTool({ name: 'add_note', arguments: { text: 'v2' } })).rejects.toBeInstanceOf(
-      UnauthorizedError,
-    );
-    expect(log.posts()[0]).toBe('POST /mcp 403');
-    expect(provider.authorizationUrls[1].searchParams.get('scope')).toBe('notes:read notes:write');
-    await transport.finishAuth(provider.takeCallbackParams());
-    expect(provider.tokens()?.scope).toBe('notes:read notes:write');
-    expect(await callTool(client, 'add_note', { text: 'v2' })).toEqual({ subject: 'alice', notes: ['v2'] });
-    await client.close();
-  });
-
   it('S40 CIMD: with clientMetadataUrl the SDK uses the document URL as client_id (no registration); consent shows the document host', async () => {
     const { client, provider, log } = await connectWithLogin(server, { clientMetadataUrl: documentUrl });
     expect(log.to('/register')).toEqual([]);
@@ -125,24 +138,28 @@ describe('MCP TypeScript SDK v2 client: refresh after the access token expires (
   let server: RunningServer;
 
   beforeAll(async () => {
-    server = await startInteropServer({ accessTokenTtlSeconds: 1, clockSkewSeconds: 0 });
+    server = await startSampleServer({ accessTokenTtlSeconds: 1 });
   });
   afterAll(async () => {
     await server?.close();
   });
 
-  it('S3 S22 expired access token: the SDK refreshes with the rotated refresh token and calls the tool without a new login', async () => {
-    const { client, provider, log } = await connectWithLogin(server);
-    const before = provider.tokens()!;
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
-    log.clear();
-    expect(await callTool(client, 'list_notes')).toMatchObject({ subject: 'alice' });
-    const refresh = log.to('/token');
-    expect(refresh).toHaveLength(1);
-    expect(refresh[0].form).toMatchObject({ grant_type: 'refresh_token', refresh_token: before.refresh_token });
-    expect(log.posts().at(-1)).toBe('POST /mcp 200');
-    expect(provider.tokens()!.refresh_token).not.toBe(before.refresh_token);
-    expect(provider.authorizationUrls).toHaveLength(1);
-    await client.close();
-  });
+  it(
+    'S3 S22 expired access token: the SDK refreshes with the rotated refresh token and calls the tool without a new login',
+    { timeout: 30_000 },
+    async () => {
+      const { client, provider, log } = await connectWithLogin(server);
+      const before = provider.tokens()!;
+      await new Promise((resolve) => setTimeout(resolve, 6_100)); // 1 s lifetime + the default 5 s clock skew
+      log.clear();
+      expect(await callTool(client, 'whoami')).toMatchObject({ subject: 'alice' });
+      const refresh = log.to('/token');
+      expect(refresh).toHaveLength(1);
+      expect(refresh[0].form).toMatchObject({ grant_type: 'refresh_token', refresh_token: before.refresh_token });
+      expect(log.posts().at(-1)).toBe('POST /mcp 200');
+      expect(provider.tokens()!.refresh_token).not.toBe(before.refresh_token);
+      expect(provider.authorizationUrls).toHaveLength(1);
+      await client.close();
+    },
+  );
 });
