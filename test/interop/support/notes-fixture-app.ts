@@ -28,6 +28,7 @@ import {
   type ClientIdMetadataDocumentOptions,
   type McpAuthModuleOptions,
 } from '../../../lib/index.js';
+import { ecKeyPem } from '../../support/provider-fixtures.js';
 
 /** Settings of the interop fixture app. */
 export interface NotesFixtureOptions {
@@ -116,6 +117,7 @@ export function fixtureAuthOptions(options: NotesFixtureOptions): McpAuthModuleO
     provider: new DefaultOAuthProvider({
       store: new MemoryOAuthStore(),
       users: FIXTURE_USERS,
+      signingKeys: [{ privateKey: ecKeyPem().privateKey }],
       rememberConsent: options.rememberConsent ?? false,
       lifetimes: options.accessTokenTtlSeconds ? { accessToken: options.accessTokenTtlSeconds } : undefined,
     }),
