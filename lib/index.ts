@@ -57,3 +57,4 @@ export { ClientAuthenticator, SUPPORTED_CLIENT_AUTH_METHODS } from './services/c
 export { OAUTH_CLOCK, type OAuthClock } from './services/oauth-clock.js';
 export { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
 export { computeS256Challenge } from './services/pkce.js';
+export * from './upstream/index.js';

@@ -1,5 +1,6 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, type Provider, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestModule, type Provider, RequestMethod } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { setAsyncContextEnabled } from './context/auth-storage.js';
 import { AuthContextMiddleware } from './context/auth-context.middleware.js';
 import { AUTHORIZATION_SERVER_CONTROLLERS, AUTHORIZATION_SERVER_PROVIDERS } from './controllers/authorization-server.controllers.js';
 import { RESOURCE_SERVER_CONTROLLERS, RESOURCE_SERVER_PROVIDERS } from './controllers/resource-server.controllers.js';
@@ -41,8 +42,17 @@ const CORE_PROVIDERS: Provider[] = [
  */
 @Module({})
 export class McpAuthModule extends McpAuthConfigurableModule implements NestModule {
-  /** Opens the per-request AsyncLocalStorage slot behind `getAccessToken()` / `AuthContext.current()` on every route. */
+  constructor(@Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig) {
+    super();
+    setAsyncContextEnabled(config.asyncContext);
+  }
+
+  /**
+   * Opens the per-request AsyncLocalStorage slot behind `getAccessToken()` /
+   * `AuthContext.current()` on every route (unless `asyncContext: false`).
+   */
   configure(consumer: MiddlewareConsumer): void {
+    if (!this.config.asyncContext) return;
     consumer.apply(AuthContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 

@@ -16,6 +16,7 @@ export const guardScenario: Scenario = {
       {
         bare: { kind: 'nest-bare', variant: 'bare' },
         guarded: { kind: 'nest-guard', variant: 'jwt', tokenCount: config.tokenCount },
+        noAls: { kind: 'nest-guard', variant: 'jwt-noals', tokenCount: 1 },
       },
       async (s) => {
         const c = config.connections;
@@ -24,6 +25,7 @@ export const guardScenario: Scenario = {
             mcpCallVariant('nest bare', s.bare, 'none', c),
             mcpCallVariant('guard, JWT reused', s.guarded, 'reused', c),
             mcpCallVariant(`guard, fresh JWT per request (${s.guarded.ready.tokens.length})`, s.guarded, 'fresh', c),
+            mcpCallVariant('guard, JWT reused, asyncContext off', s.noAls, 'reused', c),
           ],
           { ...config, log },
         );
@@ -34,10 +36,16 @@ export const guardScenario: Scenario = {
           ratios: [
             atLeast('guard reused / bare', ratioOf(variants, 'guard, JWT reused', 'nest bare'), 0.9),
             { name: 'guard fresh / bare', value: ratioOf(variants, variants[2].name, 'nest bare') },
+            atLeast(
+              'guard reused, asyncContext off / bare',
+              ratioOf(variants, 'guard, JWT reused, asyncContext off', 'nest bare'),
+              0.9,
+            ),
           ],
           notes: [
             'Tokens are ES256 JWT access tokens issued by the built-in provider (memory store) for the MCP resource.',
             'Fresh: each request carries the next of the pre-issued tokens (round robin), so no per-token cache can help.',
+            'asyncContext off: no AsyncLocalStorage (Node 20 turns on process-wide async hooks at its first use).',
           ],
         };
       },

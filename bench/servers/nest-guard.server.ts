@@ -80,11 +80,13 @@ const IDENTITY_VARIANTS: Record<string, { controller: Type; providers: Type[] }>
  * The MCP route behind `BearerAuthGuard`. Variant `<verifier>[-<identity>]`:
  * verifier `map` (resource-server mode over {@link MapTokenVerifier}) or `jwt`
  * (authorization-server mode, built-in provider, real ES256 JWTs); identity
- * `als` (singleton + getAccessToken()) or `request-scoped` (AuthContext).
+ * `als` (singleton + getAccessToken()) or `request-scoped` (AuthContext), or
+ * `noals` (no identity access and the module's `asyncContext: false`).
  */
 export async function startServer(spec: ServerSpec): Promise<StartedServer> {
   const [verifierKind, ...rest] = spec.variant.split('-');
-  const identity = IDENTITY_VARIANTS[rest.join('-') || 'none'];
+  const asyncContext = rest.join('-') !== 'noals';
+  const identity = IDENTITY_VARIANTS[asyncContext ? rest.join('-') || 'none' : 'none'];
   if (!identity || (verifierKind !== 'map' && verifierKind !== 'jwt'))
     throw new Error(`unknown nest-guard variant ${spec.variant}`);
   const count = spec.tokenCount ?? 1;
@@ -101,10 +103,11 @@ export async function startServer(spec: ServerSpec): Promise<StartedServer> {
       authorizationServers: [BENCH_ISSUER],
       scopesSupported: [BENCH_SCOPE],
       rateLimits: false,
+      asyncContext,
     });
   } else {
     const jwt = jwtModuleOptions();
-    authModule = McpAuthModule.forRoot(jwt.options);
+    authModule = McpAuthModule.forRoot({ ...jwt.options, asyncContext });
     issueJwts = () => issueBenchAccessTokens(jwt.provider, count);
   }
 

@@ -61,6 +61,17 @@ export class AuthContext {
     return this.accessToken?.claims ?? {};
   }
 
+  /**
+   * The access token issued by upstream identity provider `upstreamName`
+   * (for example `'github'`) when the user signed in there for this grant and
+   * the `UpstreamLogin` stores tokens; refreshed first when it expired.
+   * `undefined` otherwise. Use it to call the upstream's API server-side; it
+   * is never sent to the MCP client.
+   */
+  async upstreamToken(upstreamName: string): Promise<string | undefined> {
+    return this.accessToken?.upstreamToken?.(upstreamName);
+  }
+
   /** True when the token grants every one of `scopes`. */
   hasScope(...scopes: string[]): boolean {
     return this.isAuthenticated && missingScopes(scopes, this.accessToken!.scopes).length === 0;

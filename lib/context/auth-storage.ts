@@ -11,6 +11,21 @@ export interface AuthHolder {
 }
 
 const storage = new AsyncLocalStorage<AuthHolder>();
+let asyncContextEnabled = true;
+
+/**
+ * @internal Set by `McpAuthModule` from its `asyncContext` option. Process-wide,
+ * like the AsyncLocalStorage cost it controls; with several apps in one process
+ * the last module initialised decides.
+ */
+export function setAsyncContextEnabled(enabled: boolean): void {
+  asyncContextEnabled = enabled;
+}
+
+/** Whether identities are published in AsyncLocalStorage (`asyncContext` option). */
+export function isAsyncContextEnabled(): boolean {
+  return asyncContextEnabled;
+}
 
 /** Runs `fn` with a fresh, empty {@link AuthHolder} as the current request's auth slot. */
 export function runWithAuthHolder<T>(fn: () => T, holder: AuthHolder = {}): T {

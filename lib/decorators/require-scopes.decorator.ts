@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InsufficientScopeError } from '../errors/oauth-error.js';
-import { getAccessToken } from '../context/auth-storage.js';
+import { getAccessToken, isAsyncContextEnabled } from '../context/auth-storage.js';
 import { REQUIRED_SCOPES_METADATA } from '../mcp-auth.constants.js';
 import { mergeScopes, missingScopes } from '../services/scope-rules.js';
 
@@ -21,7 +21,8 @@ export const RequiredScopes = Reflector.createDecorator<string[]>({ key: REQUIRE
  *   the guard requires the scopes for `tools/call` of that tool before it runs.
  * - On any method of a non-controller class it also checks at call time
  *   (defence in depth), reading the identity from AsyncLocalStorage and
- *   throwing {@link InsufficientScopeError} when a scope, or the identity, is missing.
+ *   throwing {@link InsufficientScopeError} when a scope, or the identity, is missing
+ *   (skipped when the module's `asyncContext` option is `false`).
  */
 export function RequireScopes(...scopes: string[]): ClassDecorator & MethodDecorator {
   const required = mergeScopes(scopes);
@@ -50,7 +51,7 @@ function wrapWithScopeCheck(current: ScopeCheckedMethod, required: string[]): Sc
   const isAsync = original.constructor?.name === 'AsyncFunction';
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const owner = (this as { constructor?: object } | undefined)?.constructor;
-    if (!owner || !Reflect.getMetadata(CONTROLLER_WATERMARK, owner)) {
+    if (isAsyncContextEnabled() && (!owner || !Reflect.getMetadata(CONTROLLER_WATERMARK, owner))) {
       const granted = getAccessToken();
       if (!granted || missingScopes(required, granted.scopes).length) {
         const error = new InsufficientScopeError(required);

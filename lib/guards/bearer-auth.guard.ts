@@ -161,6 +161,7 @@ export class BearerAuthGuard implements CanActivate {
     delete request.headers.authorization;
     scrubRawAuthorization(request.rawHeaders);
     (request as unknown as Record<string, unknown>)[REQUEST_AUTH_PROPERTY] = identity;
+    if (!this.config.asyncContext) return;
     if (!setCurrentAccessToken(identity) && !BearerAuthGuard.warnedNoHolder) {
       BearerAuthGuard.warnedNoHolder = true;
       this.logger.warn(

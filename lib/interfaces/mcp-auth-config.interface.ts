@@ -68,6 +68,8 @@ export interface McpAuthConfig {
   introspection: { enabled: boolean };
   rateLimits: ResolvedRateLimits;
   clockSkewSeconds: number;
+  /** Whether the identity is published in AsyncLocalStorage (`asyncContext` option). */
+  asyncContext: boolean;
   bodyLimitBytes: number;
   resourceName?: string;
   serviceDocumentationUrl?: string;

@@ -86,6 +86,18 @@ export interface McpAuthModuleOptions {
   resourceName?: string;
   /** `service_documentation` in the metadata documents. */
   serviceDocumentationUrl?: string;
+  /**
+   * Publish the verified identity in AsyncLocalStorage for `getAccessToken()`,
+   * `AuthContext.current()` and the call-time check of `@RequireScopes` on service
+   * methods. On Node 20 the first AsyncLocalStorage use turns on async hooks for
+   * the whole process, which costs throughput on every request (see
+   * BENCHMARKS.md); set `false` when you read the identity only through the
+   * request-scoped `AuthContext`, `@CurrentAuth()` or `req.auth`. Then the
+   * call-time checks are skipped (the guard still enforces per-tool scopes
+   * before a tool runs) and `getAccessToken()` returns `undefined`.
+   * @default true
+   */
+  asyncContext?: boolean;
   /** Realm in `WWW-Authenticate` challenges. Omitted by default. */
   realm?: string;
 }

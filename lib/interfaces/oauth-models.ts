@@ -111,6 +111,12 @@ export interface AccessToken {
   issuer?: string;
   /** Every claim of the token (JWT) or introspection response. */
   claims?: Record<string, unknown>;
+  /**
+   * Reads the upstream identity provider's access token stored server-side
+   * for this token's grant (refreshed when expired); set by
+   * `DefaultOAuthProvider` when its `UpstreamLogin` stores tokens.
+   */
+  upstreamToken?: (upstreamName: string) => Promise<string | undefined>;
 }
 
 /** A successful token response (RFC 6749 §5.1), camelCase. */

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Clock } from '../stores/clock.js';
 import type { OAuthStore } from '../stores/oauth-store.interface.js';
 import type { SigningKeyInput } from './signing-keys.js';
+import type { UpstreamLogin } from '../upstream/upstream-login.js';
 
 /** The signed-in resource owner. */
 export interface AuthenticatedUser {
@@ -63,6 +64,12 @@ export interface DefaultOAuthProviderOptions {
    * static demo map. Used when `authenticate` is absent or returns `undefined`.
    */
   users?: PasswordCheck | StaticUsers;
+  /**
+   * Sign-in at upstream identity providers (GitHub, Google, Entra, any
+   * OpenID Connect issuer): `new UpstreamLogin({ upstreams: { ... } })`.
+   * Offered on the login page next to (or instead of) the password login.
+   */
+  upstream?: UpstreamLogin;
   /** Skip the consent page when the user already approved the same client for these scopes. @default false */
   rememberConsent?: boolean;
   /** Issue refresh tokens to clients registered for the `refresh_token` grant. @default true */

@@ -23,6 +23,7 @@ import { passwordCheckFrom } from './password-check.js';
 import { hashValue, randomValue } from './random-values.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
+import type { UpstreamLogin } from '../upstream/upstream-login.js';
 
 /** Where the provider lives, learned from the module configuration in {@link DefaultOAuthProvider.initialize}. */
 export interface ProviderSettings {
@@ -67,14 +68,16 @@ export class DefaultOAuthProvider
   readonly passwordCheck?: PasswordCheck;
   /** @internal */
   readonly rememberConsent: boolean;
+  /** @internal Sign-in at upstream identity providers, when configured. */
+  readonly upstream?: UpstreamLogin;
   private readonly logger = new Logger('DefaultOAuthProvider');
   private readonly signer: AccessTokenSigner;
   private readonly issueRefreshTokens: boolean;
   private resolved?: ProviderSettings;
 
   constructor(options: DefaultOAuthProviderOptions = {}) {
-    if (!options.authenticate && !options.users) {
-      throw new Error('DefaultOAuthProvider: give `authenticate` (your login) or `users` (the built-in password login)');
+    if (!options.authenticate && !options.users && !options.upstream) {
+      throw new Error('DefaultOAuthProvider: give `authenticate` (your login), `users` (the built-in password login) or `upstream`');
     }
     this.store = options.store ?? new MemoryOAuthStore({ clock: options.clock });
     this.clock = options.clock ?? Date;
@@ -82,6 +85,7 @@ export class DefaultOAuthProvider
     this.authenticateHook = options.authenticate;
     this.passwordCheck = options.users === undefined ? undefined : passwordCheckFrom(options.users);
     this.rememberConsent = options.rememberConsent ?? false;
+    this.upstream = options.upstream;
     this.issueRefreshTokens = options.issueRefreshTokens ?? true;
     this.signer = new AccessTokenSigner(this.signingKeys(options), options.verifiedTokenCacheSize);
     this.pages = new InteractionPages(this);
@@ -103,6 +107,7 @@ export class DefaultOAuthProvider
       cookiePath: base || '/',
       secureCookies: issuer.protocol === 'https:',
     };
+    this.upstream?.attach(this);
   }
 
   /** @internal The settings from {@link initialize}; throws before it ran. */
@@ -174,6 +179,7 @@ export class DefaultOAuthProvider
   async approveInteraction(interaction: InteractionRecord, subject: string): Promise<string> {
     const now = this.clock.now();
     const grantId = randomValue();
+    const grantExpiresAtMs = now + this.lifetimes.refreshTokenAbsolute * 1000;
     await this.store.createGrant({
       grantId,
       clientId: interaction.clientId,
@@ -181,8 +187,9 @@ export class DefaultOAuthProvider
       scopes: interaction.scopes,
       resource: interaction.resource,
       createdAtMs: now,
-      expiresAtMs: now + this.lifetimes.refreshTokenAbsolute * 1000,
+      expiresAtMs: grantExpiresAtMs,
     });
+    await this.upstream?.saveGrantTokens(grantId, interaction, subject, grantExpiresAtMs);
     const code = randomValue();
     await this.store.saveAuthorizationCode(hashValue(code), {
       grantId,
@@ -318,7 +325,9 @@ export class DefaultOAuthProvider
     });
     if (!claims) return undefined;
     if (await this.store.isAccessTokenRevoked(claims.jti, claims.grant_id)) return undefined;
+    const upstream = this.upstream?.storesTokens ? this.upstream : undefined;
     return {
+      ...(upstream && { upstreamToken: (name: string) => upstream.tokenForGrant(claims.grant_id, name) }),
       token,
       clientId: claims.client_id,
       scopes: typeof claims.scope === 'string' && claims.scope ? claims.scope.split(' ') : [],

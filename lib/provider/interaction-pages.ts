@@ -32,7 +32,7 @@ export class InteractionPages {
     const interactionId = singleValue(req.query.interaction);
     const interaction = await this.findInteraction(interactionId);
     if (!interaction || !interactionId) return this.expired(res);
-    const user = await this.currentUser(req, res, interactionId, 'GET');
+    const user = await this.currentUser(req, res, interactionId, interaction, 'GET');
     if (!user) return;
     if (interaction.subject !== undefined && interaction.subject !== user.subject) return this.foreign(res);
     if (interaction.subject === undefined) {
@@ -68,7 +68,7 @@ export class InteractionPages {
     if (!interaction || !interactionId) return this.expired(res);
     const csrfToken = singleValue(body.csrf_token);
     if (!csrfToken || !constantTimeEquals(csrfToken, interaction.csrfToken)) return this.badForm(res);
-    const user = await this.currentUser(req, res, interactionId, 'POST');
+    const user = await this.currentUser(req, res, interactionId, interaction, 'POST');
     if (!user) return;
     if (interaction.subject !== user.subject) return this.foreign(res);
     const decision = singleValue(body.decision);
@@ -119,8 +119,12 @@ export class InteractionPages {
     req: Request,
     res: Response,
     interactionId: string,
+    interaction: InteractionRecord,
     method: 'GET' | 'POST',
   ): Promise<AuthenticatedUser | undefined> {
+    const upstream = this.provider.upstream;
+    const upstreamUser = upstream?.boundUser(req, interaction);
+    if (upstreamUser) return upstreamUser;
     const hook = this.provider.authenticateHook;
     if (hook) {
       const result = await hook(req, res);
@@ -140,6 +144,16 @@ export class InteractionPages {
         redirect303(res, login.toString());
         return undefined;
       }
+    }
+    if (upstream && method === 'GET') {
+      if (upstream.upstreamNames.length === 1 && !this.provider.passwordCheck) {
+        await upstream.begin(req, res, interactionId, interaction, upstream.upstreamNames[0]);
+      } else {
+        const login = new URL(this.provider.settings.loginUrl);
+        login.searchParams.set('interaction', interactionId);
+        redirect303(res, login.toString());
+      }
+      return undefined;
     }
     this.errorPage(res, 401, 'Sign-in required', 'Your session ended. Start again from the application.');
     return undefined;
@@ -200,6 +214,11 @@ export class InteractionPages {
         clientName: interaction.clientName || interaction.clientId,
         error,
         username,
+        passwordForm: this.provider.passwordCheck !== undefined,
+        upstreamButtons: this.provider.upstream?.upstreamNames.map((name) => ({
+          label: `Continue with ${this.provider.upstream!.displayName(name)}`,
+          action: this.provider.upstream!.startPath(name),
+        })),
       }),
     );
   }
@@ -221,7 +240,8 @@ export class InteractionPages {
   }
 }
 
-function redirect303(res: Response, url: string): void {
+/** @internal A 303 redirect with the S30/S31/S32 headers. */
+export function redirect303(res: Response, url: string): void {
   res.set(REDIRECT_HEADERS).redirect(303, url);
 }
 

@@ -8,15 +8,26 @@ export interface LoginPageInput {
   clientName: string;
   error?: string;
   username?: string;
+  /** Show the username/password form. @default true */
+  passwordForm?: boolean;
+  /** One button per upstream identity provider (a POST form each). */
+  upstreamButtons?: { label: string; action: string }[];
 }
 
 /** Inner HTML of the built-in password login form. */
 export function renderLoginPage(input: LoginPageInput): string {
   const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
-  return `<h1>Sign in</h1>
-<p>Sign in to continue to <strong>${escapeHtml(input.clientName)}</strong>.</p>
-${error}
-<form method="post" action="${escapeHtml(input.formAction)}">
+  const hidden = `<input type="hidden" name="interaction" value="${escapeHtml(input.interactionId)}">
+<input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">`;
+  const buttons = (input.upstreamButtons ?? [])
+    .map(
+      (button) => `<form method="post" action="${escapeHtml(button.action)}">
+${hidden}
+<div class="actions"><button type="submit">${escapeHtml(button.label)}</button></div>
+</form>`,
+    )
+    .join('\n');
+  const passwordForm = input.passwordForm === false ? '' : `<form method="post" action="${escapeHtml(input.formAction)}">
 <input type="hidden" name="interaction" value="${escapeHtml(input.interactionId)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">
 <label for="username">Username</label>
@@ -25,4 +36,9 @@ ${error}
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <div class="actions"><button type="submit" class="primary">Sign in</button></div>
 </form>`;
+  return `<h1>Sign in</h1>
+<p>Sign in to continue to <strong>${escapeHtml(input.clientName)}</strong>.</p>
+${error}
+${buttons}
+${passwordForm}`;
 }

@@ -19,7 +19,7 @@ export class LoginController {
   @Get(['login', '*prefix/login'])
   async show(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction): Promise<void> {
     const provider = builtInProviderFor(this.config, req, loginPath);
-    if (!provider?.passwordCheck) return next();
+    if (!provider?.passwordCheck && !provider?.upstream) return next();
     await provider.pages.showLogin(req, res);
   }
 

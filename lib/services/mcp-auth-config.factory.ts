@@ -91,6 +91,7 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     introspection: { enabled: hasProvider && (options.introspection?.enabled ?? true) },
     rateLimits: resolveRateLimits(options.rateLimits),
     clockSkewSeconds,
+    asyncContext: options.asyncContext ?? true,
     bodyLimitBytes,
     resourceName: options.resourceName,
     serviceDocumentationUrl: options.serviceDocumentationUrl,

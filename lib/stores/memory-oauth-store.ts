@@ -11,6 +11,9 @@ import type {
   RefreshTokenRecord,
   SessionRecord,
   StoredClient,
+  UpstreamFlowLookup,
+  UpstreamFlowRecord,
+  UpstreamTokenRecord,
 } from './oauth-store.interface.js';
 
 /** Options of {@link MemoryOAuthStore}. */
@@ -23,6 +26,7 @@ export interface MemoryOAuthStoreOptions {
 
 type CodeEntry = { consumed: false; record: AuthorizationCodeRecord } | { consumed: true; grantId: string };
 type RefreshEntry = { used: false; record: RefreshTokenRecord } | { used: true; grantId: string };
+type UpstreamFlowEntry = { consumed: boolean; record: UpstreamFlowRecord };
 
 /**
  * The embedded {@link OAuthStore}: process memory, single instance. Every
@@ -45,6 +49,8 @@ export class MemoryOAuthStore implements OAuthStore {
   private readonly revokedAccessTokens: ExpiringMap<true>;
   private readonly consents: ExpiringMap<ConsentRecord>;
   private readonly sessions: ExpiringMap<SessionRecord>;
+  private readonly upstreamFlows: ExpiringMap<UpstreamFlowEntry>;
+  private readonly upstreamTokens: ExpiringMap<UpstreamTokenRecord>;
   private readonly sweepTimer?: ReturnType<typeof setInterval>;
 
   constructor(options: MemoryOAuthStoreOptions = {}) {
@@ -58,6 +64,8 @@ export class MemoryOAuthStore implements OAuthStore {
     this.revokedAccessTokens = map();
     this.consents = map();
     this.sessions = map();
+    this.upstreamFlows = map();
+    this.upstreamTokens = map();
     const interval = options.sweepIntervalMs ?? 60_000;
     if (interval > 0) {
       this.sweepTimer = setInterval(() => this.sweep(), interval);
@@ -132,6 +140,7 @@ export class MemoryOAuthStore implements OAuthStore {
     const grant = this.grants.get(grantId);
     if (!grant) return;
     grant.revoked = true;
+    this.upstreamTokens.delete(grantId);
     const live = this.liveRefreshTokenOfGrant.get(grantId);
     if (live !== undefined) {
       this.refreshTokens.set(live, { used: true, grantId }, grant.expiresAtMs);
@@ -191,6 +200,30 @@ export class MemoryOAuthStore implements OAuthStore {
     this.sessions.delete(sessionIdHash);
   }
 
+  async saveUpstreamFlow(stateHash: string, flow: UpstreamFlowRecord): Promise<void> {
+    this.upstreamFlows.set(stateHash, { consumed: false, record: structuredClone(flow) }, flow.expiresAtMs);
+  }
+
+  async consumeUpstreamFlow(stateHash: string): Promise<UpstreamFlowLookup> {
+    const entry = this.upstreamFlows.get(stateHash);
+    if (!entry) return { status: 'unknown' };
+    if (entry.consumed) return { status: 'reused', record: structuredClone(entry.record) };
+    entry.consumed = true;
+    return { status: 'ok', record: structuredClone(entry.record) };
+  }
+
+  async saveUpstreamTokens(grantId: string, tokens: UpstreamTokenRecord): Promise<void> {
+    const grant = this.grants.get(grantId);
+    if (!grant || grant.revoked) return;
+    this.upstreamTokens.set(grantId, structuredClone(tokens), Math.min(tokens.expiresAtMs, grant.expiresAtMs));
+  }
+
+  async getUpstreamTokens(grantId: string): Promise<UpstreamTokenRecord | undefined> {
+    const grant = this.grants.get(grantId);
+    if (!grant || grant.revoked) return undefined;
+    return copy(this.upstreamTokens.get(grantId));
+  }
+
   private allMaps(): ExpiringMap<unknown>[] {
     return [
       this.interactions,
@@ -201,6 +234,8 @@ export class MemoryOAuthStore implements OAuthStore {
       this.revokedAccessTokens,
       this.consents,
       this.sessions,
+      this.upstreamFlows,
+      this.upstreamTokens,
     ];
   }
 }

@@ -73,6 +73,23 @@ export interface OAuthStore {
   saveSession(sessionIdHash: string, session: SessionRecord): Promise<void>;
   getSession(sessionIdHash: string): Promise<SessionRecord | undefined>;
   deleteSession(sessionIdHash: string): Promise<void>;
+
+  /** Stores a pending sign-in at an upstream identity provider, keyed by the hash of its `state`. */
+  saveUpstreamFlow(stateHash: string, flow: UpstreamFlowRecord): Promise<void>;
+  /**
+   * Atomically consumes an upstream sign-in: the first caller gets `ok`;
+   * later callers get `reused` (with the record, so the error can reach the
+   * client) until the record's expiry (RFC 9700 §4.7, single-use `state`).
+   */
+  consumeUpstreamFlow(stateHash: string): Promise<UpstreamFlowLookup>;
+
+  /**
+   * Stores (or replaces) the upstream tokens of a grant. Ignored when the
+   * grant is unknown or revoked. {@link revokeGrant} deletes them.
+   */
+  saveUpstreamTokens(grantId: string, tokens: UpstreamTokenRecord): Promise<void>;
+  /** The upstream tokens of a live grant; `undefined` when none, or when the grant is revoked or gone. */
+  getUpstreamTokens(grantId: string): Promise<UpstreamTokenRecord | undefined>;
 }
 
 /** A registered client; `clientSecretHash` replaces the plain secret (S37). */
@@ -110,6 +127,55 @@ export interface InteractionRecord {
   /** The user the consent page was first shown to; the decision must come from them. */
   subject?: string;
   subjectName?: string;
+  /** Set when the user signed in at an upstream identity provider for this interaction. */
+  upstreamLogin?: UpstreamLoginRecord;
+  expiresAtMs: number;
+}
+
+/** The result of a sign-in at an upstream identity provider, bound to one interaction and one browser. */
+export interface UpstreamLoginRecord {
+  /** Configured name of the upstream (`github`, `google`, ...). */
+  upstreamName: string;
+  /** Our subject, mapped from the upstream identity. */
+  subject: string;
+  name?: string;
+  /** SHA-256 of the browser-binding cookie that started the sign-in. */
+  browserHash: string;
+  /** Upstream tokens, encrypted (AES-256-GCM), when the application stores them. */
+  sealedTokens?: string;
+}
+
+/** A pending sign-in at an upstream identity provider (keyed by the hash of the `state` sent upstream). */
+export interface UpstreamFlowRecord {
+  upstreamName: string;
+  /** SHA-256 of the interaction id (the key of the interaction). */
+  interactionIdHash: string;
+  /** The interaction id, encrypted with a key derived from the browser-binding cookie. */
+  sealedInteractionId: string;
+  /** SHA-256 of the browser-binding cookie. */
+  browserHash: string;
+  /** PKCE verifier sent to the upstream token endpoint (RFC 7636). */
+  codeVerifier: string;
+  /** OpenID Connect `nonce` expected in the ID token. */
+  nonce?: string;
+  /** The MCP client's redirect URI and `state`, so that an upstream failure can be reported to it. */
+  clientRedirectUri: string;
+  clientState?: string;
+  expiresAtMs: number;
+}
+
+/** Result of consuming an upstream sign-in. */
+export type UpstreamFlowLookup =
+  | { status: 'ok'; record: UpstreamFlowRecord }
+  | { status: 'reused'; record: UpstreamFlowRecord }
+  | { status: 'unknown' };
+
+/** Upstream tokens kept server-side for one grant (never given to MCP clients). */
+export interface UpstreamTokenRecord {
+  upstreamName: string;
+  /** The token set, encrypted (AES-256-GCM). */
+  sealedTokens: string;
+  /** The grant's expiry. */
   expiresAtMs: number;
 }
 

@@ -5,6 +5,7 @@ import type {
   InteractionRecord,
   OAuthStore,
   RefreshTokenRecord,
+  UpstreamFlowRecord,
 } from '../../lib/stores/oauth-store.interface.js';
 import { ManualClock } from './manual-clock.js';
 
@@ -207,6 +208,52 @@ export function describeOAuthStoreContract(
       await store.rotateRefreshToken(first, unique('rt'), refresh(g.grantId, { expiresAtMs: later(20) }));
       clock.advanceSeconds(500);
       expect(await store.findRefreshToken(first)).toEqual({ status: 'reused', grantId: g.grantId });
+    });
+
+    const upstreamFlow = (overrides: Partial<UpstreamFlowRecord> = {}): UpstreamFlowRecord => ({
+      upstreamName: 'github',
+      interactionIdHash: unique('interaction'),
+      sealedInteractionId: 'sealed',
+      browserHash: 'browser-hash',
+      codeVerifier: 'verifier',
+      nonce: 'nonce',
+      clientRedirectUri: 'http://127.0.0.1/cb',
+      clientState: 'client-state',
+      expiresAtMs: later(600),
+      ...overrides,
+    });
+
+    it('consumes an upstream sign-in once and reports a replay with its record', async () => {
+      const stateHash = unique('state');
+      const flow = upstreamFlow();
+      await store.saveUpstreamFlow(stateHash, flow);
+      const results = await Promise.all([store.consumeUpstreamFlow(stateHash), store.consumeUpstreamFlow(stateHash)]);
+      expect(results.map((r) => r.status).sort()).toEqual(['ok', 'reused']);
+      expect(results.find((r) => r.status === 'ok')).toEqual({ status: 'ok', record: flow });
+      expect(await store.consumeUpstreamFlow(stateHash)).toEqual({ status: 'reused', record: flow });
+      expect(await store.consumeUpstreamFlow(unique('state'))).toEqual({ status: 'unknown' });
+    });
+
+    it.runIf(usesClock)('forgets an upstream sign-in after its expiry', async () => {
+      const stateHash = unique('state');
+      await store.saveUpstreamFlow(stateHash, upstreamFlow({ expiresAtMs: later(10) }));
+      clock.advanceSeconds(11);
+      expect(await store.consumeUpstreamFlow(stateHash)).toEqual({ status: 'unknown' });
+    });
+
+    it('keeps upstream tokens per live grant and deletes them when the grant is revoked', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const tokens = { upstreamName: 'github', sealedTokens: 'sealed-1', expiresAtMs: g.expiresAtMs };
+      await store.saveUpstreamTokens(g.grantId, tokens);
+      expect(await store.getUpstreamTokens(g.grantId)).toEqual(tokens);
+      await store.saveUpstreamTokens(g.grantId, { ...tokens, sealedTokens: 'sealed-2' });
+      expect((await store.getUpstreamTokens(g.grantId))?.sealedTokens).toBe('sealed-2');
+      await store.revokeGrant(g.grantId);
+      expect(await store.getUpstreamTokens(g.grantId)).toBeUndefined();
+      await store.saveUpstreamTokens(g.grantId, tokens);
+      expect(await store.getUpstreamTokens(g.grantId)).toBeUndefined();
+      await store.saveUpstreamTokens(unique('grant'), tokens);
     });
   });
 }
