@@ -1,0 +1,133 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSampleServer, type RunningServer } from './support/interop-server.js';
+
+/**
+ * A real browser: Debian's Chromium driven by `playwright-core`, through the
+ * built-in login and consent pages of the sample, to a local callback. Skipped (loudly)
+ * only when /usr/bin/chromium is missing.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = 'test-output/screenshots';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`SKIPPED browser interop tests: ${CHROMIUM} not found (apt-get install chromium)`);
+}
+
+describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', () => {
+  let server: RunningServer;
+  let callback: Server;
+  let callbackUrl: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let userDataDir: string;
+
+  beforeAll(async () => {
+    server = await startSampleServer();
+    callback = createServer((_req, res) => {
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end('<!doctype html><title>Done</title><p>Done</p>');
+    });
+    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
+    callbackUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/callback`;
+    userDataDir = mkdtempSync(join(tmpdir(), 'interop-chromium-'));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+      viewport: { width: 800, height: 720 },
+    });
+    browser = context.browser()!;
+  }, 60_000);
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+    await new Promise<void>((resolve) => (callback ? callback.close(() => resolve()) : resolve()));
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('S34 S30 S29 a person signs in, sees client name, scopes, redirect host and the loopback warning, clicks Allow, lands on the callback with code, state, iss', async () => {
+    const registration = await fetch(`${server.baseUrl}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_name: 'Desktop Notes',
+        redirect_uris: [callbackUrl],
+        token_endpoint_auth_method: 'none',
+      }),
+    });
+    const { client_id: clientId } = (await registration.json()) as { client_id: string };
+    const state = randomBytes(16).toString('base64url');
+    const verifier = randomBytes(32).toString('base64url');
+    const authorize = new URL(`${server.baseUrl}/authorize`);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: callbackUrl,
+      scope: 'notes:read notes:write',
+      state,
+      resource: server.mcpUrl,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    }).toString();
+
+    const page = await context.newPage();
+    await page.goto(authorize.toString());
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.screenshot({ path: `${SCREENSHOTS}/login.png` });
+    await page.getByLabel(/user/i).fill('alice');
+    await page.getByLabel(/password/i).fill('alice');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('button', { name: 'Allow' }).waitFor();
+    expect(await page.locator('#client-name').innerText()).toBe('Desktop Notes');
+    expect(await page.locator('#redirect-host').innerText()).toBe(new URL(callbackUrl).host);
+    expect(await page.locator('ul.scopes li').allInnerTexts()).toEqual(['notes:read', 'notes:write']);
+    await expect(page.locator('#loopback-warning').isVisible()).resolves.toBe(true);
+    expect(await page.locator('#loopback-warning').innerText()).toContain('Approve only if you started Desktop Notes');
+    await page.screenshot({ path: `${SCREENSHOTS}/consent.png`, fullPage: true });
+
+    await Promise.all([
+      page.waitForURL((url) => url.toString().startsWith(callbackUrl)),
+      page.getByRole('button', { name: 'Allow' }).click(),
+    ]);
+    const landed = new URL(page.url());
+    expect(landed.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    expect(landed.searchParams.get('state')).toBe(state);
+    expect(landed.searchParams.get('iss')).toBe(server.baseUrl);
+    expect(await page.locator('p').innerText()).toBe('Done');
+
+    const token = await fetch(`${server.baseUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: landed.searchParams.get('code')!,
+        redirect_uri: callbackUrl,
+        code_verifier: verifier,
+        client_id: clientId,
+        resource: server.mcpUrl,
+      }),
+    });
+    expect(token.status).toBe(200);
+    expect(((await token.json()) as { scope: string }).scope).toBe('notes:read notes:write');
+    await page.close();
+  });
+});
