@@ -201,6 +201,7 @@ export class DefaultOAuthProvider
       resource: interaction.resource,
       subject,
       expiresAtMs: now + this.lifetimes.authorizationCode * 1000,
+      replayDetectionUntilMs: grantExpiresAtMs,
     });
     return buildAuthorizationResponseUrl(interaction.redirectUri, { code, state: interaction.state, iss: this.settings.issuer });
   }

@@ -124,7 +124,8 @@ export class MemoryOAuthStore implements OAuthStore {
     const entry = this.codes.get(codeHash);
     if (!entry) return { status: 'unknown' };
     if (entry.consumed) return { status: 'reused', grantId: entry.grantId };
-    this.codes.set(codeHash, { consumed: true, grantId: entry.record.grantId }, entry.record.expiresAtMs);
+    const rememberUntil = Math.max(entry.record.expiresAtMs, entry.record.replayDetectionUntilMs ?? 0);
+    this.codes.set(codeHash, { consumed: true, grantId: entry.record.grantId }, rememberUntil);
     return { status: 'ok', record: entry.record };
   }
 

@@ -31,7 +31,8 @@ export interface OAuthStore {
   findAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup>;
   /**
    * Atomically consumes a code. The first caller gets `ok`; every later caller
-   * gets `reused` with the grant id until the code's expiry (S11, S12).
+   * gets `reused` with the grant id until `replayDetectionUntilMs` (else the
+   * code's expiry) (S11, S12).
    */
   consumeAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup>;
 
@@ -190,6 +191,12 @@ export interface AuthorizationCodeRecord {
   resource?: string;
   subject: string;
   expiresAtMs: number;
+  /**
+   * Until when a consumed code is remembered as used: the end of its grant, so
+   * a replay revokes the grant however late it comes (RFC 6749 §4.1.2, S11).
+   * Defaults to `expiresAtMs`.
+   */
+  replayDetectionUntilMs?: number;
 }
 
 /** Result of reading or consuming a code. */

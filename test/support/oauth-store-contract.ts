@@ -126,6 +126,21 @@ export function describeOAuthStoreContract(
       expect(await store.consumeAuthorizationCode(unique('nope'))).toEqual({ status: 'unknown' });
     });
 
+    it.skipIf(!usesClock)(
+      'S11 a consumed code is reported as reused after its own expiry, until replayDetectionUntilMs',
+      async () => {
+        const g = grant();
+        await store.createGrant(g);
+        const hash = unique('code');
+        await store.saveAuthorizationCode(hash, code(g.grantId, { replayDetectionUntilMs: g.expiresAtMs }));
+        expect((await store.consumeAuthorizationCode(hash)).status).toBe('ok');
+        clock.advanceSeconds(30 * 60);
+        expect(await store.consumeAuthorizationCode(hash)).toEqual({ status: 'reused', grantId: g.grantId });
+        clock.advanceSeconds(31 * 60);
+        expect(await store.findAuthorizationCode(hash)).toEqual({ status: 'unknown' });
+      },
+    );
+
     it('S22 rotates a refresh token once and reports the old one as reused', async () => {
       const g = grant();
       await store.createGrant(g);

@@ -28,7 +28,8 @@ return value`,
 
 /**
  * Consumes an authorization code (RFC 6749 §4.1.2, S11, S12). The consumed
- * code stays, as a marker naming its grant, until the code's own expiry.
+ * code stays, as a marker naming its grant, until `replayDetectionUntilMs`
+ * (the grant's end) when the record has it, else until the code's own expiry.
  * KEYS: code. Returns `false` (unknown), `{'reused', grantId}` or `{'ok', entryJson}`.
  */
 export const CONSUME_CODE_SCRIPT: RedisScript = {
@@ -40,6 +41,8 @@ if not value then return false end
 local entry = cjson.decode(value)
 if entry.used then return {'reused', entry.grantId} end
 redis.call('SET', KEYS[1], cjson.encode({used = true, grantId = entry.record.grantId}), 'KEEPTTL')
+local rememberUntil = tonumber(entry.record.replayDetectionUntilMs)
+if rememberUntil and rememberUntil > tonumber(entry.record.expiresAtMs) then redis.call('PEXPIREAT', KEYS[1], rememberUntil) end
 return {'ok', value}`,
 };
 

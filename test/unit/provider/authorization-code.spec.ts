@@ -49,6 +49,17 @@ describe('DefaultOAuthProvider authorization codes', () => {
     expect(await provider.loadRefreshToken(client, tokens.refreshToken!)).toBeUndefined();
   });
 
+  it('S11 a replay long after the code expired still revokes the grant (RFC 6749 §4.1.2)', async () => {
+    const { provider, clock } = makeProvider();
+    const code = await issueCode(provider);
+    const loaded = (await provider.loadAuthorizationCode(client, code))!;
+    const tokens = await provider.exchangeAuthorizationCode(client, loaded);
+    clock.advanceSeconds(60 * 60);
+    expect(await provider.loadRefreshToken(client, tokens.refreshToken!)).toBeDefined();
+    expect(await provider.loadAuthorizationCode(client, code)).toBeUndefined();
+    expect(await provider.loadRefreshToken(client, tokens.refreshToken!)).toBeUndefined();
+  });
+
   it('S11 code replay revokes the grant (second exchange)', async () => {
     const { provider } = makeProvider();
     const code = await issueCode(provider);

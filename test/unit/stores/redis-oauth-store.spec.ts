@@ -47,7 +47,7 @@ describe.skipIf(redisUnavailableReason())('RedisOAuthStore', () => {
     expiresAtMs: clock.now() + lifetimeMs,
   });
 
-  it('gives every key a TTL; a rotated-out refresh token is kept for the grant lifetime (S22)', async () => {
+  it('S11 S22 gives every key a TTL; a rotated-out refresh token and a consumed code are kept for the grant lifetime', async () => {
     const clock = new ManualClock();
     const keyPrefix = prefix();
     const store = new RedisOAuthStore({ client, clock, keyPrefix });
@@ -72,6 +72,18 @@ describe.skipIf(redisUnavailableReason())('RedisOAuthStore', () => {
       expiresAtMs: clock.now() + 60_000,
     });
     await store.consumeAuthorizationCode('code-1');
+    await store.saveAuthorizationCode('code-2', {
+      grantId: 'g1',
+      clientId: 'c',
+      scopes: [],
+      codeChallenge: 'x',
+      redirectUri: 'http://127.0.0.1/cb',
+      redirectUriProvidedExplicitly: true,
+      subject: 'alice',
+      expiresAtMs: clock.now() + 60_000,
+      replayDetectionUntilMs: clock.now() + 3_600_000,
+    });
+    await store.consumeAuthorizationCode('code-2');
     await store.revokeAccessToken('jti-1', clock.now() + 900_000);
     await store.saveSession('s1', { subject: 'alice', expiresAtMs: clock.now() + 10_000 });
     await store.saveConsent('alice', 'c', { scopes: [], expiresAtMs: clock.now() + 10_000 });
@@ -83,6 +95,7 @@ describe.skipIf(redisUnavailableReason())('RedisOAuthStore', () => {
     const usedTtl = await client.pttl(store.keys.grant('g1').refreshToken('rt-old'));
     expect(usedTtl).toBeGreaterThan(3_500_000);
     expect(await client.pttl(store.keys.code('code-1'))).toBeLessThanOrEqual(60_000);
+    expect(await client.pttl(store.keys.code('code-2'))).toBeGreaterThan(3_500_000);
     expect(await store.findRefreshToken('rt-old')).toEqual({ status: 'reused', grantId: 'g1' });
     expect(await store.findRefreshToken('rt-new')).toEqual({ status: 'reused', grantId: 'g1' });
   });
