@@ -11,7 +11,10 @@ import {
 import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { setAsyncContextEnabled } from './context/auth-storage.js';
 import { AuthContextMiddleware } from './context/auth-context.middleware.js';
-import { AUTHORIZATION_SERVER_CONTROLLERS, AUTHORIZATION_SERVER_PROVIDERS } from './controllers/authorization-server.controllers.js';
+import {
+  AUTHORIZATION_SERVER_CONTROLLERS,
+  AUTHORIZATION_SERVER_PROVIDERS,
+} from './controllers/authorization-server.controllers.js';
 import { RESOURCE_SERVER_CONTROLLERS, RESOURCE_SERVER_PROVIDERS } from './controllers/resource-server.controllers.js';
 import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interface.js';
 import { MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER } from './mcp-auth.constants.js';
@@ -22,7 +25,10 @@ import {
   McpAuthConfigurableModule,
 } from './mcp-auth.module-definition.js';
 import type { McpAuthConfig } from './interfaces/mcp-auth-config.interface.js';
-import { BUILT_IN_PROVIDER_CONTROLLERS, BUILT_IN_PROVIDER_PROVIDERS } from './provider/built-in-provider.controllers.js';
+import {
+  BUILT_IN_PROVIDER_CONTROLLERS,
+  BUILT_IN_PROVIDER_PROVIDERS,
+} from './provider/built-in-provider.controllers.js';
 import { createBodyParserErrorHandler } from './http/body-parser-errors.js';
 import { resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
 import { ownRequestMatcher } from './services/own-request-paths.js';

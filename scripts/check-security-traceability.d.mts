@@ -10,5 +10,9 @@ export declare const SHARED_REQUIREMENTS: string;
 export declare function parseRequirements(markdown: string): Map<string, string>;
 export declare function extractTestTitles(source: string): string[];
 export declare function listTestFiles(dir: string): string[];
-export declare function checkTraceability(root: string): { rows: TraceabilityRow[]; problems: string[]; source: string };
+export declare function checkTraceability(root: string): {
+  rows: TraceabilityRow[];
+  problems: string[];
+  source: string;
+};
 export declare function formatTable(rows: TraceabilityRow[]): string;

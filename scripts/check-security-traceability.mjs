@@ -128,7 +128,11 @@ export function checkTraceability(root) {
   const copy = existsSync(copyPath) ? parseRequirements(readFileSync(copyPath, 'utf8')) : undefined;
   const requirements = shared ?? copy;
   if (!requirements || requirements.size === 0) {
-    return { rows: [], problems: [`no requirement list at ${SHARED_REQUIREMENTS} or ${REQUIREMENTS_COPY}`], source: '' };
+    return {
+      rows: [],
+      problems: [`no requirement list at ${SHARED_REQUIREMENTS} or ${REQUIREMENTS_COPY}`],
+      source: '',
+    };
   }
   if (shared && copy) {
     for (const id of new Set([...shared.keys(), ...copy.keys()])) {

@@ -51,7 +51,8 @@ export interface ClientIdMetadataDocumentOptions {
 }
 
 /** {@link ClientIdMetadataDocumentOptions} with every default applied. */
-export interface ResolvedClientIdMetadataDocumentOptions
-  extends Required<Omit<ClientIdMetadataDocumentOptions, 'allow'>> {
+export interface ResolvedClientIdMetadataDocumentOptions extends Required<
+  Omit<ClientIdMetadataDocumentOptions, 'allow'>
+> {
   allow?: ClientIdMetadataDocumentOptions['allow'];
 }

@@ -56,7 +56,8 @@ export class ClientIdMetadataDocumentResolver {
    * @throws InvalidClientError when the feature is off or any rule fails
    */
   async resolve(clientId: string): Promise<MetadataDocumentClient> {
-    if (!this.options.enabled) throw new InvalidClientError('Client ID Metadata Documents are not supported by this server');
+    if (!this.options.enabled)
+      throw new InvalidClientError('Client ID Metadata Documents are not supported by this server');
     const url = assertClientIdMetadataUrl(clientId, { allowPrivateNetworks: this.options.allowPrivateNetworks });
     if (this.options.allow && !(await this.options.allow(new URL(url.href)))) {
       throw new InvalidClientError('client_id metadata document URL refused: not allowed by the server policy');
@@ -98,7 +99,11 @@ export class ClientIdMetadataDocumentResolver {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new InvalidClientError(`client metadata document could not be fetched: no complete response within ${timeoutMs} ms`));
+        reject(
+          new InvalidClientError(
+            `client metadata document could not be fetched: no complete response within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
     });
     const assertAddressAllowed = (address: string) => {
@@ -127,7 +132,8 @@ export class ClientIdMetadataDocumentResolver {
     if (mediaType !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) {
       refuse('Content-Type must be application/json');
     }
-    if (response.body.byteLength > this.options.maxBytes) refuse(`the document is larger than ${this.options.maxBytes} bytes`);
+    if (response.body.byteLength > this.options.maxBytes)
+      refuse(`the document is larger than ${this.options.maxBytes} bytes`);
     try {
       return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(response.body));
     } catch {

@@ -52,10 +52,11 @@ export function createHttpsMetadataFetcher(options: HttpsMetadataFetcherOptions 
           signal,
           lookup: guardedLookup(resolveHost, fetchRequest) as never,
         },
-        (response) => readResponse(response, fetchRequest).then(resolve, (error: unknown) => {
-          req.destroy();
-          reject(error);
-        }),
+        (response) =>
+          readResponse(response, fetchRequest).then(resolve, (error: unknown) => {
+            req.destroy();
+            reject(error);
+          }),
       );
       req.on('error', (error) => reject(error));
       req.end();
@@ -78,7 +79,10 @@ function guardedLookup(resolveHost: HostResolver, fetchRequest: MetadataDocument
   };
 }
 
-function readResponse(response: IncomingMessage, fetchRequest: MetadataDocumentFetchRequest): Promise<MetadataDocumentFetchResponse> {
+function readResponse(
+  response: IncomingMessage,
+  fetchRequest: MetadataDocumentFetchRequest,
+): Promise<MetadataDocumentFetchResponse> {
   const head = {
     status: response.statusCode ?? 0,
     contentType: header(response, 'content-type'),
@@ -109,7 +113,8 @@ function readResponse(response: IncomingMessage, fetchRequest: MetadataDocumentF
     response.on('end', () => resolve({ ...head, body: new Uint8Array(Buffer.concat(chunks)) }));
     response.on('error', reject);
     response.on('close', () => {
-      if (!response.complete) reject(new MetadataDocumentFetchError('the connection closed before the document was complete'));
+      if (!response.complete)
+        reject(new MetadataDocumentFetchError('the connection closed before the document was complete'));
     });
   });
 }

@@ -9,8 +9,16 @@ export {
   type MetadataDocumentFetchRequest,
   type MetadataDocumentFetchResponse,
 } from './metadata-document-fetcher.js';
-export { createHttpsMetadataFetcher, type HttpsMetadataFetcherOptions, type HostResolver } from './https-metadata-fetcher.js';
-export { isMetadataDocumentClient, type MetadataDocumentClient, type MetadataDocumentSource } from './metadata-document-client.js';
+export {
+  createHttpsMetadataFetcher,
+  type HttpsMetadataFetcherOptions,
+  type HostResolver,
+} from './https-metadata-fetcher.js';
+export {
+  isMetadataDocumentClient,
+  type MetadataDocumentClient,
+  type MetadataDocumentSource,
+} from './metadata-document-client.js';
 export { isClientIdMetadataUrl, assertClientIdMetadataUrl } from './client-id-url.js';
 export { specialUseAddressReason, isPublicUnicastAddress } from './special-use-addresses.js';
 export { cacheLifetimeSeconds } from './cache-lifetime.js';

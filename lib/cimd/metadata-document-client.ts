@@ -21,7 +21,9 @@ export interface MetadataDocumentClient extends OAuthClientInformation {
 }
 
 /** Type guard: the client was resolved from a Client ID Metadata Document. */
-export function isMetadataDocumentClient(client: OAuthClientInformation | undefined | null): client is MetadataDocumentClient {
+export function isMetadataDocumentClient(
+  client: OAuthClientInformation | undefined | null,
+): client is MetadataDocumentClient {
   const source = (client as Partial<MetadataDocumentClient> | undefined | null)?.metadataDocument;
   return typeof source === 'object' && source !== null && typeof source.url === 'string';
 }

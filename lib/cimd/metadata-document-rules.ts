@@ -3,7 +3,15 @@ import { isLoopbackHost } from '../services/url-rules.js';
 import type { MetadataDocumentAuthMethod } from './client-id-metadata-document.options.js';
 import type { MetadataDocumentClient } from './metadata-document-client.js';
 
-const FORBIDDEN_REDIRECT_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'about:', 'filesystem:']);
+const FORBIDDEN_REDIRECT_SCHEMES = new Set([
+  'javascript:',
+  'data:',
+  'vbscript:',
+  'file:',
+  'blob:',
+  'about:',
+  'filesystem:',
+]);
 const DEFAULT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 const DEFAULT_RESPONSE_TYPES = ['code'];
 
@@ -31,7 +39,10 @@ export interface MetadataDocumentContext {
  *
  * @throws InvalidClientError naming the rule that failed
  */
-export function clientFromMetadataDocument(document: unknown, context: MetadataDocumentContext): MetadataDocumentClient {
+export function clientFromMetadataDocument(
+  document: unknown,
+  context: MetadataDocumentContext,
+): MetadataDocumentClient {
   const refuse = (rule: string): never => {
     throw new InvalidClientError(`client metadata document refused: ${rule}`);
   };
@@ -45,7 +56,8 @@ export function clientFromMetadataDocument(document: unknown, context: MetadataD
 
   const method = doc.token_endpoint_auth_method ?? 'none';
   if (typeof method !== 'string') refuse('token_endpoint_auth_method must be a string');
-  if ((method as string).startsWith('client_secret_')) refuse(`token_endpoint_auth_method ${method} uses a shared secret`);
+  if ((method as string).startsWith('client_secret_'))
+    refuse(`token_endpoint_auth_method ${method} uses a shared secret`);
   if (!context.supportedAuthMethods.includes(method as MetadataDocumentAuthMethod)) {
     refuse(`token_endpoint_auth_method ${method} is not supported`);
   }
@@ -89,20 +101,33 @@ export function clientFromMetadataDocument(document: unknown, context: MetadataD
   return client;
 }
 
-function stringArray(doc: Record<string, unknown>, name: string, refuse: (rule: string) => never): string[] | undefined {
+function stringArray(
+  doc: Record<string, unknown>,
+  name: string,
+  refuse: (rule: string) => never,
+): string[] | undefined {
   const value = doc[name];
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) refuse(`${name} must be an array of strings`);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+    refuse(`${name} must be an array of strings`);
   return value as string[];
 }
 
-function optionalString(doc: Record<string, unknown>, name: string, refuse: (rule: string) => never): string | undefined {
+function optionalString(
+  doc: Record<string, unknown>,
+  name: string,
+  refuse: (rule: string) => never,
+): string | undefined {
   const value = doc[name];
   if (value !== undefined && typeof value !== 'string') refuse(`${name} must be a string`);
   return value as string | undefined;
 }
 
-function optionalWebUrl(doc: Record<string, unknown>, name: string, refuse: (rule: string) => never): string | undefined {
+function optionalWebUrl(
+  doc: Record<string, unknown>,
+  name: string,
+  refuse: (rule: string) => never,
+): string | undefined {
   const value = optionalString(doc, name, refuse);
   if (value === undefined) return undefined;
   const protocol = URL.canParse(value) ? new URL(value).protocol : '';
@@ -116,5 +141,6 @@ function assertRedirectUri(uri: string, refuse: (rule: string) => never): void {
   if (uri.includes('*')) refuse('a redirect URI must not contain a wildcard');
   const url = new URL(uri);
   if (FORBIDDEN_REDIRECT_SCHEMES.has(url.protocol)) refuse(`redirect URI scheme ${url.protocol} is not allowed`);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) refuse('an http redirect URI must use a loopback host');
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+    refuse('an http redirect URI must use a loopback host');
 }

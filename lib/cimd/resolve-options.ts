@@ -41,7 +41,8 @@ export function resolveClientIdMetadataDocumentOptions(
   };
   const positiveInteger = (name: keyof typeof CIMD_DEFAULTS, allowZero = false) => {
     const value = resolved[name];
-    if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) fail(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
+    if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1))
+      fail(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
   };
   positiveInteger('timeoutMs');
   positiveInteger('maxBytes');
@@ -55,7 +56,8 @@ export function resolveClientIdMetadataDocumentOptions(
   const methods = resolved.supportedAuthMethods as readonly string[];
   if (!Array.isArray(methods) || methods.length === 0) fail('supportedAuthMethods must be a non-empty array');
   for (const method of methods) {
-    if (method !== 'none') fail(`supportedAuthMethods: ${String(method)} is not supported for metadata-document clients`);
+    if (method !== 'none')
+      fail(`supportedAuthMethods: ${String(method)} is not supported for metadata-document clients`);
   }
   return resolved;
 }

@@ -167,7 +167,10 @@ export class AccessDeniedError extends OAuthError {
 
 /** RFC 6749 §4.1.2.1: a dependency (store, upstream) is unavailable. Status 503. */
 export class TemporarilyUnavailableError extends OAuthError {
-  constructor(description = 'The service is temporarily unavailable', readonly retryAfterSeconds?: number) {
+  constructor(
+    description = 'The service is temporarily unavailable',
+    readonly retryAfterSeconds?: number,
+  ) {
     super('temporarily_unavailable', description, 503);
   }
 }

@@ -93,8 +93,7 @@ export class AccessTokenSigner {
     let header: Record<string, unknown> | undefined;
     try {
       header = this.services.values().next().value!.jwt.decode(token, { complete: true })?.header as unknown as
-        | Record<string, unknown>
-        | undefined;
+        Record<string, unknown> | undefined;
     } catch {
       return undefined;
     }

@@ -7,10 +7,20 @@ import { buildAuthorizationResponseUrl } from '../services/authorization-respons
 import { pathWithoutTrailingSlash } from '../services/url-rules.js';
 import type { Clock } from '../stores/clock.js';
 import { MemoryOAuthStore } from '../stores/memory-oauth-store.js';
-import type { GrantRecord, InteractionRecord, OAuthStore, RefreshTokenRecord, StoredClient } from '../stores/oauth-store.interface.js';
+import type {
+  GrantRecord,
+  InteractionRecord,
+  OAuthStore,
+  RefreshTokenRecord,
+  StoredClient,
+} from '../stores/oauth-store.interface.js';
 import { AccessTokenSigner, type AccessTokenClaims } from './access-token-signer.js';
 import { hashClientSecret, isClientSecretHash, verifyClientSecretHash } from './client-secret-hash.js';
-import type { DefaultAccessToken, DefaultAuthorizationCode, DefaultRefreshToken } from './default-oauth-provider.models.js';
+import type {
+  DefaultAccessToken,
+  DefaultAuthorizationCode,
+  DefaultRefreshToken,
+} from './default-oauth-provider.models.js';
 import {
   type AuthenticateHook,
   type DefaultOAuthProviderOptions,
@@ -51,9 +61,11 @@ export interface ProviderSettings {
  * {@link OAuthAuthorizationServerProvider} the module ships; replace it with
  * your own (for example one that delegates to an upstream IdP) when needed.
  */
-export class DefaultOAuthProvider
-  implements OAuthAuthorizationServerProvider<DefaultAuthorizationCode, DefaultRefreshToken, DefaultAccessToken>
-{
+export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
+  DefaultAuthorizationCode,
+  DefaultRefreshToken,
+  DefaultAccessToken
+> {
   /** The store (exposed for operations such as listing or purging). */
   readonly store: OAuthStore;
   /** @internal Login and consent pages, served by the module's controllers. */
@@ -77,7 +89,9 @@ export class DefaultOAuthProvider
 
   constructor(options: DefaultOAuthProviderOptions = {}) {
     if (!options.authenticate && !options.users && !options.upstream) {
-      throw new Error('DefaultOAuthProvider: give `authenticate` (your login), `users` (the built-in password login) or `upstream`');
+      throw new Error(
+        'DefaultOAuthProvider: give `authenticate` (your login), `users` (the built-in password login) or `upstream`',
+      );
     }
     this.store = options.store ?? new MemoryOAuthStore({ clock: options.clock });
     this.clock = options.clock ?? Date;
@@ -93,7 +107,8 @@ export class DefaultOAuthProvider
 
   /** Learns issuer, resource and endpoint URLs from the module configuration. */
   initialize(config: McpAuthConfig): void {
-    if (!config.issuer || !config.endpoints) throw new Error('DefaultOAuthProvider needs the module in authorization-server mode');
+    if (!config.issuer || !config.endpoints)
+      throw new Error('DefaultOAuthProvider needs the module in authorization-server mode');
     const issuer = new URL(config.issuer);
     const base = pathWithoutTrailingSlash(issuer.pathname);
     this.resolved = {
@@ -137,7 +152,8 @@ export class DefaultOAuthProvider
       clientIdIssuedAt,
       clientSecretExpiresAt,
     };
-    if (clientSecret) stored.clientSecretHash = isClientSecretHash(clientSecret) ? clientSecret : hashClientSecret(clientSecret);
+    if (clientSecret)
+      stored.clientSecretHash = isClientSecretHash(clientSecret) ? clientSecret : hashClientSecret(clientSecret);
     await this.store.saveClient(stored);
   }
 
@@ -203,7 +219,11 @@ export class DefaultOAuthProvider
       expiresAtMs: now + this.lifetimes.authorizationCode * 1000,
       replayDetectionUntilMs: grantExpiresAtMs,
     });
-    return buildAuthorizationResponseUrl(interaction.redirectUri, { code, state: interaction.state, iss: this.settings.issuer });
+    return buildAuthorizationResponseUrl(interaction.redirectUri, {
+      code,
+      state: interaction.state,
+      iss: this.settings.issuer,
+    });
   }
 
   /** @internal The `access_denied` response of a denied consent (RFC 6749 §4.1.2.1). */
@@ -217,7 +237,10 @@ export class DefaultOAuthProvider
   }
 
   /** A code issued to `client`; a code that was already redeemed revokes its grant (S11). */
-  async loadAuthorizationCode(client: OAuthClientInformation, authorizationCode: string): Promise<DefaultAuthorizationCode | undefined> {
+  async loadAuthorizationCode(
+    client: OAuthClientInformation,
+    authorizationCode: string,
+  ): Promise<DefaultAuthorizationCode | undefined> {
     if (typeof authorizationCode !== 'string' || !authorizationCode) return undefined;
     const lookup = await this.store.findAuthorizationCode(hashValue(authorizationCode));
     if (lookup.status === 'reused') {
@@ -242,7 +265,10 @@ export class DefaultOAuthProvider
   }
 
   /** Consumes the code atomically (one winner, S12) and issues tokens; a replay revokes the grant (S11). */
-  async exchangeAuthorizationCode(client: OAuthClientInformation, authorizationCode: DefaultAuthorizationCode): Promise<OAuthToken> {
+  async exchangeAuthorizationCode(
+    client: OAuthClientInformation,
+    authorizationCode: DefaultAuthorizationCode,
+  ): Promise<OAuthToken> {
     // The grant is read before the code is consumed: a concurrent replay that revokes it after
     // this point must not defeat the one winner of the consume (S12); it still kills its tokens (S11).
     const grantBeforeConsume = await this.activeGrant(authorizationCode.grantId);
@@ -266,7 +292,10 @@ export class DefaultOAuthProvider
   }
 
   /** A live refresh token of `client`; a rotated-out one revokes its grant (S22); expired ones are refused (S26). */
-  async loadRefreshToken(client: OAuthClientInformation, refreshToken: string): Promise<DefaultRefreshToken | undefined> {
+  async loadRefreshToken(
+    client: OAuthClientInformation,
+    refreshToken: string,
+  ): Promise<DefaultRefreshToken | undefined> {
     if (typeof refreshToken !== 'string' || !refreshToken) return undefined;
     const lookup = await this.store.findRefreshToken(hashValue(refreshToken));
     if (lookup.status === 'reused') {
@@ -303,7 +332,8 @@ export class DefaultOAuthProvider
     if (!grant || refreshToken.clientId !== client.clientId || grant.clientId !== client.clientId) {
       throw new InvalidGrantError('The refresh token is invalid, expired or revoked');
     }
-    if (scopes.some((scope) => !grant.scopes.includes(scope))) throw new InvalidScopeError('The requested scope exceeds the grant');
+    if (scopes.some((scope) => !grant.scopes.includes(scope)))
+      throw new InvalidScopeError('The requested scope exceeds the grant');
     const newRefreshToken = randomValue();
     const result = await this.store.rotateRefreshToken(
       hashValue(refreshToken.token),

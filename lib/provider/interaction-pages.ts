@@ -76,7 +76,8 @@ export class InteractionPages {
     const taken = await this.provider.store.takeInteraction(hashValue(interactionId));
     if (!taken) return this.expired(res);
     if (decision === 'deny') return redirect303(res, this.provider.denyInteraction(taken));
-    if (this.provider.rememberConsent && !taken.clientMetadataDocumentHost) await this.rememberConsent(user.subject, taken);
+    if (this.provider.rememberConsent && !taken.clientMetadataDocumentHost)
+      await this.rememberConsent(user.subject, taken);
     redirect303(res, await this.provider.approveInteraction(taken, user.subject));
   }
 
@@ -110,7 +111,11 @@ export class InteractionPages {
     const settings = this.provider.settings;
     res.append(
       'Set-Cookie',
-      serializeSessionCookie(sessionId, { path: settings.cookiePath, secure: settings.secureCookies, maxAgeSeconds: lifetime }),
+      serializeSessionCookie(sessionId, {
+        path: settings.cookiePath,
+        secure: settings.secureCookies,
+        maxAgeSeconds: lifetime,
+      }),
     );
     redirect303(res, this.consentUrl(interactionId));
   }
@@ -224,7 +229,12 @@ export class InteractionPages {
   }
 
   private expired(res: Response): void {
-    this.errorPage(res, 400, 'Request expired', 'This authorization request is unknown, expired or already answered. Start again from the application.');
+    this.errorPage(
+      res,
+      400,
+      'Request expired',
+      'This authorization request is unknown, expired or already answered. Start again from the application.',
+    );
   }
 
   private badForm(res: Response): void {

@@ -27,7 +27,10 @@ ${hidden}
 </form>`,
     )
     .join('\n');
-  const passwordForm = input.passwordForm === false ? '' : `<form method="post" action="${escapeHtml(input.formAction)}">
+  const passwordForm =
+    input.passwordForm === false
+      ? ''
+      : `<form method="post" action="${escapeHtml(input.formAction)}">
 <input type="hidden" name="interaction" value="${escapeHtml(input.interactionId)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">
 <label for="username">Username</label>

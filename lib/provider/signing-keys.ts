@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  KeyObject,
+} from 'node:crypto';
 
 /** JWS algorithms the built-in provider signs access tokens with (RFC 7518 §3.1). */
 export type SigningAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512';
@@ -59,7 +66,10 @@ export function generateEphemeralSigningKey(): SigningKey {
 
 function loadSigningKey(input: SigningKeyInput, index: number): SigningKey {
   const privateKey = input.privateKey === undefined ? undefined : toKeyObject(input.privateKey, 'private', index);
-  const publicKey = input.publicKey !== undefined ? toKeyObject(input.publicKey, 'public', index) : privateKey && createPublicKey(privateKey);
+  const publicKey =
+    input.publicKey !== undefined
+      ? toKeyObject(input.publicKey, 'public', index)
+      : privateKey && createPublicKey(privateKey);
   if (!publicKey) throw new SigningKeyError(`signing key #${index} needs a privateKey or a publicKey`);
   const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
   const alg = input.alg ?? defaultAlgorithm(jwk, index);
@@ -88,7 +98,9 @@ function defaultAlgorithm(jwk: Record<string, unknown>, index: number): SigningA
 }
 
 function assertAlgorithmFitsKey(alg: SigningAlgorithm, jwk: Record<string, unknown>, index: number): void {
-  const fits = alg.startsWith('ES') ? jwk.kty === 'EC' && CURVE_ALGORITHMS[jwk.crv as string] === alg : jwk.kty === 'RSA';
+  const fits = alg.startsWith('ES')
+    ? jwk.kty === 'EC' && CURVE_ALGORITHMS[jwk.crv as string] === alg
+    : jwk.kty === 'RSA';
   if (!fits) throw new SigningKeyError(`signing key #${index}: algorithm ${alg} does not fit the key`);
   if (jwk.kty === 'RSA' && Buffer.from(jwk.n as string, 'base64url').length < 256) {
     throw new SigningKeyError(`signing key #${index}: RSA keys need at least 2048 bits`);
@@ -97,6 +109,7 @@ function assertAlgorithmFitsKey(alg: SigningAlgorithm, jwk: Record<string, unkno
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url) of a public EC or RSA key. */
 export function thumbprint(jwk: Record<string, unknown>): string {
-  const members = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
+  const members =
+    jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }

@@ -104,7 +104,8 @@ function requireResourceUrl(value: string): URL {
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw new McpAuthConfigurationError('`resourceServerUrl` must be an absolute http(s) URL, e.g. https://host/mcp');
   }
-  if (url.hash || value.includes('#')) throw new McpAuthConfigurationError('`resourceServerUrl` must not have a fragment');
+  if (url.hash || value.includes('#'))
+    throw new McpAuthConfigurationError('`resourceServerUrl` must not have a fragment');
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new McpAuthConfigurationError('`resourceServerUrl` must use https unless its host is loopback');
   }
@@ -127,7 +128,10 @@ function requireIssuer(value: string | undefined, name = '`issuerUrl`'): string 
 
 function authorizationServerEndpoints(issuer: URL): AuthorizationServerEndpoints {
   const base = pathWithoutTrailingSlash(issuer.pathname);
-  const at = (suffix: string): EndpointLocation => ({ url: `${issuer.origin}${base}${suffix}`, path: `${base}${suffix}` });
+  const at = (suffix: string): EndpointLocation => ({
+    url: `${issuer.origin}${base}${suffix}`,
+    path: `${base}${suffix}`,
+  });
   return {
     metadata: wellKnownLocation(issuer, WELL_KNOWN.authorizationServer),
     openidConfiguration: wellKnownLocation(issuer, WELL_KNOWN.openidConfiguration),

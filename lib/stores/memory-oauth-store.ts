@@ -117,7 +117,9 @@ export class MemoryOAuthStore implements OAuthStore {
   async findAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {
     const entry = this.codes.get(codeHash);
     if (!entry) return { status: 'unknown' };
-    return entry.consumed ? { status: 'reused', grantId: entry.grantId } : { status: 'ok', record: structuredClone(entry.record) };
+    return entry.consumed
+      ? { status: 'reused', grantId: entry.grantId }
+      : { status: 'ok', record: structuredClone(entry.record) };
   }
 
   async consumeAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {
@@ -160,7 +162,11 @@ export class MemoryOAuthStore implements OAuthStore {
     return lookupRefresh(this.refreshTokens.get(tokenHash));
   }
 
-  async rotateRefreshToken(oldTokenHash: string, newTokenHash: string, token: RefreshTokenRecord): Promise<RefreshTokenLookup> {
+  async rotateRefreshToken(
+    oldTokenHash: string,
+    newTokenHash: string,
+    token: RefreshTokenRecord,
+  ): Promise<RefreshTokenLookup> {
     const entry = this.refreshTokens.get(oldTokenHash);
     if (!entry || entry.used) return lookupRefresh(entry);
     const grant = this.grants.get(entry.record.grantId);
@@ -243,7 +249,9 @@ export class MemoryOAuthStore implements OAuthStore {
 
 function lookupRefresh(entry: RefreshEntry | undefined): RefreshTokenLookup {
   if (!entry) return { status: 'unknown' };
-  return entry.used ? { status: 'reused', grantId: entry.grantId } : { status: 'ok', record: structuredClone(entry.record) };
+  return entry.used
+    ? { status: 'reused', grantId: entry.grantId }
+    : { status: 'ok', record: structuredClone(entry.record) };
 }
 
 function consentKey(subject: string, clientId: string): string {

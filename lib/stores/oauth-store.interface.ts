@@ -56,7 +56,11 @@ export interface OAuthStore {
    * The old token is remembered as used until its grant expires (never evicted
    * early), so a later presentation is reported as `reused` (OAuth 2.1 §4.3.1, S22).
    */
-  rotateRefreshToken(oldTokenHash: string, newTokenHash: string, token: RefreshTokenRecord): Promise<RefreshTokenLookup>;
+  rotateRefreshToken(
+    oldTokenHash: string,
+    newTokenHash: string,
+    token: RefreshTokenRecord,
+  ): Promise<RefreshTokenLookup>;
 
   /** Revokes one access token by `jti` until its expiry (RFC 7009, S9). */
   revokeAccessToken(jti: string, expiresAtMs: number): Promise<void>;
@@ -201,9 +205,7 @@ export interface AuthorizationCodeRecord {
 
 /** Result of reading or consuming a code. */
 export type AuthorizationCodeLookup =
-  | { status: 'ok'; record: AuthorizationCodeRecord }
-  | { status: 'reused'; grantId: string }
-  | { status: 'unknown' };
+  { status: 'ok'; record: AuthorizationCodeRecord } | { status: 'reused'; grantId: string } | { status: 'unknown' };
 
 /** One user's authorization of one client: the root of a refresh-token family. */
 export interface GrantRecord {
@@ -231,9 +233,7 @@ export interface RefreshTokenRecord {
 
 /** Result of reading or rotating a refresh token. */
 export type RefreshTokenLookup =
-  | { status: 'ok'; record: RefreshTokenRecord }
-  | { status: 'reused'; grantId: string }
-  | { status: 'unknown' };
+  { status: 'ok'; record: RefreshTokenRecord } | { status: 'reused'; grantId: string } | { status: 'unknown' };
 
 /** Remembered consent of a subject for a client. */
 export interface ConsentRecord {

@@ -86,7 +86,11 @@ export function describeOAuthStoreContract(
 
     it('saves and reads clients', async () => {
       const clientId = unique('client');
-      await store.saveClient({ clientId, metadata: { redirectUris: ['https://a.example/cb'] }, clientSecretHash: 'sha256:x' });
+      await store.saveClient({
+        clientId,
+        metadata: { redirectUris: ['https://a.example/cb'] },
+        clientSecretHash: 'sha256:x',
+      });
       expect(await store.getClient(clientId)).toEqual({
         clientId,
         metadata: { redirectUris: ['https://a.example/cb'] },
@@ -147,7 +151,9 @@ export function describeOAuthStoreContract(
       const first = unique('rt');
       await store.saveRefreshToken(first, refresh(g.grantId));
       const seconds = Array.from({ length: 20 }, () => unique('rt'));
-      const results = await Promise.all(seconds.map((next) => store.rotateRefreshToken(first, next, refresh(g.grantId))));
+      const results = await Promise.all(
+        seconds.map((next) => store.rotateRefreshToken(first, next, refresh(g.grantId))),
+      );
       const winners = results.map((r, i) => (r.status === 'ok' ? seconds[i] : undefined)).filter(Boolean) as string[];
       expect(winners).toHaveLength(1);
       expect(results.filter((r) => r.status === 'reused')).toHaveLength(19);
@@ -215,15 +221,18 @@ export function describeOAuthStoreContract(
       expect(await store.getGrant(g.grantId)).toBeUndefined();
     });
 
-    it.runIf(usesClock)('S22 keeps a rotated-out refresh token for the grant lifetime, past its own expiry', async () => {
-      const g = grant({ expiresAtMs: later(1000) });
-      await store.createGrant(g);
-      const first = unique('rt');
-      await store.saveRefreshToken(first, refresh(g.grantId, { expiresAtMs: later(10) }));
-      await store.rotateRefreshToken(first, unique('rt'), refresh(g.grantId, { expiresAtMs: later(20) }));
-      clock.advanceSeconds(500);
-      expect(await store.findRefreshToken(first)).toEqual({ status: 'reused', grantId: g.grantId });
-    });
+    it.runIf(usesClock)(
+      'S22 keeps a rotated-out refresh token for the grant lifetime, past its own expiry',
+      async () => {
+        const g = grant({ expiresAtMs: later(1000) });
+        await store.createGrant(g);
+        const first = unique('rt');
+        await store.saveRefreshToken(first, refresh(g.grantId, { expiresAtMs: later(10) }));
+        await store.rotateRefreshToken(first, unique('rt'), refresh(g.grantId, { expiresAtMs: later(20) }));
+        clock.advanceSeconds(500);
+        expect(await store.findRefreshToken(first)).toEqual({ status: 'reused', grantId: g.grantId });
+      },
+    );
 
     const upstreamFlow = (overrides: Partial<UpstreamFlowRecord> = {}): UpstreamFlowRecord => ({
       upstreamName: 'github',

@@ -6,12 +6,15 @@ const provider = { loadAccessToken: async () => undefined } as unknown as OAuthA
 const base = { resourceServerUrl: 'https://mcp.example.com/mcp', provider };
 
 describe('resolveMcpAuthConfig', () => {
-  it.each(['http://auth.example.com', 'ftp://auth.example.com', 'not a url', 'https://auth.example.com/?x=1', 'https://auth.example.com/#f'])(
-    'S48 refuses issuer %s at startup',
-    (issuerUrl) => {
-      expect(() => resolveMcpAuthConfig({ ...base, issuerUrl })).toThrow(McpAuthConfigurationError);
-    },
-  );
+  it.each([
+    'http://auth.example.com',
+    'ftp://auth.example.com',
+    'not a url',
+    'https://auth.example.com/?x=1',
+    'https://auth.example.com/#f',
+  ])('S48 refuses issuer %s at startup', (issuerUrl) => {
+    expect(() => resolveMcpAuthConfig({ ...base, issuerUrl })).toThrow(McpAuthConfigurationError);
+  });
 
   it.each(['https://auth.example.com', 'http://localhost:3000', 'http://127.0.0.1:8080/auth', 'http://[::1]:9000'])(
     'S48 accepts issuer %s',
@@ -22,7 +25,11 @@ describe('resolveMcpAuthConfig', () => {
 
   it('refuses provider and tokenVerifier together', () => {
     expect(() =>
-      resolveMcpAuthConfig({ ...base, issuerUrl: 'https://a.example', tokenVerifier: { verifyToken: async () => undefined } }),
+      resolveMcpAuthConfig({
+        ...base,
+        issuerUrl: 'https://a.example',
+        tokenVerifier: { verifyToken: async () => undefined },
+      }),
     ).toThrow(/not both/);
   });
 
@@ -39,7 +46,9 @@ describe('resolveMcpAuthConfig', () => {
   it('keeps the resource exactly as given and path-inserts its metadata URL (RFC 9728 §3.1)', () => {
     const config = resolveMcpAuthConfig({ ...base, issuerUrl: 'https://host.example' });
     expect(config.resource).toBe('https://mcp.example.com/mcp');
-    expect(config.protectedResourceMetadata.url).toBe('https://mcp.example.com/.well-known/oauth-protected-resource/mcp');
+    expect(config.protectedResourceMetadata.url).toBe(
+      'https://mcp.example.com/.well-known/oauth-protected-resource/mcp',
+    );
     expect(config.authorizationServers).toEqual(['https://host.example']);
   });
 

@@ -225,16 +225,13 @@ describe('routing', () => {
       const { challenge, verifier } = pkcePair();
       const res = await t.http.get('/auth/authorize').query(authorizeParams(client, challenge));
       const code = new URL(res.headers.location!).searchParams.get('code')!;
-      const token = await t.http
-        .post('/auth/token')
-        .type('form')
-        .send({
-          grant_type: 'authorization_code',
-          code,
-          code_verifier: verifier,
-          redirect_uri: REDIRECT,
-          client_id: client.clientId,
-        });
+      const token = await t.http.post('/auth/token').type('form').send({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT,
+        client_id: client.clientId,
+      });
       expect(token.status).toBe(200);
     } finally {
       await t.close();

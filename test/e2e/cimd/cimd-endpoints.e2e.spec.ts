@@ -222,7 +222,13 @@ describe('Client ID Metadata Documents switched off', () => {
     expect(metadata.body).not.toHaveProperty('client_id_metadata_document_supported');
     const res = await request(app.getHttpServer())
       .get('/authorize')
-      .query({ response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
+      .query({
+        response_type: 'code',
+        client_id: CLIENT_ID,
+        redirect_uri: REDIRECT,
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      });
     expect(res.status).toBe(400);
     expect(res.headers.location).toBeUndefined();
     expect(fetched).toEqual([]);

@@ -13,12 +13,19 @@ import { StubMetadataServer } from './stub-metadata-server.js';
 const server = new StubMetadataServer();
 
 function documentFor(path: string, extra: Record<string, unknown> = {}) {
-  return { client_id: server.url(path), client_name: 'Stub Client', redirect_uris: ['http://127.0.0.1/callback'], ...extra };
+  return {
+    client_id: server.url(path),
+    client_name: 'Stub Client',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    ...extra,
+  };
 }
 
 function sendJson(res: import('node:http').ServerResponse, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+  res
+    .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
+    .end(text);
 }
 
 let flakyCalls = 0;
@@ -26,7 +33,9 @@ let flakyCalls = 0;
 beforeAll(async () => {
   await server.start();
   server
-    .route('/client.json', (_req, res) => sendJson(res, documentFor('/client.json'), { 'cache-control': 'max-age=600' }))
+    .route('/client.json', (_req, res) =>
+      sendJson(res, documentFor('/client.json'), { 'cache-control': 'max-age=600' }),
+    )
     .route('/redirect.json', (_req, res) => res.writeHead(302, { location: server.url('/client.json') }).end())
     .route('/gone.json', (_req, res) => res.writeHead(410, { 'content-type': 'application/json' }).end('{}'))
     .route('/big.json', (_req, res) => sendJson(res, documentFor('/big.json', { padding: 'x'.repeat(6000) })))
@@ -37,11 +46,19 @@ beforeAll(async () => {
       res.end('"}');
     })
     .route('/html.json', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>'))
-    .route('/broken.json', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"client_id":'))
-    .route('/mismatch.json', (_req, res) => sendJson(res, documentFor('/mismatch.json', { client_id: `${server.url('/mismatch.json')}/` })))
-    .route('/no-redirects.json', (_req, res) => sendJson(res, { client_id: server.url('/no-redirects.json'), client_name: 'x' }))
+    .route('/broken.json', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"client_id":'),
+    )
+    .route('/mismatch.json', (_req, res) =>
+      sendJson(res, documentFor('/mismatch.json', { client_id: `${server.url('/mismatch.json')}/` })),
+    )
+    .route('/no-redirects.json', (_req, res) =>
+      sendJson(res, { client_id: server.url('/no-redirects.json'), client_name: 'x' }),
+    )
     .route('/secret.json', (_req, res) => sendJson(res, documentFor('/secret.json', { client_secret: 'do-not-echo' })))
-    .route('/basic.json', (_req, res) => sendJson(res, documentFor('/basic.json', { token_endpoint_auth_method: 'client_secret_basic' })))
+    .route('/basic.json', (_req, res) =>
+      sendJson(res, documentFor('/basic.json', { token_endpoint_auth_method: 'client_secret_basic' })),
+    )
     .route('/slow-headers.json', () => undefined)
     .route('/slow-body.json', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -72,8 +89,10 @@ function resolver(options: ClientIdMetadataDocumentOptions & { resolveHost?: Hos
   });
 }
 
-const resolvesTo = (...addresses: string[]): HostResolver => async () =>
-  addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
+const resolvesTo =
+  (...addresses: string[]): HostResolver =>
+  async () =>
+    addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
@@ -100,17 +119,25 @@ describe('CIMD fetch over real HTTPS to a loopback stub', () => {
     [['127.0.0.1'], 'loopback'],
     [['::1'], 'loopback'],
     [['::ffff:127.0.0.1'], 'IPv4-mapped'],
-  ])('S41 a name resolving to %j is refused before connecting (%s), stub sees zero connections', async (addresses, label) => {
-    const url = `https://cimd.example.com:${server.port}/client.json`;
-    const description = await refusal(resolver({ resolveHost: resolvesTo(...addresses), timeoutMs: 1000 }).resolve(url));
-    expect(description).toContain('resolves to a refused address');
-    expect(description).toContain(label);
-    expect(server.connections).toBe(0);
-  });
+  ])(
+    'S41 a name resolving to %j is refused before connecting (%s), stub sees zero connections',
+    async (addresses, label) => {
+      const url = `https://cimd.example.com:${server.port}/client.json`;
+      const description = await refusal(
+        resolver({ resolveHost: resolvesTo(...addresses), timeoutMs: 1000 }).resolve(url),
+      );
+      expect(description).toContain('resolves to a refused address');
+      expect(description).toContain(label);
+      expect(server.connections).toBe(0);
+    },
+  );
 
   it('S41 every resolved address is checked: one refused address among allowed ones stops the fetch before connecting', async () => {
     const checked: string[] = [];
-    const fetch = createHttpsMetadataFetcher({ ca: server.certificate.certPem, resolveHost: resolvesTo('127.0.0.1', '127.0.0.2') });
+    const fetch = createHttpsMetadataFetcher({
+      ca: server.certificate.certPem,
+      resolveHost: resolvesTo('127.0.0.1', '127.0.0.2'),
+    });
     const attempt = fetch({
       url: new URL(server.url('/client.json')),
       signal: new AbortController().signal,
@@ -134,7 +161,9 @@ describe('CIMD fetch over real HTTPS to a loopback stub', () => {
         return [{ address: '127.0.0.1', family: 4 }];
       },
     });
-    await expect(r.resolve(server.url('/client.json'))).resolves.toMatchObject({ clientId: server.url('/client.json') });
+    await expect(r.resolve(server.url('/client.json'))).resolves.toMatchObject({
+      clientId: server.url('/client.json'),
+    });
     expect(lookups).toEqual(['localhost']);
     expect(server.remoteAddresses).toEqual(['127.0.0.1']);
   });
@@ -186,12 +215,17 @@ describe('CIMD fetch over real HTTPS to a loopback stub', () => {
     expect(description).not.toContain('do-not-echo');
   });
 
-  it.each(['/slow-headers.json', '/slow-body.json'])('S41 a slow host (%s) fails within the timeout and the socket is released', async (path) => {
-    const closedBefore = server.closedRequests;
-    const description = await refusal(resolver({ allowPrivateNetworks: true, timeoutMs: 300 }).resolve(server.url(path)));
-    expect(description).toContain('within 300 ms');
-    await expect.poll(() => server.closedRequests, { timeout: 5000 }).toBeGreaterThan(closedBefore);
-  });
+  it.each(['/slow-headers.json', '/slow-body.json'])(
+    'S41 a slow host (%s) fails within the timeout and the socket is released',
+    async (path) => {
+      const closedBefore = server.closedRequests;
+      const description = await refusal(
+        resolver({ allowPrivateNetworks: true, timeoutMs: 300 }).resolve(server.url(path)),
+      );
+      expect(description).toContain('within 300 ms');
+      await expect.poll(() => server.closedRequests, { timeout: 5000 }).toBeGreaterThan(closedBefore);
+    },
+  );
 
   it('S42 ten concurrent resolutions make one request; the cache serves within max-age and refetches after', async () => {
     let now = 5_000_000;

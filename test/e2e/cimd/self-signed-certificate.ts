@@ -56,8 +56,13 @@ export function createSelfSignedCertificate(): TestCertificate {
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = sequence(tbs, ecdsaWithSha256, tlv(0x03, Buffer.from([0]), signature));
-  const certPem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
-  const keyPem = createPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' })).export({ type: 'pkcs8', format: 'pem' }).toString();
+  const certPem = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  const keyPem = createPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }))
+    .export({ type: 'pkcs8', format: 'pem' })
+    .toString();
   new X509Certificate(certPem);
   return { certPem, keyPem };
 }

@@ -53,7 +53,9 @@ describe('JWKS endpoint and the guard as APP_GUARD with the built-in provider', 
 
   it('S45 an issued access token verifies against the served JWKS', async () => {
     const tokens = await issueTokens(provider);
-    const jwks = JSON.parse((await request(app.getHttpServer()).get('/jwks')).text) as { keys: Array<Record<string, any>> };
+    const jwks = JSON.parse((await request(app.getHttpServer()).get('/jwks')).text) as {
+      keys: Array<Record<string, any>>;
+    };
     const [headerB64, payloadB64, signatureB64] = tokens.accessToken.split('.');
     const header = JSON.parse(Buffer.from(headerB64!, 'base64url').toString());
     const jwk = jwks.keys.find((key) => key.kid === header.kid)!;

@@ -84,7 +84,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const addNote = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'add_note', arguments: { text: 'hi' } } };
+const addNote = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'add_note', arguments: { text: 'hi' } },
+};
 
 describe('README quick start, over real HTTP', () => {
   let app: INestApplication;

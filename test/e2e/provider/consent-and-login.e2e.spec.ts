@@ -229,7 +229,9 @@ describe('DefaultOAuthProvider consent and login (e2e)', () => {
       .send({ interaction: interactionId, csrf_token: csrf, decision: 'approve' });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.location).toBeUndefined();
-    const bobViews = await request(app.getHttpServer()).get(`/consent?interaction=${interactionId}`).set('Cookie', cookies.bob);
+    const bobViews = await request(app.getHttpServer())
+      .get(`/consent?interaction=${interactionId}`)
+      .set('Cookie', cookies.bob);
     expect(bobViews.status).toBe(403);
   });
 
@@ -248,7 +250,9 @@ describe('DefaultOAuthProvider consent with an authenticate hook and remembered 
     signingKeys: [{ kid: 'k1', privateKey: ecKeyPem().privateKey }],
     rememberConsent: true,
     authenticate: async (req) =>
-      signedIn ? { subject: 'carol', name: 'Carol' } : { redirectTo: `https://app.example/login?return_to=${encodeURIComponent(req.originalUrl)}` },
+      signedIn
+        ? { subject: 'carol', name: 'Carol' }
+        : { redirectTo: `https://app.example/login?return_to=${encodeURIComponent(req.originalUrl)}` },
   });
   let app: INestApplication;
 
@@ -285,12 +289,20 @@ describe('DefaultOAuthProvider consent with an authenticate hook and remembered 
     await request(app.getHttpServer())
       .post('/consent')
       .type('form')
-      .send({ interaction: new URL(first, ISSUER).searchParams.get('interaction'), csrf_token: csrfOf(page.text), decision: 'approve' })
+      .send({
+        interaction: new URL(first, ISSUER).searchParams.get('interaction'),
+        csrf_token: csrfOf(page.text),
+        decision: 'approve',
+      })
       .expect(303);
-    const covered = await request(app.getHttpServer()).get(await start(['notes:read'])).expect(303);
+    const covered = await request(app.getHttpServer())
+      .get(await start(['notes:read']))
+      .expect(303);
     const location = new URL(covered.headers.location);
     expect(location.searchParams.get('code')).toBeTruthy();
     expect(location.searchParams.get('iss')).toBe(ISSUER);
-    await request(app.getHttpServer()).get(await start(['notes:read', 'admin'])).expect(200);
+    await request(app.getHttpServer())
+      .get(await start(['notes:read', 'admin']))
+      .expect(200);
   });
 });

@@ -30,7 +30,10 @@ describe('asyncContext: false (no AsyncLocalStorage)', () => {
 
   it('publishes the identity on req.auth and @CurrentAuth but not in AsyncLocalStorage', async () => {
     expect(isAsyncContextEnabled()).toBe(false);
-    const res = await request(app.getHttpServer()).get('/mcp/echo').set('Authorization', 'Bearer read-token').expect(200);
+    const res = await request(app.getHttpServer())
+      .get('/mcp/echo')
+      .set('Authorization', 'Bearer read-token')
+      .expect(200);
     expect(res.body.clientId).toBe('c-read');
     expect(res.body.alsClientId).toBeUndefined();
   });

@@ -25,7 +25,11 @@ describe('CIMD client_id URL rules (S41)', () => {
   });
 
   it('accepts a normalised https URL with a path, port and query', () => {
-    for (const url of ['https://app.example.com/client.json', 'https://app.example.com:8443/oauth/client?v=1', 'https://app.example.com/a/b/']) {
+    for (const url of [
+      'https://app.example.com/client.json',
+      'https://app.example.com:8443/oauth/client?v=1',
+      'https://app.example.com/a/b/',
+    ]) {
       expect(assertClientIdMetadataUrl(url).href).toBe(url);
     }
   });
@@ -81,13 +85,16 @@ describe('CIMD client_id URL rules (S41)', () => {
     expect(refusal('https://8.8.8.8/client.json')).toMatch(/the host is an IP address$/);
   });
 
-  it.each(['https://2130706433/client.json', 'https://0x7f.1/client.json', 'https://0177.0.0.1/client.json', 'https://127.1/client.json', 'https://0x7f000001/client.json'])(
-    'S41 IPv4 shorthand %s is normalised by WHATWG URL parsing to 127.0.0.1 and refused as loopback',
-    (url) => {
-      expect(new URL(url).hostname).toBe('127.0.0.1');
-      expect(refusal(url)).toContain('loopback');
-    },
-  );
+  it.each([
+    'https://2130706433/client.json',
+    'https://0x7f.1/client.json',
+    'https://0177.0.0.1/client.json',
+    'https://127.1/client.json',
+    'https://0x7f000001/client.json',
+  ])('S41 IPv4 shorthand %s is normalised by WHATWG URL parsing to 127.0.0.1 and refused as loopback', (url) => {
+    expect(new URL(url).hostname).toBe('127.0.0.1');
+    expect(refusal(url)).toContain('loopback');
+  });
 
   it.each(['https://localhost/client.json', 'https://LOCALHOST./client.json', 'https://api.localhost/client.json'])(
     'S41 refuses the loopback name %s',
@@ -101,8 +108,12 @@ describe('CIMD client_id URL rules (S41)', () => {
   });
 
   it('allowPrivateNetworks (tests/dev only) lets loopback hosts through, but not the other rules', () => {
-    expect(assertClientIdMetadataUrl('https://localhost:8443/client.json', { allowPrivateNetworks: true }).hostname).toBe('localhost');
-    expect(assertClientIdMetadataUrl('https://127.0.0.1:8443/client.json', { allowPrivateNetworks: true }).port).toBe('8443');
+    expect(
+      assertClientIdMetadataUrl('https://localhost:8443/client.json', { allowPrivateNetworks: true }).hostname,
+    ).toBe('localhost');
+    expect(assertClientIdMetadataUrl('https://127.0.0.1:8443/client.json', { allowPrivateNetworks: true }).port).toBe(
+      '8443',
+    );
     expect(refusal('https://localhost/a/../client.json', { allowPrivateNetworks: true })).toContain('dot segments');
     expect(refusal('http://localhost/client.json', { allowPrivateNetworks: true })).toContain('https');
   });

@@ -3,7 +3,12 @@ import { InvalidClientError } from '../../../lib/errors/index.js';
 import { clientFromMetadataDocument, isMetadataDocumentClient } from '../../../lib/cimd/index.js';
 
 const CLIENT_ID = 'https://app.example.com/oauth/client.json';
-const context = { clientId: CLIENT_ID, host: 'app.example.com', supportedAuthMethods: ['none'] as const, fetchedAt: 1_000 };
+const context = {
+  clientId: CLIENT_ID,
+  host: 'app.example.com',
+  supportedAuthMethods: ['none'] as const,
+  fetchedAt: 1_000,
+};
 const valid = {
   client_id: CLIENT_ID,
   client_name: 'Example MCP Client',
@@ -47,7 +52,10 @@ describe('CIMD document rules (S40)', () => {
   });
 
   it('defaults token_endpoint_auth_method to none and grant/response types to the code flow', () => {
-    const client = clientFromMetadataDocument({ client_id: CLIENT_ID, redirect_uris: ['https://app.example.com/cb'] }, context);
+    const client = clientFromMetadataDocument(
+      { client_id: CLIENT_ID, redirect_uris: ['https://app.example.com/cb'] },
+      context,
+    );
     expect(client.tokenEndpointAuthMethod).toBe('none');
     expect(client.grantTypes).toEqual(['authorization_code', 'refresh_token']);
     expect(client.responseTypes).toEqual(['code']);
@@ -65,12 +73,15 @@ describe('CIMD document rules (S40)', () => {
     expect(refusal({ ...valid, client_id: undefined })).toContain('client_id is missing');
   });
 
-  it.each([`${CLIENT_ID}/`, 'https://APP.example.com/oauth/client.json', 'https://app.example.com/oauth/client.json?', 'https://app.example.com:443/oauth/client.json', 'https://other.example.com/oauth/client.json'])(
-    'S40 refuses client_id %s that is not identical to the URL (no normalisation)',
-    (clientId) => {
-      expect(refusal({ ...valid, client_id: clientId })).toContain('does not match');
-    },
-  );
+  it.each([
+    `${CLIENT_ID}/`,
+    'https://APP.example.com/oauth/client.json',
+    'https://app.example.com/oauth/client.json?',
+    'https://app.example.com:443/oauth/client.json',
+    'https://other.example.com/oauth/client.json',
+  ])('S40 refuses client_id %s that is not identical to the URL (no normalisation)', (clientId) => {
+    expect(refusal({ ...valid, client_id: clientId })).toContain('does not match');
+  });
 
   it('S40 refuses a document without redirect_uris, or with an empty or non-string list', () => {
     const { redirect_uris: _omit, ...withoutRedirects } = valid;
@@ -90,9 +101,12 @@ describe('CIMD document rules (S40)', () => {
     expect(refusal({ ...valid, client_secret: 'super-secret-value' })).not.toContain('super-secret-value');
   });
 
-  it.each(['client_secret_basic', 'client_secret_post', 'client_secret_jwt'])('S40 refuses token_endpoint_auth_method %s', (method) => {
-    expect(refusal({ ...valid, token_endpoint_auth_method: method })).toContain('shared secret');
-  });
+  it.each(['client_secret_basic', 'client_secret_post', 'client_secret_jwt'])(
+    'S40 refuses token_endpoint_auth_method %s',
+    (method) => {
+      expect(refusal({ ...valid, token_endpoint_auth_method: method })).toContain('shared secret');
+    },
+  );
 
   it('S40 refuses an auth method that supportedAuthMethods does not list (private_key_jwt today)', () => {
     expect(refusal({ ...valid, token_endpoint_auth_method: 'private_key_jwt' })).toContain('not supported');

@@ -13,11 +13,21 @@ const CLIENT_ID = 'https://app.example.com/oauth/client.json';
 const document = { client_id: CLIENT_ID, client_name: 'Example', redirect_uris: ['https://app.example.com/cb'] };
 
 function json(body: unknown, extra: Partial<MetadataDocumentFetchResponse> = {}): MetadataDocumentFetchResponse {
-  return { status: 200, contentType: 'application/json; charset=utf-8', body: new TextEncoder().encode(JSON.stringify(body)), ...extra };
+  return {
+    status: 200,
+    contentType: 'application/json; charset=utf-8',
+    body: new TextEncoder().encode(JSON.stringify(body)),
+    ...extra,
+  };
 }
 
 /** A fake fetcher that counts calls and answers from a queue (or with a fixed response). */
-function fakeFetch(answer: (request: MetadataDocumentFetchRequest, call: number) => Promise<MetadataDocumentFetchResponse> | MetadataDocumentFetchResponse) {
+function fakeFetch(
+  answer: (
+    request: MetadataDocumentFetchRequest,
+    call: number,
+  ) => Promise<MetadataDocumentFetchResponse> | MetadataDocumentFetchResponse,
+) {
   const calls: MetadataDocumentFetchRequest[] = [];
   const fetch = async (request: MetadataDocumentFetchRequest) => {
     calls.push(request);
@@ -57,14 +67,22 @@ describe('ClientIdMetadataDocumentResolver with an injected fetcher', () => {
 
   it('is off unless enabled', async () => {
     const { fetch, calls } = fakeFetch(() => json(document));
-    expect(await refusal(new ClientIdMetadataDocumentResolver({ fetch }).resolve(CLIENT_ID))).toContain('not supported');
+    expect(await refusal(new ClientIdMetadataDocumentResolver({ fetch }).resolve(CLIENT_ID))).toContain(
+      'not supported',
+    );
     expect(calls).toHaveLength(0);
   });
 
   it('S41 URL rules run before the fetcher is called', async () => {
     const { fetch, calls } = fakeFetch(() => json(document));
     const r = resolver({ fetch });
-    for (const url of ['http://app.example.com/c.json', 'https://127.0.0.1/c.json', 'https://localhost/c.json', 'https://a.example.com/x/../c.json', 'https://u@a.example.com/c.json']) {
+    for (const url of [
+      'http://app.example.com/c.json',
+      'https://127.0.0.1/c.json',
+      'https://localhost/c.json',
+      'https://a.example.com/x/../c.json',
+      'https://u@a.example.com/c.json',
+    ]) {
       await refusal(r.resolve(url));
     }
     expect(calls).toHaveLength(0);
@@ -97,7 +115,9 @@ describe('ClientIdMetadataDocumentResolver with an injected fetcher', () => {
     expect(calls).toHaveLength(0);
     const trusted = 'https://app.trusted.example/c.json';
     const { fetch: fetch2 } = fakeFetch(() => json({ ...document, client_id: trusted }));
-    await expect(resolver({ fetch: fetch2, allow: (url) => url.hostname.endsWith('.trusted.example') }).resolve(trusted)).resolves.toMatchObject({ clientId: trusted });
+    await expect(
+      resolver({ fetch: fetch2, allow: (url) => url.hostname.endsWith('.trusted.example') }).resolve(trusted),
+    ).resolves.toMatchObject({ clientId: trusted });
     expect(allowed).toEqual(['app.example.com']);
   });
 
@@ -138,7 +158,9 @@ describe('ClientIdMetadataDocumentResolver with an injected fetcher', () => {
     const description = await refusal(resolver({ fetch }).resolve(CLIENT_ID));
     expect(description).toContain('connection or TLS failure');
     expect(description).not.toContain('10.9.8.7');
-    const { fetch: fetch2 } = fakeFetch(() => Promise.reject(new MetadataDocumentFetchError('the document is larger than 5120 bytes')));
+    const { fetch: fetch2 } = fakeFetch(() =>
+      Promise.reject(new MetadataDocumentFetchError('the document is larger than 5120 bytes')),
+    );
     expect(await refusal(resolver({ fetch: fetch2 }).resolve(CLIENT_ID))).toContain('larger than 5120 bytes');
   });
 
@@ -167,7 +189,12 @@ describe('ClientIdMetadataDocumentResolver with an injected fetcher', () => {
       return call === 1 ? json(document, { status: 503 }) : json(document);
     });
     const r = resolver({ fetch });
-    const pending = Array.from({ length: 5 }, () => r.resolve(CLIENT_ID).then(() => 'ok', () => 'failed'));
+    const pending = Array.from({ length: 5 }, () =>
+      r.resolve(CLIENT_ID).then(
+        () => 'ok',
+        () => 'failed',
+      ),
+    );
     release();
     expect(await Promise.all(pending)).toEqual(Array(5).fill('failed'));
     expect(calls).toHaveLength(1);
@@ -190,7 +217,9 @@ describe('ClientIdMetadataDocumentResolver with an injected fetcher', () => {
 
   it('S42 max-age is clamped: a tiny max-age still caches for minCacheSeconds, a huge one expires at maxCacheSeconds', async () => {
     let now = 0;
-    const { fetch, calls } = fakeFetch((_, call) => json(document, { cacheControl: call === 1 ? 'max-age=1' : 'max-age=31536000' }));
+    const { fetch, calls } = fakeFetch((_, call) =>
+      json(document, { cacheControl: call === 1 ? 'max-age=1' : 'max-age=31536000' }),
+    );
     const r = resolver({ fetch, now: () => now, minCacheSeconds: 60, maxCacheSeconds: 3600 });
     await r.resolve(CLIENT_ID);
     now = 59_000;
@@ -240,7 +269,11 @@ describe('ClientIdMetadataDocumentResolver with an injected fetcher', () => {
   it('refuses bad options at construction with a plain message', () => {
     expect(() => new ClientIdMetadataDocumentResolver({ timeoutMs: 0 })).toThrow(McpAuthConfigurationError);
     expect(() => new ClientIdMetadataDocumentResolver({ maxBytes: -1 })).toThrow(/maxBytes/);
-    expect(() => new ClientIdMetadataDocumentResolver({ minCacheSeconds: 100, maxCacheSeconds: 10 })).toThrow(/minCacheSeconds/);
-    expect(() => new ClientIdMetadataDocumentResolver({ supportedAuthMethods: ['client_secret_basic' as never] })).toThrow(/client_secret_basic/);
+    expect(() => new ClientIdMetadataDocumentResolver({ minCacheSeconds: 100, maxCacheSeconds: 10 })).toThrow(
+      /minCacheSeconds/,
+    );
+    expect(
+      () => new ClientIdMetadataDocumentResolver({ supportedAuthMethods: ['client_secret_basic' as never] }),
+    ).toThrow(/client_secret_basic/);
   });
 });

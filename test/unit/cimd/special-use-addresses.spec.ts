@@ -42,15 +42,24 @@ describe('CIMD address classification (S41)', () => {
     expect(isPublicUnicastAddress(address)).toBe(false);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '93.184.216.34', '172.32.0.1', '100.128.0.1', '169.255.0.1', '2606:4700:4700::1111', '2a00:1450:4001::200e'])(
-    'S41 public unicast %s is allowed',
-    (address) => {
-      expect(specialUseAddressReason(address)).toBeUndefined();
-      expect(isPublicUnicastAddress(address)).toBe(true);
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '93.184.216.34',
+    '172.32.0.1',
+    '100.128.0.1',
+    '169.255.0.1',
+    '2606:4700:4700::1111',
+    '2a00:1450:4001::200e',
+  ])('S41 public unicast %s is allowed', (address) => {
+    expect(specialUseAddressReason(address)).toBeUndefined();
+    expect(isPublicUnicastAddress(address)).toBe(true);
+  });
+
+  it.each(['example.com', '', '127.1', '0x7f.0.0.1', '2130706433', '1.2.3.4.5'])(
+    'S41 %j is not an IP address and is refused',
+    (value) => {
+      expect(specialUseAddressReason(value)).toBe('not an IP address');
     },
   );
-
-  it.each(['example.com', '', '127.1', '0x7f.0.0.1', '2130706433', '1.2.3.4.5'])('S41 %j is not an IP address and is refused', (value) => {
-    expect(specialUseAddressReason(value)).toBe('not an IP address');
-  });
 });

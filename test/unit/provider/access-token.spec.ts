@@ -65,7 +65,11 @@ describe('DefaultOAuthProvider access tokens', () => {
     const { provider } = makeProvider({ signingKeys: [{ kid: 'key-1', privateKey: keys.privateKey }] });
     const { payload } = parts((await issueTokens(provider)).accessToken);
     const jwks = await provider.getJsonWebKeySet();
-    const secrets = [keys.publicKey, JSON.stringify(jwks.keys[0]), createPublicKey(keys.publicKey).export({ format: 'der', type: 'spki' })];
+    const secrets = [
+      keys.publicKey,
+      JSON.stringify(jwks.keys[0]),
+      createPublicKey(keys.publicKey).export({ format: 'der', type: 'spki' }),
+    ];
     for (const secret of secrets) {
       const input = `${b64({ alg: 'HS256', typ: 'at+jwt', kid: 'key-1' })}.${b64(payload)}`;
       const forged = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
@@ -83,11 +87,19 @@ describe('DefaultOAuthProvider access tokens', () => {
       const signature = cryptoSign('sha256', Buffer.from(input), { key: keys.privateKey, dsaEncoding: 'ieee-p1363' });
       return `${input}.${signature.toString('base64url')}`;
     };
-    expect(await provider.loadAccessToken(signWith({ alg: 'ES256', typ: 'at+jwt', kid: 'key-1' }, payload))).toBeDefined();
-    expect(await provider.loadAccessToken(signWith({ alg: 'ES256', typ: 'at+jwt', kid: 'key-2' }, payload))).toBeUndefined();
+    expect(
+      await provider.loadAccessToken(signWith({ alg: 'ES256', typ: 'at+jwt', kid: 'key-1' }, payload)),
+    ).toBeDefined();
+    expect(
+      await provider.loadAccessToken(signWith({ alg: 'ES256', typ: 'at+jwt', kid: 'key-2' }, payload)),
+    ).toBeUndefined();
     expect(await provider.loadAccessToken(signWith({ alg: 'ES256', typ: 'at+jwt' }, payload))).toBeUndefined();
-    expect(await provider.loadAccessToken(signWith({ alg: 'ES256', typ: 'JWT', kid: 'key-1' }, payload))).toBeUndefined();
-    expect(await provider.loadAccessToken(signWith({ alg: 'ES384', typ: 'at+jwt', kid: 'key-1' }, payload))).toBeUndefined();
+    expect(
+      await provider.loadAccessToken(signWith({ alg: 'ES256', typ: 'JWT', kid: 'key-1' }, payload)),
+    ).toBeUndefined();
+    expect(
+      await provider.loadAccessToken(signWith({ alg: 'ES384', typ: 'at+jwt', kid: 'key-1' }, payload)),
+    ).toBeUndefined();
     const [h, , s] = token.split('.');
     expect(await provider.loadAccessToken(`${h}.${b64({ ...payload, scope: 'admin' })}.${s}`)).toBeUndefined();
     for (const garbage of ['', 'abc', 'a.b.c', '...', `${h}.${h}.${h}`]) {
@@ -100,8 +112,14 @@ describe('DefaultOAuthProvider access tokens', () => {
     const { provider: stranger } = makeProvider();
     expect(await provider.loadAccessToken((await issueTokens(stranger)).accessToken)).toBeUndefined();
     const sharedKey = ecKeyPem().privateKey;
-    const { provider: a } = makeProvider({ signingKeys: [{ kid: 'k', privateKey: sharedKey }] }, 'http://127.0.0.1:1234/a');
-    const { provider: b } = makeProvider({ signingKeys: [{ kid: 'k', privateKey: sharedKey }] }, 'http://127.0.0.1:1234/b');
+    const { provider: a } = makeProvider(
+      { signingKeys: [{ kid: 'k', privateKey: sharedKey }] },
+      'http://127.0.0.1:1234/a',
+    );
+    const { provider: b } = makeProvider(
+      { signingKeys: [{ kid: 'k', privateKey: sharedKey }] },
+      'http://127.0.0.1:1234/b',
+    );
     const fromA = (await issueTokens(a)).accessToken;
     expect(await a.loadAccessToken(fromA)).toBeDefined();
     expect(await b.loadAccessToken(fromA)).toBeUndefined();
@@ -121,12 +139,19 @@ describe('DefaultOAuthProvider access tokens', () => {
   it('S45 a token signed with the previous key still verifies after rotation; JWKS lists both keys', async () => {
     const oldKey = ecKeyPem();
     const newKey = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
-    const { provider: before, store, clock } = makeProvider({ signingKeys: [{ kid: 'old', privateKey: oldKey.privateKey }] });
+    const {
+      provider: before,
+      store,
+      clock,
+    } = makeProvider({ signingKeys: [{ kid: 'old', privateKey: oldKey.privateKey }] });
     const oldToken = (await issueTokens(before)).accessToken;
     const { provider: after } = makeProvider({
       store,
       clock,
-      signingKeys: [{ kid: 'new', privateKey: newKey }, { kid: 'old', publicKey: oldKey.publicKey }],
+      signingKeys: [
+        { kid: 'new', privateKey: newKey },
+        { kid: 'old', publicKey: oldKey.publicKey },
+      ],
     });
     expect(await after.loadAccessToken(oldToken)).toBeDefined();
     const newToken = (await issueTokens(after)).accessToken;
@@ -153,7 +178,9 @@ describe('DefaultOAuthProvider access tokens', () => {
   it('refuses unusable keys at construction', () => {
     expect(() => makeProvider({ signingKeys: [{ publicKey: ecKeyPem().publicKey }] })).toThrow(/first signing key/);
     expect(() => makeProvider({ signingKeys: [{ privateKey: 'not a key' }] })).toThrow(/not a valid/);
-    expect(() => makeProvider({ signingKeys: [{ privateKey: ecKeyPem().privateKey, alg: 'RS256' }] })).toThrow(/does not fit/);
+    expect(() => makeProvider({ signingKeys: [{ privateKey: ecKeyPem().privateKey, alg: 'RS256' }] })).toThrow(
+      /does not fit/,
+    );
   });
 
   it('generates an ephemeral ES256 key with a warning when none is configured', async () => {

@@ -30,7 +30,9 @@ describe('DefaultOAuthProvider authorization codes', () => {
     const { provider } = makeProvider();
     const code = await issueCode(provider);
     const loaded = (await provider.loadAuthorizationCode(client, code))!;
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => provider.exchangeAuthorizationCode(client, loaded)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => provider.exchangeAuthorizationCode(client, loaded)),
+    );
     const fulfilled = results.filter((r) => r.status === 'fulfilled');
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(fulfilled).toHaveLength(1);
@@ -96,7 +98,10 @@ describe('DefaultOAuthProvider authorization codes', () => {
     const { provider } = makeProvider();
     const codeOnly = { ...client, grantTypes: ['authorization_code'] };
     const code = await issueCode(provider, ['notes:read'], codeOnly);
-    const tokens = await provider.exchangeAuthorizationCode(codeOnly, (await provider.loadAuthorizationCode(codeOnly, code))!);
+    const tokens = await provider.exchangeAuthorizationCode(
+      codeOnly,
+      (await provider.loadAuthorizationCode(codeOnly, code))!,
+    );
     expect(tokens.refreshToken).toBeUndefined();
     expect(tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, scope: 'notes:read' });
   });

@@ -7,19 +7,33 @@ const SECRET = 'x'.repeat(10) + 'Kq3v9ZtYp2Lw8Rj5Nc1Hb7Gd4Fs6Ae0U';
 describe('DefaultOAuthProvider clients', () => {
   it('S37 stores a client secret hashed, never in plain text', async () => {
     const { provider, store } = makeProvider();
-    await provider.registerClient({ ...client, clientId: 'conf', tokenEndpointAuthMethod: 'client_secret_basic', clientSecret: SECRET });
+    await provider.registerClient({
+      ...client,
+      clientId: 'conf',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      clientSecret: SECRET,
+    });
     const stored = await store.getClient('conf');
     expect(JSON.stringify(stored)).not.toContain(SECRET);
     expect(stored!.clientSecretHash).toMatch(/^sha256:[A-Za-z0-9_-]{43}$/);
     const loaded = await provider.getClient('conf');
     expect(loaded!.clientSecret).not.toBe(SECRET);
-    expect(loaded).toMatchObject({ clientId: 'conf', redirectUris: client.redirectUris, tokenEndpointAuthMethod: 'client_secret_basic' });
+    expect(loaded).toMatchObject({
+      clientId: 'conf',
+      redirectUris: client.redirectUris,
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    });
   });
 
   it('S37 verifies the secret; a wrong or expired secret fails', async () => {
     const { provider, clock } = makeProvider();
     const expiresAt = Math.floor(clock.now() / 1000) + 60;
-    await provider.registerClient({ ...client, clientId: 'conf', clientSecret: SECRET, clientSecretExpiresAt: expiresAt });
+    await provider.registerClient({
+      ...client,
+      clientId: 'conf',
+      clientSecret: SECRET,
+      clientSecretExpiresAt: expiresAt,
+    });
     const info = (await provider.getClient('conf'))!;
     expect(await provider.verifyClientSecret(info, SECRET)).toBe(true);
     expect(await provider.verifyClientSecret(info, `${SECRET}x`)).toBe(false);

@@ -11,7 +11,9 @@ describe('DefaultOAuthProvider refresh tokens', () => {
     expect(second.refreshToken).toBeDefined();
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(await provider.loadRefreshToken(client, second.refreshToken!)).toBeDefined();
-    await expect(provider.exchangeRefreshToken(client, loaded, loaded.scopes)).rejects.toBeInstanceOf(InvalidGrantError);
+    await expect(provider.exchangeRefreshToken(client, loaded, loaded.scopes)).rejects.toBeInstanceOf(
+      InvalidGrantError,
+    );
   });
 
   it('S22 presenting a rotated-out refresh token revokes the whole grant, access tokens included', async () => {
@@ -32,7 +34,9 @@ describe('DefaultOAuthProvider refresh tokens', () => {
     const { provider } = makeProvider();
     const first = await issueTokens(provider);
     const loaded = (await provider.loadRefreshToken(client, first.refreshToken!))!;
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => provider.exchangeRefreshToken(client, loaded, loaded.scopes)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => provider.exchangeRefreshToken(client, loaded, loaded.scopes)),
+    );
     const winners = results.filter((r) => r.status === 'fulfilled');
     expect(winners).toHaveLength(1);
     const winner = (winners[0] as PromiseFulfilledResult<{ refreshToken?: string; accessToken: string }>).value;
@@ -45,7 +49,9 @@ describe('DefaultOAuthProvider refresh tokens', () => {
     const tokens = await issueTokens(provider);
     expect(await provider.loadRefreshToken(otherClient, tokens.refreshToken!)).toBeUndefined();
     const loaded = (await provider.loadRefreshToken(client, tokens.refreshToken!))!;
-    await expect(provider.exchangeRefreshToken(otherClient, loaded, loaded.scopes)).rejects.toBeInstanceOf(InvalidGrantError);
+    await expect(provider.exchangeRefreshToken(otherClient, loaded, loaded.scopes)).rejects.toBeInstanceOf(
+      InvalidGrantError,
+    );
   });
 
   it('S24 narrows the scope on refresh and may widen back up to the grant, never beyond', async () => {
@@ -61,7 +67,9 @@ describe('DefaultOAuthProvider refresh tokens', () => {
     const wide = await provider.exchangeRefreshToken(client, again, ['notes:read', 'notes:write']);
     expect(wide.scope).toBe('notes:read notes:write');
     const third = (await provider.loadRefreshToken(client, wide.refreshToken!))!;
-    await expect(provider.exchangeRefreshToken(client, third, ['admin'])).rejects.toMatchObject({ error: 'invalid_scope' });
+    await expect(provider.exchangeRefreshToken(client, third, ['admin'])).rejects.toMatchObject({
+      error: 'invalid_scope',
+    });
   });
 
   it('S26 a refresh token dies after the idle lifetime', async () => {
