@@ -4,7 +4,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSampleServer, type RunningServer } from './support/interop-server.js';
-import { InteractiveOAuthProvider, type InteractiveOAuthProviderSettings } from './support/sdk-v1-oauth-provider.js';
+import type { OAuthClientMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { InteractiveOAuthProviderSettings } from './support/interactive-oauth-provider.js';
+import { InteractiveOAuthProviderV1 } from './support/sdk-v1-oauth-provider.js';
 import { TrafficLog } from './support/traffic-log.js';
 
 /**
@@ -18,16 +20,16 @@ const REDIRECT = 'http://127.0.0.1:38111/callback';
 interface Session {
   client: Client;
   transport: StreamableHTTPClientTransport;
-  provider: InteractiveOAuthProvider;
+  provider: InteractiveOAuthProviderV1;
   log: TrafficLog;
 }
 
 /** What a v1 app does: connect, catch UnauthorizedError, finish auth with the callback's code, connect again. */
 async function connectWithLogin(
   server: RunningServer,
-  settings: Partial<InteractiveOAuthProviderSettings> = {},
+  settings: Partial<InteractiveOAuthProviderSettings<OAuthClientMetadata>> = {},
 ): Promise<Session> {
-  const provider = new InteractiveOAuthProvider({ redirectUrl: REDIRECT, ...settings });
+  const provider = new InteractiveOAuthProviderV1({ redirectUrl: REDIRECT, ...settings });
   const log = new TrafficLog();
   const url = new URL(server.mcpUrl);
   const first = new StreamableHTTPClientTransport(url, { authProvider: provider, fetch: log.fetch });

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { BearerAuthGuard, getAccessToken, McpAuthModule, RequireScopes } from '../../lib/index.js';
 import { freePort } from './support/interop-server.js';
 import { fixtureAuthOptions } from './support/notes-fixture-app.js';
-import { InteractiveOAuthProvider } from './support/sdk-v1-oauth-provider.js';
+import { InteractiveOAuthProviderV1 } from './support/sdk-v1-oauth-provider.js';
 import { TrafficLog } from './support/traffic-log.js';
 
 /**
@@ -100,7 +100,7 @@ describe('@rekog/mcp-nest server behind BearerAuthGuard (interop)', () => {
   });
 
   it('S7 SDK v1 client: login, list_notes sees the caller; add_note 403 names notes:write (from @Tool + @RequireScopes), step-up, retry succeeds', async () => {
-    const provider = new InteractiveOAuthProvider({
+    const provider = new InteractiveOAuthProviderV1({
       redirectUrl: REDIRECT,
       metadata: { grant_types: ['authorization_code'] },
     });
