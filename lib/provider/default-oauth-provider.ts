@@ -242,14 +242,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     authorizationCode: string,
   ): Promise<DefaultAuthorizationCode | undefined> {
     if (typeof authorizationCode !== 'string' || !authorizationCode) return undefined;
-    const lookup = await this.store.findAuthorizationCode(hashValue(authorizationCode));
-    if (lookup.status === 'reused') {
-      await this.store.revokeGrant(lookup.grantId);
-      return undefined;
-    }
-    if (lookup.status !== 'ok') return undefined;
-    const record = lookup.record;
-    if (record.clientId !== client.clientId || record.expiresAtMs <= this.clock.now()) return undefined;
+    const record = await this.liveRecord(await this.store.findAuthorizationCode(hashValue(authorizationCode)), client);
+    if (!record) return undefined;
     return {
       code: authorizationCode,
       scopes: record.scopes,
@@ -297,14 +291,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     refreshToken: string,
   ): Promise<DefaultRefreshToken | undefined> {
     if (typeof refreshToken !== 'string' || !refreshToken) return undefined;
-    const lookup = await this.store.findRefreshToken(hashValue(refreshToken));
-    if (lookup.status === 'reused') {
-      await this.store.revokeGrant(lookup.grantId);
-      return undefined;
-    }
-    if (lookup.status !== 'ok') return undefined;
-    const record = lookup.record;
-    if (record.clientId !== client.clientId || record.expiresAtMs <= this.clock.now()) return undefined;
+    const record = await this.liveRecord(await this.store.findRefreshToken(hashValue(refreshToken)), client);
+    if (!record) return undefined;
     const grant = await this.activeGrant(record.grantId);
     if (!grant) return undefined;
     return {
@@ -401,6 +389,23 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     if (lookup.status === 'reused') return this.store.revokeGrant(lookup.grantId);
     const access = await this.loadAccessToken(value);
     if (access) await this.revokeToken(access);
+  }
+
+  /**
+   * The record of a code or refresh-token lookup when it is live and belongs to
+   * `client`; presenting a used one revokes its whole grant (S11, S22).
+   */
+  private async liveRecord<TRecord extends { clientId: string; expiresAtMs: number }>(
+    lookup: { status: 'ok'; record: TRecord } | { status: 'reused'; grantId: string } | { status: 'unknown' },
+    client: OAuthClientInformation,
+  ): Promise<TRecord | undefined> {
+    if (lookup.status === 'reused') {
+      await this.store.revokeGrant(lookup.grantId);
+      return undefined;
+    }
+    if (lookup.status !== 'ok') return undefined;
+    const { record } = lookup;
+    return record.clientId === client.clientId && record.expiresAtMs > this.clock.now() ? record : undefined;
   }
 
   private async activeGrant(grantId: string): Promise<GrantRecord | undefined> {

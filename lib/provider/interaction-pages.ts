@@ -62,12 +62,9 @@ export class InteractionPages {
 
   /** POST consent: CSRF check, same user, single use; 303 to the client with a code or `access_denied` (S29, S30, S33). */
   async decideConsent(req: Request, res: Response): Promise<void> {
-    const body = formBody(req);
-    const interactionId = singleValue(body.interaction);
-    const interaction = await this.findInteraction(interactionId);
-    if (!interaction || !interactionId) return this.expired(res);
-    const csrfToken = singleValue(body.csrf_token);
-    if (!csrfToken || !constantTimeEquals(csrfToken, interaction.csrfToken)) return this.badForm(res);
+    const form = await this.verifiedForm(req, res);
+    if (!form) return;
+    const { body, interactionId, interaction } = form;
     const user = await this.currentUser(req, res, interactionId, interaction, 'POST');
     if (!user) return;
     if (interaction.subject !== user.subject) return this.foreign(res);
@@ -91,12 +88,9 @@ export class InteractionPages {
 
   /** POST login: checks the password, starts a session (cookie), 303 back to the consent page (S30). */
   async submitLogin(req: Request, res: Response): Promise<void> {
-    const body = formBody(req);
-    const interactionId = singleValue(body.interaction);
-    const interaction = await this.findInteraction(interactionId);
-    if (!interaction || !interactionId) return this.expired(res);
-    const csrfToken = singleValue(body.csrf_token);
-    if (!csrfToken || !constantTimeEquals(csrfToken, interaction.csrfToken)) return this.badForm(res);
+    const form = await this.verifiedForm(req, res);
+    if (!form) return;
+    const { body, interactionId, interaction } = form;
     const username = singleValue(body.username) ?? '';
     const password = singleValue(body.password) ?? '';
     const user = username && password ? await this.provider.passwordCheck?.(username, password) : undefined;
@@ -226,6 +220,23 @@ export class InteractionPages {
         })),
       }),
     );
+  }
+
+  /**
+   * The posted form of a live interaction whose CSRF token matches (S33);
+   * otherwise the error page is sent and `undefined` returned.
+   */
+  private async verifiedForm(
+    req: Request,
+    res: Response,
+  ): Promise<{ body: Record<string, unknown>; interactionId: string; interaction: InteractionRecord } | undefined> {
+    const body = formBody(req);
+    const interactionId = singleValue(body.interaction);
+    const interaction = await this.findInteraction(interactionId);
+    if (!interaction || !interactionId) return void this.expired(res);
+    const csrfToken = singleValue(body.csrf_token);
+    if (!csrfToken || !constantTimeEquals(csrfToken, interaction.csrfToken)) return void this.badForm(res);
+    return { body, interactionId, interaction };
   }
 
   private expired(res: Response): void {
