@@ -46,6 +46,10 @@ class AuthOptionsFactory {
   }
 }
 
+/** A module that provides and exports the options factory, for `useExisting`. */
+@Module({ imports: [AppConfigModule], providers: [AuthOptionsFactory], exports: [AuthOptionsFactory] })
+class AuthOptionsModule {}
+
 @Controller('api')
 class UnguardedController {
   @Get('private')
@@ -105,6 +109,19 @@ describe('McpAuthModule.forRootAsync', () => {
   it('S1 S27 useClass', async () => {
     const app = await createApp({
       imports: [McpAuthModule.forRootAsync({ imports: [AppConfigModule], useClass: AuthOptionsFactory })],
+      controllers: [McpController],
+      providers: [NotesTools],
+    });
+    try {
+      await expectGuarded(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('S1 S27 useExisting', async () => {
+    const app = await createApp({
+      imports: [McpAuthModule.forRootAsync({ imports: [AuthOptionsModule], useExisting: AuthOptionsFactory })],
       controllers: [McpController],
       providers: [NotesTools],
     });
