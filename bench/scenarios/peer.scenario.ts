@@ -18,7 +18,9 @@ export const peerScenario: Scenario = {
         expressBare: { kind: 'express-sdk', variant: 'bare' },
         expressGuarded: { kind: 'express-sdk', variant: 'guarded', tokenCount },
         nestBare: { kind: 'nest-bare', variant: 'bare' },
+        nestEmptyGuard: { kind: 'nest-bare', variant: 'empty-guard' },
         nestGuarded: { kind: 'nest-guard', variant: 'map', tokenCount },
+        nestGuardedNoAls: { kind: 'nest-guard', variant: 'map-noals', tokenCount },
       },
       async (s) => {
         const c = config.connections;
@@ -27,7 +29,9 @@ export const peerScenario: Scenario = {
             mcpCallVariant('sdk: express bare', s.expressBare, 'none', c),
             mcpCallVariant('sdk: express + requireBearerAuth', s.expressGuarded, 'reused', c),
             mcpCallVariant('ours: nest bare', s.nestBare, 'none', c),
+            mcpCallVariant('nest + empty guard (floor)', s.nestEmptyGuard, 'none', c),
             mcpCallVariant('ours: nest + BearerAuthGuard (map)', s.nestGuarded, 'reused', c),
+            mcpCallVariant('ours: + asyncContext off', s.nestGuardedNoAls, 'reused', c),
           ],
           { ...config, log },
         );
@@ -41,6 +45,11 @@ export const peerScenario: Scenario = {
             { name: 'sdk guarded / sdk bare', value: sdk },
             { name: 'ours guarded / ours bare', value: ours },
             atLeast('our ratio / sdk ratio', Math.round((ours / sdk) * 1000) / 1000, 1),
+            { name: 'empty Nest guard / nest bare', value: ratioOf(variants, 'nest + empty guard (floor)', 'ours: nest bare') },
+            {
+              name: 'ours, asyncContext off / nest bare',
+              value: ratioOf(variants, 'ours: + asyncContext off', 'ours: nest bare'),
+            },
           ],
           notes: [
             'Both verifiers are a Map lookup of a pre-registered opaque token; the ratios isolate middleware/guard cost.',

@@ -57,6 +57,7 @@ export class BearerAuthGuard implements CanActivate {
   protected readonly logger = new Logger('BearerAuthGuard');
   private static warnedNoHolder = false;
   private readonly audience: AudienceMatcher;
+  private readonly routeMetadataCache = new WeakMap<object, WeakMap<object, RouteMetadata>>();
 
   constructor(
     protected readonly reflector: Reflector,
@@ -88,22 +89,43 @@ export class BearerAuthGuard implements CanActivate {
 
   /** True when the handler or its class carries `@Public()`. */
   protected isPublic(context: ExecutionContext): boolean {
-    return Boolean(
-      this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE_METADATA, [
-        context.getHandler(),
-        context.getClass(),
-      ]),
-    );
+    return this.routeMetadata(context).isPublic;
   }
 
   /** Every scope the request needs: module `requiredScopes` ∪ class ∪ handler `@RequireScopes` ∪ called tools' scopes. */
   protected requiredScopes(context: ExecutionContext, request: Request): string[] {
-    return mergeScopes(
-      this.config.requiredScopes,
-      this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, context.getClass()),
-      this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, context.getHandler()),
-      this.toolScopes.scopesForJsonRpcBody(request.body),
-    );
+    const routeScopes = this.routeMetadata(context).scopes;
+    const toolScopes = this.toolScopes.scopesForJsonRpcBody(request.body);
+    return toolScopes.length ? mergeScopes(routeScopes, toolScopes) : routeScopes;
+  }
+
+  /**
+   * `@Public()` and the static scopes (module ∪ class ∪ handler) of a route,
+   * read once per class and handler: decorator metadata does not change after
+   * bootstrap, and the guard runs on every request.
+   */
+  private routeMetadata(context: ExecutionContext): RouteMetadata {
+    const type = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.routeMetadataCache.get(type);
+    if (!byHandler) this.routeMetadataCache.set(type, (byHandler = new WeakMap()));
+    let metadata = byHandler.get(handler);
+    if (!metadata) {
+      metadata = {
+        isPublic: Boolean(
+          this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE_METADATA, [handler, type]),
+        ),
+        scopes: Object.freeze(
+          mergeScopes(
+            this.config.requiredScopes,
+            this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, type),
+            this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, handler),
+          ),
+        ) as string[],
+      };
+      byHandler.set(handler, metadata);
+    }
+    return metadata;
   }
 
   /**
@@ -205,6 +227,12 @@ export class BearerAuthGuard implements CanActivate {
     this.logger.error(`Unexpected failure while authenticating (${errorName(error)}); answering 503`);
     return new TemporarilyUnavailableError('The token could not be verified right now');
   }
+}
+
+/** What the guard reads from decorators for one route. */
+interface RouteMetadata {
+  isPublic: boolean;
+  scopes: string[];
 }
 
 /** No credentials at all: 401 whose challenge carries no `error` attribute (RFC 6750 §3.1, S1). */

@@ -84,6 +84,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   readonly upstream?: UpstreamLogin;
   private readonly logger = new Logger('DefaultOAuthProvider');
   private readonly signer: AccessTokenSigner;
+  private readonly accessTokens = new WeakMap<AccessTokenClaims, DefaultAccessToken>();
   private readonly issueRefreshTokens: boolean;
   private resolved?: ProviderSettings;
 
@@ -347,20 +348,35 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     });
     if (!claims) return undefined;
     if (await this.store.isAccessTokenRevoked(claims.jti, claims.grant_id)) return undefined;
+    return this.accessTokenFor(token, claims);
+  }
+
+  /**
+   * The frozen {@link DefaultAccessToken} of verified claims, built once per
+   * claims object: a token served from the verified-token cache yields the same
+   * object on every request, so nothing is rebuilt on the hot path.
+   */
+  private accessTokenFor(token: string, claims: AccessTokenClaims): DefaultAccessToken {
+    const known = this.accessTokens.get(claims);
+    if (known) return known;
     const upstream = this.upstream?.storesTokens ? this.upstream : undefined;
-    return {
+    const accessToken: DefaultAccessToken = Object.freeze({
       ...(upstream && { upstreamToken: (name: string) => upstream.tokenForGrant(claims.grant_id, name) }),
       token,
       clientId: claims.client_id,
-      scopes: typeof claims.scope === 'string' && claims.scope ? claims.scope.split(' ') : [],
+      scopes: Object.freeze(
+        typeof claims.scope === 'string' && claims.scope ? claims.scope.split(' ') : [],
+      ) as string[],
       expiresAt: claims.exp,
       resource: claims.aud,
       subject: claims.sub,
       issuer: claims.iss,
-      claims: { ...claims },
+      claims: Object.isFrozen(claims) ? claims : Object.freeze({ ...claims }),
       jti: claims.jti,
       grantId: claims.grant_id,
-    };
+    });
+    this.accessTokens.set(claims, accessToken);
+    return accessToken;
   }
 
   /** RFC 7009: an access token is revoked by `jti` until it expires; a refresh token revokes its whole grant (S43). */
