@@ -15,7 +15,8 @@ export const guardScenario: Scenario = {
     return withServers(
       {
         bare: { kind: 'nest-bare', variant: 'bare' },
-        guarded: { kind: 'nest-guard', variant: 'jwt', tokenCount: config.tokenCount },
+        guarded: { kind: 'nest-guard', variant: 'jwt', tokenCount: 1 },
+        fresh: { kind: 'nest-guard', variant: 'jwt-nocache', tokenCount: config.tokenCount },
         noAls: { kind: 'nest-guard', variant: 'jwt-noals', tokenCount: 1 },
       },
       async (s) => {
@@ -24,7 +25,7 @@ export const guardScenario: Scenario = {
           [
             mcpCallVariant('nest bare', s.bare, 'none', c),
             mcpCallVariant('guard, JWT reused', s.guarded, 'reused', c),
-            mcpCallVariant(`guard, fresh JWT per request (${s.guarded.ready.tokens.length})`, s.guarded, 'fresh', c),
+            mcpCallVariant(`guard, fresh JWT per request (${s.fresh.ready.tokens.length})`, s.fresh, 'fresh', c),
             mcpCallVariant('guard, JWT reused, asyncContext off', s.noAls, 'reused', c),
           ],
           { ...config, log },
@@ -44,7 +45,7 @@ export const guardScenario: Scenario = {
           ],
           notes: [
             'Tokens are ES256 JWT access tokens issued by the built-in provider (memory store) for the MCP resource.',
-            'Fresh: each request carries the next of the pre-issued tokens (round robin), so no per-token cache can help.',
+            'Fresh: each request carries the next of the pre-issued tokens (round robin) to a server whose verified-token cache is off, so every request pays the ES256 check, as a never-seen token does.',
             'asyncContext off: no AsyncLocalStorage (Node 20 turns on process-wide async hooks at its first use).',
           ],
         };

@@ -45,7 +45,10 @@ export const peerScenario: Scenario = {
             { name: 'sdk guarded / sdk bare', value: sdk },
             { name: 'ours guarded / ours bare', value: ours },
             atLeast('our ratio / sdk ratio', Math.round((ours / sdk) * 1000) / 1000, 1),
-            { name: 'empty Nest guard / nest bare', value: ratioOf(variants, 'nest + empty guard (floor)', 'ours: nest bare') },
+            {
+              name: 'empty Nest guard / nest bare',
+              value: ratioOf(variants, 'nest + empty guard (floor)', 'ours: nest bare'),
+            },
             {
               name: 'ours, asyncContext off / nest bare',
               value: ratioOf(variants, 'ours: + asyncContext off', 'ours: nest bare'),

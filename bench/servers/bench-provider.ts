@@ -23,8 +23,12 @@ export const BENCH_CLIENT: OAuthClientInformation = {
 };
 
 /** Module options of authorization-server mode with the built-in provider on the memory store, rate limits off. */
-export function jwtModuleOptions(): { provider: DefaultOAuthProvider; options: McpAuthModuleOptions } {
+export function jwtModuleOptions(providerOptions: { verifiedTokenCacheSize?: number } = {}): {
+  provider: DefaultOAuthProvider;
+  options: McpAuthModuleOptions;
+} {
   const provider = new DefaultOAuthProvider({
+    ...providerOptions,
     store: new MemoryOAuthStore(),
     signingKeys: [{ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }],
     users: { bench: { password: 'bench-password', subject: BENCH_SUBJECT } },

@@ -81,12 +81,16 @@ const IDENTITY_VARIANTS: Record<string, { controller: Type; providers: Type[] }>
  * verifier `map` (resource-server mode over {@link MapTokenVerifier}) or `jwt`
  * (authorization-server mode, built-in provider, real ES256 JWTs); identity
  * `als` (singleton + getAccessToken()) or `request-scoped` (AuthContext), or
- * `noals` (no identity access and the module's `asyncContext: false`).
+ * `noals` (no identity access and the module's `asyncContext: false`), or
+ * `nocache` (no identity access, the provider's verified-token cache off: every
+ * request pays the signature check, as a never-seen token does).
  */
 export async function startServer(spec: ServerSpec): Promise<StartedServer> {
   const [verifierKind, ...rest] = spec.variant.split('-');
-  const asyncContext = rest.join('-') !== 'noals';
-  const identity = IDENTITY_VARIANTS[asyncContext ? rest.join('-') || 'none' : 'none'];
+  const suffix = rest.join('-');
+  const asyncContext = suffix !== 'noals';
+  const verifiedTokenCacheSize = suffix === 'nocache' ? 0 : undefined;
+  const identity = IDENTITY_VARIANTS[suffix === 'noals' || suffix === 'nocache' ? 'none' : suffix || 'none'];
   if (!identity || (verifierKind !== 'map' && verifierKind !== 'jwt'))
     throw new Error(`unknown nest-guard variant ${spec.variant}`);
   const count = spec.tokenCount ?? 1;
@@ -106,7 +110,7 @@ export async function startServer(spec: ServerSpec): Promise<StartedServer> {
       asyncContext,
     });
   } else {
-    const jwt = jwtModuleOptions();
+    const jwt = jwtModuleOptions({ verifiedTokenCacheSize });
     authModule = McpAuthModule.forRoot({ ...jwt.options, asyncContext });
     issueJwts = () => issueBenchAccessTokens(jwt.provider, count);
   }
