@@ -37,7 +37,7 @@ export const memoryScenario: Scenario = {
       },
       notes: [
         'Grants are created through the provider (approve consent -> code -> exchange), one refresh token each.',
-        'Right after issuance the store also remembers each consumed code (to detect replay, S11) until the code expires; steady state is after that.',
+        'Each consumed code is remembered as a small marker for as long as its grant lives (a late replay still revokes the grant, S11), so steady state equals right after issuance.',
       ],
     };
   },
