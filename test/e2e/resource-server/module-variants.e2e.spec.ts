@@ -106,25 +106,11 @@ describe('McpAuthModule.forRootAsync', () => {
     }
   });
 
-  it('S1 S27 useClass', async () => {
-    const app = await createApp({
-      imports: [McpAuthModule.forRootAsync({ imports: [AppConfigModule], useClass: AuthOptionsFactory })],
-      controllers: [McpController],
-      providers: [NotesTools],
-    });
-    try {
-      await expectGuarded(app);
-    } finally {
-      await app.close();
-    }
-  });
-
-  it('S1 S27 useExisting', async () => {
-    const app = await createApp({
-      imports: [McpAuthModule.forRootAsync({ imports: [AuthOptionsModule], useExisting: AuthOptionsFactory })],
-      controllers: [McpController],
-      providers: [NotesTools],
-    });
+  it.each([
+    ['useClass', McpAuthModule.forRootAsync({ imports: [AppConfigModule], useClass: AuthOptionsFactory })],
+    ['useExisting', McpAuthModule.forRootAsync({ imports: [AuthOptionsModule], useExisting: AuthOptionsFactory })],
+  ])('S1 S27 %s', async (_variant, authModule) => {
+    const app = await createApp({ imports: [authModule], controllers: [McpController], providers: [NotesTools] });
     try {
       await expectGuarded(app);
     } finally {
