@@ -41,7 +41,7 @@ export function createSelfSignedCertificate(): TestCertificate {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
   const serial = randomBytes(16);
-  serial[0] &= 0x7f;
+  serial[0] = (serial[0]! & 0x3f) | 0x40; // positive and with no leading zero byte: DER wants the minimal INTEGER
   const now = Date.now();
   const subjectAltName = sequence(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1])));
   const tbs = sequence(
