@@ -135,5 +135,4 @@ describe('sample app in-process (e2e)', () => {
     expect(challenge.headers.get('access-control-allow-origin')).toBe('*');
     expect(challenge.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
   });
-
 });
