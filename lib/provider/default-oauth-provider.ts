@@ -30,7 +30,7 @@ import {
 } from './default-oauth-provider.options.js';
 import { InteractionPages } from './interaction-pages.js';
 import { passwordCheckFrom } from './password-check.js';
-import { hashValue, randomValue } from './random-values.js';
+import { hashValue, randomValue } from '../services/secure-values.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';

@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from './default-oauth-provider.options.js';
 import type { DefaultOAuthProvider } from './default-oauth-provider.js';
 import { renderConsentPage } from './consent-page.js';
 import { renderLoginPage } from './login-page.js';
-import { constantTimeEquals, hashValue, randomValue } from './random-values.js';
+import { constantTimeEquals, hashValue, randomValue } from '../services/secure-values.js';
 import { readCookie, serializeSessionCookie, SESSION_COOKIE_NAME } from './session-cookie.js';
 
 /** Headers of the 303 redirects that end a login or consent POST (S30, S31). */

@@ -1,5 +1,5 @@
 import type { AuthenticatedUser, PasswordCheck, StaticUsers } from './default-oauth-provider.options.js';
-import { constantTimeEquals } from './random-values.js';
+import { constantTimeEquals } from '../services/secure-values.js';
 
 /**
  * Turns the `users` option into one check. A static map compares passwords in

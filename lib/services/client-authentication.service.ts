@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error.js';
@@ -8,6 +7,7 @@ import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
 import { readParameter } from './request-parameters.js';
+import { constantTimeEquals } from './secure-values.js';
 
 /** Client credentials as presented on one request. */
 export interface PresentedClientCredentials {
@@ -101,11 +101,4 @@ export class ClientAuthenticator {
     if (typeof client.clientSecret !== 'string') return false;
     return constantTimeEquals(presented, client.clientSecret);
   }
-}
-
-/** Constant-time string equality (hashes first, so lengths leak nothing). */
-export function constantTimeEquals(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
-  return timingSafeEqual(left, right) && a.length === b.length;
 }

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import type { UpstreamProfile, UpstreamProviderConfig, UpstreamTokenSet } from './upstream-provider.config.js';
+import { isLoopbackHost } from '../services/url-rules.js';
 
 /** Checks of one authorization response (RFC 6749 §10.12, RFC 7636, OIDC Core §3.1.3.7). */
 export interface UpstreamCallbackChecks {
@@ -171,9 +172,4 @@ function tokenSetOf(
 
 function endpointUrls(config: UpstreamProviderConfig): string[] {
   return config.type === 'oidc' ? [config.issuer] : [config.authorizationEndpoint, config.tokenEndpoint];
-}
-
-/** RFC 8252 §7.3 loopback hosts. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === '127.0.0.1' || hostname === '[::1]' || hostname === 'localhost';
 }

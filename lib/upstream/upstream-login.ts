@@ -6,7 +6,7 @@ import { escapeHtml, sendHtmlPage } from '../http/html-page.js';
 import type { AuthenticatedUser } from '../provider/default-oauth-provider.options.js';
 import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
 import { redirect303 } from '../provider/interaction-pages.js';
-import { constantTimeEquals, hashValue, randomValue } from '../provider/random-values.js';
+import { constantTimeEquals, hashValue, randomValue } from '../services/secure-values.js';
 import { buildAuthorizationResponseUrl } from '../services/authorization-response.js';
 import { pathWithoutTrailingSlash } from '../services/url-rules.js';
 import type { InteractionRecord, UpstreamFlowRecord, UpstreamTokenRecord } from '../stores/oauth-store.interface.js';

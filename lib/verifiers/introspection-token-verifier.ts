@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { TemporarilyUnavailableError } from '../errors/oauth-error.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
 import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
 import type { Clock } from '../stores/clock.js';
 import { accessTokenFromClaims } from './access-token-claims.js';
+import { hashValue } from '../services/secure-values.js';
 
 /** Upper bound of the positive cache, in ms. */
 export const MAX_INTROSPECTION_CACHE_MS = 30_000;
@@ -72,7 +72,7 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
 
   async verifyToken(token: string): Promise<AccessToken | undefined> {
     if (typeof token !== 'string' || !token || token.length > 8192) return undefined;
-    const key = createHash('sha256').update(token).digest('base64url');
+    const key = hashValue(token);
     const now = this.clock.now();
     const cached = this.cache.get(key);
     if (cached && cached.expiresAtMs > now) return cached.result && { ...cached.result, token };

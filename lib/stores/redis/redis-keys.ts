@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashValue } from '../../services/secure-values.js';
 
 /** Default prefix of every key the store writes. */
 export const DEFAULT_REDIS_KEY_PREFIX = 'mcp-auth:';
@@ -37,10 +37,7 @@ export class RedisKeys {
   }
 
   consent(subject: string, clientId: string): string {
-    const digest = createHash('sha256')
-      .update(JSON.stringify([subject, clientId]))
-      .digest('base64url');
-    return `${this.prefix}consent:${digest}`;
+    return `${this.prefix}consent:${hashValue(JSON.stringify([subject, clientId]))}`;
   }
 
   session(sessionIdHash: string): string {

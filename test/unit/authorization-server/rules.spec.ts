@@ -15,7 +15,7 @@ import {
 import { inspectParameter } from '../../../lib/services/request-parameters.js';
 import { sameResource, validateResourceIndicator } from '../../../lib/services/resource-indicator.js';
 import { parseScope, resolveRefreshScopes } from '../../../lib/services/scope-policy.js';
-import { constantTimeEquals } from '../../../lib/services/client-authentication.service.js';
+import { constantTimeEquals } from '../../../lib/services/secure-values.js';
 
 describe('PKCE (RFC 7636)', () => {
   it('S16 computes BASE64URL(SHA256(verifier)) without padding', () => {
