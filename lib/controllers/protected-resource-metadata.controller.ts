@@ -1,11 +1,14 @@
-import { All, Controller, Inject, NotFoundException, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { All, Controller, Inject, Next, Req, Res, UseFilters } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import { Public } from '../decorators/public.decorator.js';
+import { OAuthExceptionFilter } from '../errors/oauth-exception.filter.js';
 import { applyCorsHeaders } from '../http/cors.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG, WELL_KNOWN } from '../mcp-auth.constants.js';
+import { requestPath } from '../services/endpoint-routing.js';
+import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
 
-const ALLOWED_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+const METHODS = ['GET', 'HEAD'] as const;
 
 /** Seconds clients and proxies may cache the metadata document. */
 export const PROTECTED_RESOURCE_METADATA_MAX_AGE_SECONDS = 300;
@@ -37,30 +40,21 @@ export function buildProtectedResourceMetadata(config: McpAuthConfig): Protected
  * `GET /.well-known/oauth-protected-resource<resource path>` (RFC 9728 §3.1,
  * path-inserted; S27). The route is registered with a wildcard because the
  * resource path is known only once the (possibly async) options resolved;
- * other paths under the prefix answer 404. CORS-enabled; HEAD and OPTIONS
- * work; other methods get 405 with `Allow`.
+ * other paths under the prefix are passed on (Nest answers 404 unless the app
+ * serves them). CORS-enabled; HEAD and OPTIONS work; other methods get 405
+ * with `Allow`.
  */
 @Public()
 @Controller()
+@UseFilters(OAuthExceptionFilter)
 export class ProtectedResourceMetadataController {
   constructor(@Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig) {}
 
   @All([WELL_KNOWN.protectedResource, `${WELL_KNOWN.protectedResource}/*rest`])
-  serve(@Req() request: Request, @Res() response: Response): void {
-    if (request.path !== this.config.protectedResourceMetadata.path) throw new NotFoundException();
-    applyCorsHeaders(response, ALLOWED_METHODS);
-    const method = request.method.toUpperCase();
-    if (method === 'OPTIONS') {
-      response.set('Allow', ALLOWED_METHODS.join(', ')).status(204).end();
-      return;
-    }
-    if (method !== 'GET' && method !== 'HEAD') {
-      response.set('Allow', ALLOWED_METHODS.join(', ')).status(405).json({
-        error: 'invalid_request',
-        error_description: 'Method not allowed',
-      });
-      return;
-    }
+  serve(@Req() request: Request, @Res() response: Response, @Next() next: NextFunction): void {
+    if (requestPath(request) !== this.config.protectedResourceMetadata.path) return next();
+    applyCorsHeaders(response, [...METHODS, 'OPTIONS']);
+    if (answerPreflightOrRefuseMethod(request, response, METHODS)) return;
     response
       .set('Cache-Control', `public, max-age=${PROTECTED_RESOURCE_METADATA_MAX_AGE_SECONDS}`)
       .status(200)

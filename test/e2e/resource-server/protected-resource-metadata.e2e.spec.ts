@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpAuthModule } from '../../../lib/index.js';
@@ -54,6 +54,7 @@ describe('Protected Resource Metadata (RFC 9728)', () => {
     const res = await http()[method](PRM_PATH);
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(res.body.error).toBe('invalid_request');
   });
 
   it.each(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/other', `${PRM_PATH}/x`])(
@@ -63,6 +64,38 @@ describe('Protected Resource Metadata (RFC 9728)', () => {
       expect(res.status).toBe(404);
     },
   );
+});
+
+describe("Protected Resource Metadata next to the app's own well-known routes", () => {
+  it('S27 leaves other paths under the prefix to the app', async () => {
+    @Controller('.well-known/oauth-protected-resource')
+    class OtherMetadataController {
+      @Get('other')
+      other() {
+        return { mine: true };
+      }
+    }
+    @Module({ controllers: [OtherMetadataController] })
+    class OtherMetadataModule {}
+    const app = await createApp({
+      imports: [
+        McpAuthModule.forRoot({
+          resourceServerUrl: 'https://mcp.example.com/mcp',
+          tokenVerifier: new TableVerifier({}),
+          authorizationServers: ['https://as.example'],
+        }),
+        OtherMetadataModule,
+      ],
+    });
+    try {
+      expect((await request(app.getHttpServer()).get('/.well-known/oauth-protected-resource/other')).body).toEqual({
+        mine: true,
+      });
+      expect((await request(app.getHttpServer()).get(PRM_PATH)).body.resource).toBe('https://mcp.example.com/mcp');
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe('Protected Resource Metadata for a resource at the origin root', () => {
