@@ -6,15 +6,14 @@
 /** JSON-RPC method of an MCP tool invocation. */
 export const TOOLS_CALL_METHOD = 'tools/call';
 
-/** Upper bound on batch entries inspected; larger batches are read up to this many. */
-const MAX_BATCH_ENTRIES = 1000;
-
 /**
  * Names of the tools a parsed JSON-RPC body calls (`{"method":"tools/call","params":{"name":…}}`),
  * without duplicates. Anything else (malformed JSON-RPC, strings, buffers, `null`) yields `[]`.
+ * Every batch entry is read: the body is already parsed (its size bounded by the
+ * body parser), and skipping entries would let a call past the limit skip its scopes.
  */
 export function toolNamesFromJsonRpcBody(body: unknown): string[] {
-  const messages = Array.isArray(body) ? body.slice(0, MAX_BATCH_ENTRIES) : [body];
+  const messages = Array.isArray(body) ? body : [body];
   const names = new Set<string>();
   for (const message of messages) {
     const name = toolCallName(message);

@@ -44,6 +44,7 @@ export class ToolScopeRegistry implements OnModuleInit {
 
   /** Scopes every `tools/call` in a parsed JSON-RPC body (single message or batch) needs. */
   scopesForJsonRpcBody(body: unknown): string[] {
+    if (this.scopesByTool.size === 0) return [];
     return mergeScopes(...toolNamesFromJsonRpcBody(body).map((name) => this.scopesFor(name)));
   }
 

@@ -200,6 +200,15 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
       expect(tools.calls).toEqual(['list_notes', 'add_note', 'purge_notes']);
     });
 
+    it('S7 a long batch cannot hide a scoped tool call past any entry limit: 403 before any tool runs', async () => {
+      const filler = Array.from({ length: 1100 }, () => ({ method: 'tools/call', params: { name: 'list_notes' } }));
+      const batch = [...filler, toolCall('purge_notes', 1100)];
+      const res = await http().post('/mcp').set('Authorization', 'Bearer rw-token').send(batch);
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toContain('notes:admin');
+      expect(tools.calls).toEqual([]);
+    });
+
     it('S7 @rekog/mcp-nest @Tool without a name binds the method name', async () => {
       const res = await http().post('/mcp').set('Authorization', 'Bearer admin-token').send(toolCall('exportNotes'));
       expect(res.status).toBe(403);
