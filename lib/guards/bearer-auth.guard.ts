@@ -146,19 +146,7 @@ export class BearerAuthGuard implements CanActivate {
 
   /** Verifies the token and checks expiry (S3) and audience (S4). Throws an `OAuthError`. */
   protected async verify(token: string, _request: Request): Promise<AccessToken> {
-    let accessToken: AccessToken | undefined;
-    try {
-      accessToken = await this.verifier.verifyToken(token);
-    } catch (error) {
-      if (error instanceof OAuthError && !(error instanceof TemporarilyUnavailableError) && error.getStatus() < 500)
-        throw error;
-      if (!(error instanceof TemporarilyUnavailableError)) {
-        this.logger.error(`Token verifier failed (${errorName(error)}); answering 503`);
-      }
-      throw error instanceof TemporarilyUnavailableError
-        ? error
-        : new TemporarilyUnavailableError('The token could not be verified right now');
-    }
+    const accessToken = await this.verifier.verifyToken(token);
     if (!accessToken) throw new InvalidTokenError('The access token is invalid');
     if (
       accessToken.expiresAt !== undefined &&
@@ -222,8 +210,14 @@ export class BearerAuthGuard implements CanActivate {
     return Math.floor(Date.now() / 1000);
   }
 
+  /**
+   * Client errors (invalid token, scope, request) and `TemporarilyUnavailableError`
+   * pass through; anything else (a verifier that crashed, a 5xx OAuthError) fails
+   * closed as 503, logged by error name only (S46, S49).
+   */
   private toOAuthError(error: unknown): OAuthError {
-    if (error instanceof OAuthError) return error;
+    if (error instanceof TemporarilyUnavailableError) return error;
+    if (error instanceof OAuthError && error.getStatus() < 500) return error;
     this.logger.error(`Unexpected failure while authenticating (${errorName(error)}); answering 503`);
     return new TemporarilyUnavailableError('The token could not be verified right now');
   }

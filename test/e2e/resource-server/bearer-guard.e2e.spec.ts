@@ -287,6 +287,14 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
       expect(JSON.stringify(res.body)).not.toContain('database');
       expect(controller.handled).toBe(0);
     });
+
+    it('S49 a verifier throwing a 5xx OAuthError fails closed as 503 too, without its description', async () => {
+      const res = await http().get('/mcp/echo').set('Authorization', 'Bearer verifier-server-error');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual(oauthBody('temporarily_unavailable'));
+      expect(JSON.stringify(res.body)).not.toContain('upstream said');
+      expect(controller.handled).toBe(0);
+    });
   });
 
   describe('@Public', () => {

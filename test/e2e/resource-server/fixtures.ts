@@ -23,6 +23,7 @@ import {
   McpToolName,
   Public,
   RequireScopes,
+  ServerError,
   TemporarilyUnavailableError,
   type TokenVerifier,
 } from '../../../lib/index.js';
@@ -44,6 +45,7 @@ export class TableVerifier implements TokenVerifier {
     if (token === 'kid-unknown') throw new InvalidTokenError('signature "kid" \\ unknown');
     if (token === 'store-down') throw new TemporarilyUnavailableError(undefined, 7);
     if (token === 'verifier-crash') throw new Error('database said: verifier-crash is bad');
+    if (token === 'verifier-server-error') throw new ServerError('upstream said: verifier-server-error');
     const entry = this.table[token];
     return entry ? { ...entry, token } : undefined;
   }
