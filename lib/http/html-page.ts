@@ -51,6 +51,11 @@ ${innerHtml}
 </html>`;
 }
 
+/** Sends a page that only says what went wrong: a title and one escaped message (S31/S32 headers). */
+export function sendMessagePage(res: Response, status: number, title: string, message: string): void {
+  sendHtmlPage(res, status, title, `<h1>${escapeHtml(title)}</h1><p class="error">${escapeHtml(message)}</p>`);
+}
+
 /** Sends an HTML page with the S31/S32 headers. */
 export function sendHtmlPage(res: Response, status: number, title: string, innerHtml: string): void {
   res.status(status).set(HTML_PAGE_HEADERS).send(renderHtmlPage(title, innerHtml));

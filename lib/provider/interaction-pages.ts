@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { escapeHtml, sendHtmlPage } from '../http/html-page.js';
+import { sendHtmlPage, sendMessagePage } from '../http/html-page.js';
 import type { InteractionRecord } from '../stores/oauth-store.interface.js';
 import type { AuthenticatedUser } from './default-oauth-provider.options.js';
 import type { DefaultOAuthProvider } from './default-oauth-provider.js';
@@ -154,7 +154,7 @@ export class InteractionPages {
       }
       return undefined;
     }
-    this.errorPage(res, 401, 'Sign-in required', 'Your session ended. Start again from the application.');
+    sendMessagePage(res, 401, 'Sign-in required', 'Your session ended. Start again from the application.');
     return undefined;
   }
 
@@ -240,7 +240,7 @@ export class InteractionPages {
   }
 
   private expired(res: Response): void {
-    this.errorPage(
+    sendMessagePage(
       res,
       400,
       'Request expired',
@@ -249,15 +249,11 @@ export class InteractionPages {
   }
 
   private badForm(res: Response): void {
-    this.errorPage(res, 403, 'Invalid form', 'The form could not be verified. Start again from the application.');
+    sendMessagePage(res, 403, 'Invalid form', 'The form could not be verified. Start again from the application.');
   }
 
   private foreign(res: Response): void {
-    this.errorPage(res, 403, 'Wrong account', 'This authorization request belongs to another signed-in user.');
-  }
-
-  private errorPage(res: Response, status: number, title: string, message: string): void {
-    sendHtmlPage(res, status, title, `<h1>${escapeHtml(title)}</h1><p class="error">${escapeHtml(message)}</p>`);
+    sendMessagePage(res, 403, 'Wrong account', 'This authorization request belongs to another signed-in user.');
   }
 }
 

@@ -23,8 +23,13 @@ export function readCookie(req: Request, name: string): string | undefined {
 
 /** `Set-Cookie` value of a session: HttpOnly, SameSite=Lax, Secure on https, scoped to the issuer path. */
 export function serializeSessionCookie(value: string, attributes: SessionCookieAttributes): string {
+  return serializeCookie(SESSION_COOKIE_NAME, value, attributes);
+}
+
+/** `Set-Cookie` value of one of the library's cookies: HttpOnly, SameSite=Lax, Secure on https, a path and a lifetime. */
+export function serializeCookie(name: string, value: string, attributes: SessionCookieAttributes): string {
   const parts = [
-    `${SESSION_COOKIE_NAME}=${value}`,
+    `${name}=${value}`,
     `Path=${attributes.path}`,
     `Max-Age=${Math.floor(attributes.maxAgeSeconds)}`,
     'HttpOnly',

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { readCookie } from '../provider/session-cookie.js';
+import { readCookie, serializeCookie } from '../provider/session-cookie.js';
 
 /** Name of the cookie that binds an upstream sign-in to the browser that started it. */
 export const UPSTREAM_BROWSER_COOKIE = 'mcp_auth_upstream';
@@ -20,13 +20,5 @@ export function serializeBrowserBinding(
   value: string,
   options: { path: string; secure: boolean; maxAgeSeconds: number },
 ): string {
-  const parts = [
-    `${UPSTREAM_BROWSER_COOKIE}=${value}`,
-    `Path=${options.path}`,
-    `Max-Age=${Math.floor(options.maxAgeSeconds)}`,
-    'HttpOnly',
-    'SameSite=Lax',
-  ];
-  if (options.secure) parts.push('Secure');
-  return parts.join('; ');
+  return serializeCookie(UPSTREAM_BROWSER_COOKIE, value, options);
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { TemporarilyUnavailableError } from '../errors/index.js';
-import { escapeHtml, sendHtmlPage } from '../http/html-page.js';
+import { sendMessagePage } from '../http/html-page.js';
 import type { AuthenticatedUser } from '../provider/default-oauth-provider.options.js';
 import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
 import { redirect303 } from '../provider/interaction-pages.js';
@@ -129,7 +129,7 @@ export class UpstreamLogin {
     name: string,
   ): Promise<void> {
     const upstream = this.clients.get(name);
-    if (!upstream) return this.errorPage(res, 404, 'Unknown sign-in method', 'This sign-in method is not configured.');
+    if (!upstream) return sendMessagePage(res, 404, 'Unknown sign-in method', 'This sign-in method is not configured.');
     const state = randomValue();
     const codeVerifier = randomValue();
     const nonce = upstream.isOidc ? randomValue() : undefined;
@@ -184,7 +184,7 @@ export class UpstreamLogin {
     if (!interactionId || !interaction || interaction.expiresAtMs <= provider.clock.now()) return this.expiredPage(res);
     const csrfToken = typeof body.csrf_token === 'string' ? body.csrf_token : '';
     if (!csrfToken || !constantTimeEquals(csrfToken, interaction.csrfToken)) {
-      return this.errorPage(
+      return sendMessagePage(
         res,
         403,
         'Invalid form',
@@ -200,7 +200,7 @@ export class UpstreamLogin {
     const { provider } = this.base;
     const lookup = state ? await provider.store.consumeUpstreamFlow(hashValue(state)) : { status: 'unknown' as const };
     if (lookup.status === 'unknown') {
-      return this.errorPage(
+      return sendMessagePage(
         res,
         400,
         'Sign-in failed',
@@ -390,16 +390,12 @@ export class UpstreamLogin {
   }
 
   private expiredPage(res: Response): void {
-    this.errorPage(
+    sendMessagePage(
       res,
       400,
       'Request expired',
       'This authorization request is unknown, expired or already answered. Start again from the application.',
     );
-  }
-
-  private errorPage(res: Response, status: number, title: string, message: string): void {
-    sendHtmlPage(res, status, title, `<h1>${escapeHtml(title)}</h1><p class="error">${escapeHtml(message)}</p>`);
   }
 
   private get base(): { provider: DefaultOAuthProvider; basePath: string } {
