@@ -1,4 +1,6 @@
+import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
+import { McpAuthModule } from '../../lib/mcp-auth.module.js';
 import { McpAuthConfigurationError, resolveMcpAuthConfig } from '../../lib/services/mcp-auth-config.factory.js';
 import type { OAuthAuthorizationServerProvider } from '../../lib/interfaces/oauth-provider.interface.js';
 
@@ -57,5 +59,19 @@ describe('resolveMcpAuthConfig', () => {
     expect(on.rateLimits.register).toEqual({ limit: 20, ttlSeconds: 3600 });
     const off = resolveMcpAuthConfig({ ...base, issuerUrl: 'https://h.example', rateLimits: false });
     expect(off.rateLimits).toEqual({ authorize: false, token: false, register: false, revoke: false });
+  });
+});
+
+describe('McpAuthModule at startup', () => {
+  it('S48 an app whose issuer is neither https nor loopback fails to start with a plain message', async () => {
+    const compile = Test.createTestingModule({
+      imports: [
+        McpAuthModule.forRootAsync({
+          useFactory: async () => ({ ...base, issuerUrl: 'http://auth.example.com' }),
+        }),
+      ],
+    }).compile();
+    await expect(compile).rejects.toThrow(McpAuthConfigurationError);
+    await expect(compile).rejects.toThrow(/`issuerUrl` must use https \(http is allowed only on loopback\)/);
   });
 });
