@@ -26,6 +26,7 @@ export { AuthContextMiddleware } from './context/auth-context.middleware.js';
 export { getAccessToken, runWithAuthHolder, type AuthHolder } from './context/auth-storage.js';
 export { ToolScopeRegistry } from './services/tool-scope-registry.js';
 export { filterToolsByScopes } from './services/filter-tools-by-scopes.js';
+export { ScopeHierarchy, EVERY_SCOPE, type ScopeHierarchyDeclaration } from './services/scope-rules.js';
 export { toolNamesFromJsonRpcBody, TOOLS_CALL_METHOD } from './services/json-rpc-tool-calls.js';
 export { REKOG_MCP_TOOL_METADATA } from './services/tool-name-adapter.js';
 export { canonicalResourceUri, audienceIncludes, AudienceMatcher } from './services/resource-audience.js';

@@ -2,9 +2,10 @@ import { Inject, Injectable, Optional, Scope } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { InsufficientScopeError } from '../errors/oauth-error.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
-import { REQUEST_AUTH_PROPERTY } from '../mcp-auth.constants.js';
-import { missingScopes } from '../services/scope-rules.js';
-import { getAccessToken } from './auth-storage.js';
+import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import { MCP_AUTH_CONFIG, REQUEST_AUTH_PROPERTY } from '../mcp-auth.constants.js';
+import { ScopeHierarchy } from '../services/scope-rules.js';
+import { getAccessToken, getCurrentScopeHierarchy } from './auth-storage.js';
 
 /**
  * Who is calling: the verified access token of the current request.
@@ -19,12 +20,18 @@ export class AuthContext {
   /**
    * @param request - the HTTP request (injected). Nest builds request-scoped
    *   instances before guards run, so the identity is read on access, not here.
+   * @param config - the module configuration (injected), for its scope hierarchy (S64)
    */
-  constructor(@Optional() @Inject(REQUEST) request?: Record<string, unknown>) {
+  constructor(
+    @Optional() @Inject(REQUEST) request?: Record<string, unknown>,
+    @Optional() @Inject(MCP_AUTH_CONFIG) config?: Pick<McpAuthConfig, 'scopeHierarchy'>,
+  ) {
     this.#request = request;
+    this.#scopeHierarchy = config?.scopeHierarchy;
   }
 
   readonly #request: Record<string, unknown> | undefined;
+  readonly #scopeHierarchy: ScopeHierarchy | undefined;
 
   /** The verified token (RFC 6750), or `undefined` on a public route. Its `token` property is non-enumerable. */
   get accessToken(): AccessToken | undefined {
@@ -51,7 +58,7 @@ export class AuthContext {
     return this.accessToken?.subject;
   }
 
-  /** Granted scopes. */
+  /** Granted scopes, as the token lists them (see {@link hasScope} for what they imply). */
   get scopes(): readonly string[] {
     return this.accessToken?.scopes ?? [];
   }
@@ -72,9 +79,13 @@ export class AuthContext {
     return this.accessToken?.upstreamToken?.(upstreamName);
   }
 
-  /** True when the token grants every one of `scopes`. */
+  /**
+   * True when the token grants every one of `scopes`, directly or through a broader
+   * granted scope that implies it (`scopeHierarchy` module option, S64).
+   */
   hasScope(...scopes: string[]): boolean {
-    return this.isAuthenticated && missingScopes(scopes, this.accessToken!.scopes).length === 0;
+    const hierarchy = this.#scopeHierarchy ?? getCurrentScopeHierarchy() ?? ScopeHierarchy.flat;
+    return this.isAuthenticated && hierarchy.hasAll(this.accessToken!.scopes, scopes);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccessToken } from '../interfaces/oauth-models.js';
+import type { ScopeHierarchy } from '../services/scope-rules.js';
 
 /**
  * Per-request slot for the verified identity. The middleware opens one empty
@@ -8,6 +9,8 @@ import type { AccessToken } from '../interfaces/oauth-models.js';
  */
 export interface AuthHolder {
   accessToken?: AccessToken;
+  /** The module's scope hierarchy (S64), for scope checks made from the async context. */
+  scopeHierarchy?: ScopeHierarchy;
 }
 
 const storage = new AsyncLocalStorage<AuthHolder>();
@@ -40,10 +43,11 @@ export function runWithAuthHolder<T>(fn: () => T, holder: AuthHolder = {}): T {
  * HTTP server shares across requests (keep-alive sockets), so a later request,
  * even an unauthenticated one, could read the previous caller's identity.
  */
-export function setCurrentAccessToken(accessToken: AccessToken): boolean {
+export function setCurrentAccessToken(accessToken: AccessToken, scopeHierarchy?: ScopeHierarchy): boolean {
   const holder = storage.getStore();
   if (!holder) return false;
   holder.accessToken = accessToken;
+  holder.scopeHierarchy = scopeHierarchy;
   return true;
 }
 
@@ -56,4 +60,9 @@ export function setCurrentAccessToken(accessToken: AccessToken): boolean {
  */
 export function getAccessToken(): AccessToken | undefined {
   return storage.getStore()?.accessToken;
+}
+
+/** @internal The scope hierarchy of the module that verified the current request's token, if any. */
+export function getCurrentScopeHierarchy(): ScopeHierarchy | undefined {
+  return storage.getStore()?.scopeHierarchy;
 }

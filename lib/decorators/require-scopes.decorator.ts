@@ -1,9 +1,9 @@
 import type { Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InsufficientScopeError } from '../errors/oauth-error.js';
-import { getAccessToken, isAsyncContextEnabled } from '../context/auth-storage.js';
+import { getAccessToken, getCurrentScopeHierarchy, isAsyncContextEnabled } from '../context/auth-storage.js';
 import { REQUIRED_SCOPES_METADATA } from '../mcp-auth.constants.js';
-import { mergeScopes, missingScopes } from '../services/scope-rules.js';
+import { ScopeHierarchy, mergeScopes } from '../services/scope-rules.js';
 
 const CONTROLLER_WATERMARK = '__controller__';
 const UNWRAPPED = Symbol('mcp_auth:unwrapped');
@@ -22,7 +22,8 @@ export const RequiredScopes = Reflector.createDecorator<string[]>({ key: REQUIRE
  * - On any method of a non-controller class it also checks at call time
  *   (defence in depth), reading the identity from AsyncLocalStorage and
  *   throwing {@link InsufficientScopeError} when a scope, or the identity, is missing
- *   (skipped when the module's `asyncContext` option is `false`).
+ *   (skipped when the module's `asyncContext` option is `false`). A broader scope
+ *   satisfies the narrower ones it implies (`scopeHierarchy` module option, S64).
  */
 export function RequireScopes(...scopes: string[]): ClassDecorator & MethodDecorator {
   const required = mergeScopes(scopes);
@@ -53,7 +54,8 @@ function wrapWithScopeCheck(current: ScopeCheckedMethod, required: string[]): Sc
     const owner = (this as { constructor?: object } | undefined)?.constructor;
     if (isAsyncContextEnabled() && (!owner || !Reflect.getMetadata(CONTROLLER_WATERMARK, owner))) {
       const granted = getAccessToken();
-      if (!granted || missingScopes(required, granted.scopes).length) {
+      const hierarchy = getCurrentScopeHierarchy() ?? ScopeHierarchy.flat;
+      if (!granted || !hierarchy.hasAll(granted.scopes, required)) {
         const error = new InsufficientScopeError(required);
         if (isAsync) return Promise.reject(error);
         throw error;

@@ -23,7 +23,7 @@ import {
 } from '../mcp-auth.constants.js';
 import { parseBearerAuthorizationHeader } from '../services/bearer-token.js';
 import { AudienceMatcher } from '../services/resource-audience.js';
-import { mergeScopes, missingScopes } from '../services/scope-rules.js';
+import { mergeScopes } from '../services/scope-rules.js';
 import { ToolScopeRegistry } from '../services/tool-scope-registry.js';
 
 /** `Retry-After` (seconds) sent with a 503 when the verifier gave none. */
@@ -92,11 +92,15 @@ export class BearerAuthGuard implements CanActivate {
     return this.routeMetadata(context).isPublic;
   }
 
-  /** Every scope the request needs: module `requiredScopes` ∪ class ∪ handler `@RequireScopes` ∪ called tools' scopes. */
+  /**
+   * Every scope the request needs: module `requiredScopes` ∪ class ∪ handler `@RequireScopes` ∪
+   * called tools' scopes, minimal under the scope hierarchy (a scope implied by another required
+   * one is left out, S64): this is what a 403 challenge names.
+   */
   protected requiredScopes(context: ExecutionContext, request: Request): string[] {
     const routeScopes = this.routeMetadata(context).scopes;
     const toolScopes = this.toolScopes.scopesForJsonRpcBody(request.body);
-    return toolScopes.length ? mergeScopes(routeScopes, toolScopes) : routeScopes;
+    return toolScopes.length ? this.config.scopeHierarchy.minimal(mergeScopes(routeScopes, toolScopes)) : routeScopes;
   }
 
   /**
@@ -116,10 +120,12 @@ export class BearerAuthGuard implements CanActivate {
           this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE_METADATA, [handler, type]),
         ),
         scopes: Object.freeze(
-          mergeScopes(
-            this.config.requiredScopes,
-            this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, type),
-            this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, handler),
+          this.config.scopeHierarchy.minimal(
+            mergeScopes(
+              this.config.requiredScopes,
+              this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, type),
+              this.reflector.get<string[] | undefined>(REQUIRED_SCOPES_METADATA, handler),
+            ),
           ),
         ) as string[],
       };
@@ -160,9 +166,14 @@ export class BearerAuthGuard implements CanActivate {
     return accessToken;
   }
 
-  /** Throws `InsufficientScopeError` naming every required scope when any is missing (S7). */
+  /**
+   * Throws `InsufficientScopeError` naming every required scope when any is missing (S7); a
+   * broader granted scope satisfies the narrower ones it implies (`scopeHierarchy`, S64).
+   */
   protected checkScopes(accessToken: AccessToken, requiredScopes: string[]): void {
-    if (missingScopes(requiredScopes, accessToken.scopes).length) throw new InsufficientScopeError(requiredScopes);
+    if (!this.config.scopeHierarchy.hasAll(accessToken.scopes, requiredScopes)) {
+      throw new InsufficientScopeError(requiredScopes);
+    }
   }
 
   /** Removes the credentials from the request (S8) and publishes the identity. */
@@ -172,7 +183,7 @@ export class BearerAuthGuard implements CanActivate {
     scrubRawAuthorization(request.rawHeaders);
     (request as unknown as Record<string, unknown>)[REQUEST_AUTH_PROPERTY] = identity;
     if (!this.config.asyncContext) return;
-    if (!setCurrentAccessToken(identity) && !BearerAuthGuard.warnedNoHolder) {
+    if (!setCurrentAccessToken(identity, this.config.scopeHierarchy) && !BearerAuthGuard.warnedNoHolder) {
       BearerAuthGuard.warnedNoHolder = true;
       this.logger.warn(
         'No AuthContextMiddleware on this route: getAccessToken() and AuthContext.current() will be empty',

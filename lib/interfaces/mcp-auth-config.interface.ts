@@ -1,4 +1,5 @@
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
+import type { ScopeHierarchy } from '../services/scope-rules.js';
 import type { RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
@@ -52,6 +53,8 @@ export interface McpAuthConfig {
   scopesSupported: string[];
   requiredScopes: string[];
   defaultScopes: string[];
+  /** Which scope implies which, closure computed at boot (S64); flat when not configured. */
+  scopeHierarchy: ScopeHierarchy;
   enforceRegisteredClientScope: boolean;
   clientRegistration: {
     enabled: boolean;

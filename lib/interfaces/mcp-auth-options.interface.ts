@@ -2,6 +2,7 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
+import type { ScopeHierarchyDeclaration } from '../services/scope-rules.js';
 
 /** One rate limit: at most `limit` requests per `ttlSeconds` window per client address. */
 export interface RateLimit {
@@ -60,6 +61,16 @@ export interface McpAuthModuleOptions {
   authorizationServers?: string[];
   /** Scopes the server knows (`scopes_supported`). Requests for others get `invalid_scope`. */
   scopesSupported?: string[];
+  /**
+   * Scope hierarchy (MCP authorization 2026-07-28: servers account for scope hierarchies, S64):
+   * each key is a broader scope that satisfies the scopes it lists, transitively, e.g.
+   * `{ notes: ['notes:read', 'notes:write'], admin: ['*'] }` (`'*'` = every scope of
+   * `scopesSupported`; nothing may imply such a scope). Applies to the guard, per-tool scopes,
+   * `@RequireScopes`, `AuthContext.hasScope`, refresh down-scoping and the consent page; 403
+   * challenges still name the minimal scopes an operation needs. Every name must be in
+   * `scopesSupported`; unknown names and cycles fail at startup. @default none (exact match)
+   */
+  scopeHierarchy?: ScopeHierarchyDeclaration;
   /** Scopes every guarded route needs, in addition to `@RequireScopes`. @default [] */
   requiredScopes?: string[];
   /** Scopes granted when an authorization request names none. @default requiredScopes, else scopesSupported */

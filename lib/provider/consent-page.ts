@@ -1,4 +1,5 @@
 import { escapeHtml } from '../http/html-page.js';
+import { ScopeHierarchy } from '../services/scope-rules.js';
 import { isLoopbackHost, parseAbsoluteUrl } from '../services/url-rules.js';
 import type { InteractionRecord } from '../stores/oauth-store.interface.js';
 
@@ -8,6 +9,8 @@ export interface ConsentPageInput {
   interaction: InteractionRecord;
   formAction: string;
   userName: string;
+  /** What a broad scope includes (S64), shown under it. @default no hierarchy */
+  scopeHierarchy?: ScopeHierarchy;
 }
 
 /**
@@ -24,13 +27,17 @@ export function redirectsOnlyToLoopback(redirectUris: string[]): boolean {
   );
 }
 
-/** Inner HTML of the consent page: client name, redirect host, scopes, loopback warning (S34), approve/deny (S33). */
+/**
+ * Inner HTML of the consent page: client name, redirect host, scopes (with what a broad scope
+ * includes, S64), loopback warning (S34), approve/deny (S33).
+ */
 export function renderConsentPage(input: ConsentPageInput): string {
   const { interaction } = input;
   const clientName = interaction.clientName || interaction.clientId;
   const redirectHost = parseAbsoluteUrl(interaction.redirectUri)?.host || interaction.redirectUri;
+  const hierarchy = input.scopeHierarchy ?? ScopeHierarchy.flat;
   const scopes = interaction.scopes.length
-    ? `<ul class="scopes">${interaction.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
+    ? `<ul class="scopes">${interaction.scopes.map((scope) => renderScope(scope, hierarchy.impliedScopes(scope))).join('')}</ul>`
     : '<p>No specific permissions.</p>';
   const warning = redirectsOnlyToLoopback(interaction.clientRedirectUris)
     ? `<p class="warning" id="loopback-warning">This application runs on a computer (it only accepts answers at a local
@@ -56,4 +63,11 @@ ${warning}
 <button type="submit" name="decision" value="deny">Deny</button>
 </div>
 </form>`;
+}
+
+function renderScope(scope: string, implied: readonly string[]): string {
+  const includes = implied.length
+    ? ` <span class="includes">(includes ${implied.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')})</span>`
+    : '';
+  return `<li><code>${escapeHtml(scope)}</code>${includes}</li>`;
 }

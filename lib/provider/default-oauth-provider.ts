@@ -4,6 +4,7 @@ import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AuthorizationParams, OAuthClientInformation, OAuthToken } from '../interfaces/oauth-models.js';
 import type { OAuthAuthorizationServerProvider } from '../interfaces/oauth-provider.interface.js';
 import { buildAuthorizationResponseUrl } from '../services/authorization-response.js';
+import type { ScopeHierarchy } from '../services/scope-rules.js';
 import { pathWithoutTrailingSlash } from '../services/url-rules.js';
 import type { Clock } from '../stores/clock.js';
 import { MemoryOAuthStore } from '../stores/memory-oauth-store.js';
@@ -48,6 +49,8 @@ export interface ProviderSettings {
   cookiePath: string;
   /** `Secure` cookies when the issuer is https. */
   secureCookies: boolean;
+  /** The module's scope hierarchy (S64): refresh down-scoping and the consent page use it. */
+  scopeHierarchy: ScopeHierarchy;
 }
 
 /**
@@ -122,6 +125,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       loginPath: `${base}/login`,
       cookiePath: base || '/',
       secureCookies: issuer.protocol === 'https:',
+      scopeHierarchy: config.scopeHierarchy,
     };
     this.upstream?.attach(this);
   }
@@ -311,6 +315,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
    * Rotates the refresh token atomically (OAuth 2.1 §4.3.1) and issues an
    * access token with `scopes` (already narrowed by the endpoint; the grant
    * keeps its original scopes so a later refresh may widen back up to them).
+   * A narrower scope implied by a granted one is within the grant (S64).
    */
   async exchangeRefreshToken(
     client: OAuthClientInformation,
@@ -321,7 +326,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     if (!grant || refreshToken.clientId !== client.clientId || grant.clientId !== client.clientId) {
       throw new InvalidGrantError('The refresh token is invalid, expired or revoked');
     }
-    if (scopes.some((scope) => !grant.scopes.includes(scope)))
+    if (!this.settings.scopeHierarchy.hasAll(grant.scopes, scopes))
       throw new InvalidScopeError('The requested scope exceeds the grant');
     const newRefreshToken = randomValue();
     const result = await this.store.rotateRefreshToken(

@@ -56,6 +56,7 @@ export class InteractionPages {
         interaction,
         formAction: this.provider.settings.consentPath,
         userName: user.name || user.subject,
+        scopeHierarchy: this.provider.settings.scopeHierarchy,
       }),
     );
   }
@@ -176,7 +177,7 @@ export class InteractionPages {
     if (!this.provider.rememberConsent || interaction.clientMetadataDocumentHost) return false;
     const consent = await this.provider.store.getConsent(subject, interaction.clientId);
     if (!consent || consent.expiresAtMs <= this.provider.clock.now()) return false;
-    return interaction.scopes.every((scope) => consent.scopes.includes(scope));
+    return this.provider.settings.scopeHierarchy.hasAll(consent.scopes, interaction.scopes);
   }
 
   private async rememberConsent(subject: string, interaction: InteractionRecord): Promise<void> {

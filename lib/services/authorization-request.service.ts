@@ -15,7 +15,7 @@ import { isValidS256Challenge } from './pkce.js';
 import { resolveRedirectUri } from './redirect-uri-rules.js';
 import { invalidParameters, inspectParameter, readParameters } from './request-parameters.js';
 import { readResourceParameter } from './resource-indicator.js';
-import { resolveAuthorizationScopes } from './scope-policy.js';
+import { resolveAuthorizationScopes } from './scope-rules.js';
 
 /** Single-valued parameters of an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, S35). */
 export const AUTHORIZATION_REQUEST_PARAMETERS = [

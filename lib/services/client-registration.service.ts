@@ -9,7 +9,7 @@ import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
 import { redirectUriRegistrationProblem } from './redirect-uri-rules.js';
-import { parseScope } from './scope-policy.js';
+import { parseScope } from './scope-rules.js';
 
 /**
  * Dynamic client registration (RFC 7591 §3): validates the metadata (S39),

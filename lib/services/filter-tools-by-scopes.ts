@@ -1,4 +1,4 @@
-import { hasAllScopes } from './scope-rules.js';
+import { ScopeHierarchy } from './scope-rules.js';
 import type { ToolScopeRegistry } from './tool-scope-registry.js';
 
 /**
@@ -7,11 +7,13 @@ import type { ToolScopeRegistry } from './tool-scope-registry.js';
  *
  * @param tools - the tools of a `tools/list` result (anything with a `name`)
  * @param grantedScopes - the caller's scopes, e.g. `getAccessToken()?.scopes`
+ * @param hierarchy - what a broad scope implies (S64), e.g. the injected `MCP_AUTH_CONFIG`'s `scopeHierarchy`
  */
 export function filterToolsByScopes<T extends { name: string }>(
   tools: readonly T[],
   grantedScopes: readonly string[] | undefined,
   registry: Pick<ToolScopeRegistry, 'scopesFor'>,
+  hierarchy: ScopeHierarchy = ScopeHierarchy.flat,
 ): T[] {
-  return tools.filter((tool) => hasAllScopes(grantedScopes, registry.scopesFor(tool.name)));
+  return tools.filter((tool) => hierarchy.hasAll(grantedScopes, registry.scopesFor(tool.name)));
 }

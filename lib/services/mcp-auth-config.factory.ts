@@ -8,6 +8,7 @@ import type {
 } from '../interfaces/mcp-auth-config.interface.js';
 import type { McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
+import { ScopeHierarchy, isScopeToken } from './scope-rules.js';
 import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
 
 /** Thrown at startup for a bad option; the message says what to fix. */
@@ -60,6 +61,10 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
       throw new McpAuthConfigurationError(`scopes not in scopesSupported: ${unknown.join(' ')}`);
     }
   }
+  const scopeHierarchy = ScopeHierarchy.build(options.scopeHierarchy, scopesSupported);
+  if (!(scopeHierarchy instanceof ScopeHierarchy)) {
+    throw new McpAuthConfigurationError(`scopeHierarchy ${scopeHierarchy.problem}`);
+  }
   const clockSkewSeconds = nonNegativeNumber(options.clockSkewSeconds, 5, 'clockSkewSeconds');
   const bodyLimitBytes = nonNegativeNumber(options.bodyLimitBytes, 65536, 'bodyLimitBytes');
   const hasProvider = Boolean(options.provider);
@@ -76,6 +81,7 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     scopesSupported,
     requiredScopes,
     defaultScopes,
+    scopeHierarchy,
     enforceRegisteredClientScope: options.enforceRegisteredClientScope ?? false,
     clientRegistration: {
       enabled: hasProvider && (options.clientRegistration?.enabled ?? true),
@@ -168,7 +174,7 @@ function resolveRateLimits(option: McpAuthModuleOptions['rateLimits']): Resolved
 function uniqueScopes(scopes: string[], name: string): string[] {
   if (!Array.isArray(scopes)) throw new McpAuthConfigurationError(`${name} must be an array of scope strings`);
   for (const scope of scopes) {
-    if (typeof scope !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) {
+    if (!isScopeToken(scope)) {
       throw new McpAuthConfigurationError(`${name} has an invalid scope token (RFC 6749 §3.3): ${String(scope)}`);
     }
   }

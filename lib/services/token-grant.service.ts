@@ -13,7 +13,7 @@ import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
 import { verifyS256 } from './pkce.js';
 import { readParameters } from './request-parameters.js';
 import { readResourceParameter, sameResource } from './resource-indicator.js';
-import { resolveRefreshScopes } from './scope-policy.js';
+import { resolveRefreshScopes } from './scope-rules.js';
 
 /** Grant types the token endpoint serves (OAuth 2.1 §3.2.2). */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
@@ -90,7 +90,7 @@ export class TokenGrantService {
     if (token.expiresAt !== undefined && token.expiresAt <= epochSeconds(this.clock)) {
       throw new InvalidGrantError('The refresh token has expired');
     }
-    const scopes = resolveRefreshScopes(token.scopes, params.scope);
+    const scopes = resolveRefreshScopes(token.scopes, params.scope, this.config.scopeHierarchy);
     this.assertResourceGranted(resource, token.resource);
     return provider.exchangeRefreshToken(client, token, scopes, resource ?? token.resource);
   }

@@ -14,7 +14,7 @@ import {
 } from '../../../lib/services/redirect-uri-rules.js';
 import { inspectParameter } from '../../../lib/services/request-parameters.js';
 import { sameResource, validateResourceIndicator } from '../../../lib/services/resource-indicator.js';
-import { parseScope, resolveRefreshScopes } from '../../../lib/services/scope-policy.js';
+import { parseScope, resolveRefreshScopes } from '../../../lib/services/scope-rules.js';
 import { constantTimeEquals } from '../../../lib/services/secure-values.js';
 
 describe('PKCE (RFC 7636)', () => {
