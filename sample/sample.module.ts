@@ -26,10 +26,13 @@ class SampleOptionsModule {
 /**
  * The options of `McpAuthModule` for the sample: issuer = base URL, MCP
  * endpoint `${baseUrl}/mcp`, built-in provider with an in-memory store and the
- * demo users, scopes `notes:read` (the default) and `notes:write`.
+ * demo users, scopes `notes:read` (the default), `notes:write` and the broad
+ * `notes` that implies both. Clients register by Client ID Metadata Document
+ * (an https `client_id`, fetched with the SSRF guard on) or, deprecated by MCP
+ * 2026-07-28 but kept for older clients, by dynamic client registration.
  */
 export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions {
-  const scopes = [NOTES_SCOPES.read, NOTES_SCOPES.write];
+  const scopes = [NOTES_SCOPES.read, NOTES_SCOPES.write, NOTES_SCOPES.all];
   return {
     issuerUrl: options.baseUrl,
     resourceServerUrl: `${options.baseUrl}/mcp`,
@@ -42,8 +45,10 @@ export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions 
       lifetimes: options.accessTokenTtlSeconds ? { accessToken: options.accessTokenTtlSeconds } : undefined,
     }),
     scopesSupported: scopes,
+    scopeHierarchy: { [NOTES_SCOPES.all]: [NOTES_SCOPES.read, NOTES_SCOPES.write] },
     defaultScopes: [NOTES_SCOPES.read],
     clientRegistration: { enabled: true, validScopes: scopes },
+    clientIdMetadataDocuments: { enabled: true },
     rateLimits: options.rateLimits === false ? false : undefined,
   };
 }

@@ -5,8 +5,12 @@ export const TOOL_NAMES = {
   whoami: 'whoami',
 } as const;
 
-/** The scopes of the sample (RFC 6749 §3.3). */
+/**
+ * The scopes of the sample (RFC 6749 §3.3). `notes` is broad: it implies `notes:read` and
+ * `notes:write` (the module's `scopeHierarchy`, S64).
+ */
 export const NOTES_SCOPES = {
   read: 'notes:read',
   write: 'notes:write',
+  all: 'notes',
 } as const;

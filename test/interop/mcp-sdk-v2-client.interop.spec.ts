@@ -86,6 +86,19 @@ describe('MCP TypeScript SDK v2 client against the sample (interop)', () => {
     expect(await callTool(client, 'add_note', { text: 'v2' })).toMatchObject({ note: { text: 'v2' } });
     await client.close();
   });
+
+  it('S64 a client granted only the broad scope notes calls list_notes and add_note with no step-up', async () => {
+    const { client, provider, log } = await connectWithLogin(server, { requestScope: 'notes' });
+    expect(provider.tokens()?.scope).toBe('notes');
+    log.clear();
+    expect(await callTool(client, 'add_note', { text: 'broad' })).toMatchObject({ note: { text: 'broad' } });
+    const listed = (await callTool(client, 'list_notes')).notes as { text: string }[];
+    expect(listed.map((note) => note.text)).toContain('broad');
+    expect(await callTool(client, 'whoami')).toMatchObject({ subject: 'alice', scopes: ['notes'] });
+    expect(log.posts().filter((line) => !line.endsWith(' 200') && !line.endsWith(' 202'))).toEqual([]);
+    expect(provider.authorizationUrls).toHaveLength(1);
+    await client.close();
+  });
 });
 
 describe('MCP TypeScript SDK v2 client with a Client ID Metadata Document (interop)', () => {

@@ -111,6 +111,18 @@ describe('sample app in-process (e2e)', () => {
     expect(who.data).toMatchObject({ subject: 'bob', clientId });
   });
 
+  it('S64 a token with only the broad scope notes calls list_notes and add_note with no step-up', async () => {
+    const token = await tokenFor('bob', 'notes');
+    const added = await callTool(mcpUrl, token, 'add_note', { text: 'via notes' });
+    expect(added.status).toBe(200);
+    expect(added.body.result.isError).toBeFalsy();
+    expect(added.data).toMatchObject({ note: { text: 'via notes' } });
+    const listed = await callTool(mcpUrl, token, 'list_notes');
+    expect(listed.status).toBe(200);
+    expect((listed.data.notes as { text: string }[]).map((note) => note.text)).toContain('via notes');
+    expect((await callTool(mcpUrl, token, 'whoami')).data).toMatchObject({ subject: 'bob', scopes: ['notes'] });
+  });
+
   it('S2 an unknown bearer token: 401 invalid_token', async () => {
     const res = await callTool(mcpUrl, 'not-a-token', 'list_notes');
     expect(res.status).toBe(401);

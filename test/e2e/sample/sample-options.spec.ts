@@ -46,14 +46,16 @@ describe('sample settings from the environment', () => {
     expect(() => sampleSettingsFromEnv({ ACCESS_TOKEN_TTL: '-1' })).toThrow('ACCESS_TOKEN_TTL must be');
   });
 
-  it('module options: issuer = base URL, resource = base URL + /mcp, default scope notes:read, registration on', () => {
+  it('module options: issuer = base URL, resource = base URL + /mcp, default scope notes:read, notes implies both, CIMD and registration on', () => {
     const options = sampleAuthOptions({ baseUrl: 'http://127.0.0.1:4000', rateLimits: false });
     expect(options).toMatchObject({
       issuerUrl: 'http://127.0.0.1:4000',
       resourceServerUrl: 'http://127.0.0.1:4000/mcp',
-      scopesSupported: ['notes:read', 'notes:write'],
+      scopesSupported: ['notes:read', 'notes:write', 'notes'],
+      scopeHierarchy: { notes: ['notes:read', 'notes:write'] },
       defaultScopes: ['notes:read'],
       clientRegistration: { enabled: true },
+      clientIdMetadataDocuments: { enabled: true },
       rateLimits: false,
     });
     expect(sampleAuthOptions({ baseUrl: 'http://127.0.0.1:4000' }).rateLimits).toBeUndefined();

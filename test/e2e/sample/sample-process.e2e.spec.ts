@@ -60,7 +60,7 @@ describe('sample MCP server as a process (e2e)', () => {
     expect(resource).toMatchObject({
       resource: sample.mcpUrl,
       authorization_servers: [sample.baseUrl],
-      scopes_supported: ['notes:read', 'notes:write'],
+      scopes_supported: ['notes:read', 'notes:write', 'notes'],
     });
     const asResponse = await fetch(asMetadataUrl((resource.authorization_servers as string[])[0]));
     expect(asResponse.status).toBe(200);
@@ -70,6 +70,7 @@ describe('sample MCP server as a process (e2e)', () => {
     expect(metadata.authorization_endpoint).toBe(`${sample.baseUrl}/authorize`);
     expect(metadata.token_endpoint).toBe(`${sample.baseUrl}/token`);
     expect(metadata.registration_endpoint).toBe(`${sample.baseUrl}/register`);
+    expect((metadata as Record<string, unknown>).client_id_metadata_document_supported).toBe(true);
   });
 
   it('dynamic registration of a public client', async () => {

@@ -10,6 +10,8 @@ export interface InteractiveOAuthProviderSettings<TMetadata> {
   metadata?: Partial<TMetadata>;
   /** The user who signs in and approves. */
   user?: UserChoice;
+  /** The `scope` this client asks for, in place of the one the SDK chose (a client asking for a broad scope up front). */
+  requestScope?: string;
 }
 
 /**
@@ -80,7 +82,9 @@ export abstract class InteractiveOAuthProvider<TClientInformation, TTokens, TMet
     return this.verifier;
   }
 
-  async redirectToAuthorization(url: URL): Promise<void> {
+  async redirectToAuthorization(chosen: URL): Promise<void> {
+    const url = new URL(chosen);
+    if (this.settings.requestScope !== undefined) url.searchParams.set('scope', this.settings.requestScope);
     this.authorizationUrls.push(url);
     this.outcomes.push(await authorizeAsUser(this.agent, url, this.settings.redirectUrl, this.settings.user));
   }
