@@ -123,6 +123,50 @@ describe('sample app in-process (e2e)', () => {
     expect((await callTool(mcpUrl, token, 'whoami')).data).toMatchObject({ subject: 'bob', scopes: ['notes'] });
   });
 
+  it('S64 the consent page shows what notes includes; a refresh may narrow a notes grant to notes:read', async () => {
+    const outcome = await authorizeThroughPages(new HtmlUserAgent(), metadata, clientId, {
+      scope: 'notes',
+      resource: mcpUrl,
+      user: 'alice',
+      password: 'alice',
+    });
+    const consentHtml = outcome.pages.flatMap((page) => page.chain).find((r) => r.body.includes('ul class="scopes"'))!;
+    expect(consentHtml.body).toContain(
+      '<code>notes</code> <span class="includes">(includes <code>notes:read</code>, <code>notes:write</code>)</span>',
+    );
+    const granted = await tokenRequest(metadata, {
+      grant_type: 'authorization_code',
+      code: outcome.callback.searchParams.get('code')!,
+      redirect_uri: REDIRECT_URI,
+      client_id: clientId,
+      code_verifier: outcome.verifier,
+      resource: mcpUrl,
+    });
+    const { refresh_token: refreshToken } = (await granted.json()) as Record<string, string>;
+    const narrowed = await tokenRequest(metadata, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken!,
+      client_id: clientId,
+      scope: 'notes:read',
+      resource: mcpUrl,
+    });
+    expect(narrowed.status).toBe(200);
+    const narrowedBody = (await narrowed.json()) as Record<string, string>;
+    expect(narrowedBody.scope).toBe('notes:read');
+    expect((await callTool(mcpUrl, narrowedBody.access_token!, 'list_notes')).status).toBe(200);
+    const denied = await callTool(mcpUrl, narrowedBody.access_token!, 'add_note', { text: 'x' });
+    expect(denied.status).toBe(403);
+    const wider = await tokenRequest(metadata, {
+      grant_type: 'refresh_token',
+      refresh_token: narrowedBody.refresh_token!,
+      client_id: clientId,
+      scope: 'notes notes:write',
+      resource: mcpUrl,
+    });
+    expect(wider.status).toBe(200);
+    expect(((await wider.json()) as Record<string, string>).scope).toBe('notes notes:write');
+  });
+
   it('S2 an unknown bearer token: 401 invalid_token', async () => {
     const res = await callTool(mcpUrl, 'not-a-token', 'list_notes');
     expect(res.status).toBe(401);
