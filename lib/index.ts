@@ -4,6 +4,7 @@ export type * from './interfaces/oauth-provider.interface.js';
 export type * from './interfaces/token-verifier.interface.js';
 export type * from './interfaces/mcp-auth-options.interface.js';
 export type * from './interfaces/mcp-auth-config.interface.js';
+export type * from './interfaces/client-registration-policy.interface.js';
 export {
   MCP_AUTH_CONFIG,
   MCP_AUTH_TOKEN_VERIFIER,

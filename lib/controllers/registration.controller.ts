@@ -37,7 +37,7 @@ export class RegistrationController {
     await this.rateLimiter.consume('register', req);
     assertBodyWithinLimit(req, this.config.bodyLimitBytes);
     if (!req.is('application/json')) throw new InvalidClientMetadataError('The request body must be application/json');
-    const client = await this.registration.register(req.body);
+    const client = await this.registration.register(req.body, { ip: req.ip, headers: req.headers });
     res.status(201).json(renderClientInformation(client));
   }
 }

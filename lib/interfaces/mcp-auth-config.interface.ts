@@ -1,5 +1,6 @@
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import type { ScopeHierarchy } from '../services/scope-rules.js';
+import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
 import type { RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
@@ -61,6 +62,7 @@ export interface McpAuthConfig {
     validScopes?: string[];
     defaultScopes?: string[];
     clientSecretExpirySeconds?: number;
+    policy?: ClientRegistrationPolicy;
   };
   /**
    * Resolver of Client ID Metadata Documents (`client_id` as an https URL),

@@ -3,6 +3,7 @@ import type { OAuthAuthorizationServerProvider } from './oauth-provider.interfac
 import type { TokenVerifier } from './token-verifier.interface.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
 import type { ScopeHierarchyDeclaration } from '../services/scope-rules.js';
+import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
 
 /** One rate limit: at most `limit` requests per `ttlSeconds` window per client address. */
 export interface RateLimit {
@@ -21,10 +22,22 @@ export interface RateLimitOptions {
   revoke?: RateLimit | false;
 }
 
-/** Dynamic client registration (RFC 7591). */
+/**
+ * Dynamic client registration (RFC 7591). MCP authorization 2026-07-28 deprecates it (MAY, kept
+ * for clients and servers without Client ID Metadata Documents, which are the SHOULD path).
+ */
 export interface ClientRegistrationOptions {
-  /** @default true when a provider is configured */
+  /**
+   * `false` turns registration off: no `registration_endpoint` in the metadata and `/register`
+   * answers 404. Client ID Metadata Documents and pre-registered clients keep working.
+   * @default true when a provider is configured
+   */
   enabled?: boolean;
+  /**
+   * Decides on each registration (allow, refuse with a reason, or adjust the metadata before it is
+   * stored), after the built-in checks. @default every valid registration is allowed
+   */
+  policy?: ClientRegistrationPolicy;
   /** Scopes a client may register; anything else is `invalid_client_metadata`. @default scopesSupported */
   validScopes?: string[];
   /** Scope stored when the client registers none. */

@@ -4,6 +4,10 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ClientRegistrationDto } from '../dto/client-registration.dto.js';
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '../errors/oauth-error.js';
+import type {
+  ClientRegistrationContext,
+  ClientRegistrationMetadata,
+} from '../interfaces/client-registration-policy.interface.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
@@ -13,8 +17,9 @@ import { parseScope } from './scope-rules.js';
 
 /**
  * Dynamic client registration (RFC 7591 §3): validates the metadata (S39),
- * applies defaults, generates the client id (≥ 128 random bits, never an
- * https URL) and, for confidential clients, a 256-bit secret.
+ * asks the configured registration policy (allow, refuse, adjust), applies
+ * defaults, generates the client id (≥ 128 random bits, never an https URL)
+ * and, for confidential clients, a 256-bit secret.
  */
 @Injectable()
 export class ClientRegistrationService {
@@ -24,8 +29,8 @@ export class ClientRegistrationService {
   ) {}
 
   /** Registers a client; returns its information with the plain secret (shown once). */
-  async register(body: unknown): Promise<OAuthClientInformation> {
-    const metadata = await this.validate(body);
+  async register(body: unknown, context: ClientRegistrationContext = { headers: {} }): Promise<OAuthClientInformation> {
+    const metadata = await this.applyPolicy(await this.validate(body), context);
     const now = epochSeconds(this.clock);
     const authMethod = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
     const grantTypes = metadata.grant_types ?? ['authorization_code', 'refresh_token'];
@@ -64,6 +69,27 @@ export class ClientRegistrationService {
     return client;
   }
 
+  /** The registration policy's decision; adjusted metadata goes through {@link validate} again. */
+  private async applyPolicy(
+    metadata: ClientRegistrationDto,
+    context: ClientRegistrationContext,
+  ): Promise<ClientRegistrationDto> {
+    const policy = this.config.clientRegistration.policy;
+    if (!policy) return metadata;
+    const plain = JSON.parse(JSON.stringify(metadata)) as ClientRegistrationMetadata;
+    const decision = await policy(Object.freeze(plain), context);
+    switch (decision?.action) {
+      case 'allow':
+        return metadata;
+      case 'refuse':
+        throw new InvalidClientMetadataError(refusalDescription(decision.reason));
+      case 'adjust':
+        return this.validate(decision.metadata);
+      default:
+        throw new Error('clientRegistration.policy returned no decision (allow, refuse or adjust)');
+    }
+  }
+
   private async validate(body: unknown): Promise<ClientRegistrationDto> {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidClientMetadataError('The request body must be a JSON object');
@@ -94,6 +120,12 @@ export class ClientRegistrationService {
     const defaults = registration.defaultScopes ?? this.config.defaultScopes;
     return defaults.length ? defaults.join(' ') : undefined;
   }
+}
+
+/** A policy's reason as an `error_description` (RFC 6749 §5.2 character set, bounded length). */
+function refusalDescription(reason: unknown): string {
+  const text = typeof reason === 'string' ? reason.replace(/[^\x21\x23-\x5b\x5d-\x7e]+/g, ' ').trim() : '';
+  return text ? text.slice(0, 300) : 'The registration was refused';
 }
 
 /** The RFC 7591 §3.2.1 client information response (snake_case). */

@@ -6,6 +6,7 @@ import type {
   McpAuthConfig,
   ResolvedRateLimits,
 } from '../interfaces/mcp-auth-config.interface.js';
+import type { ClientRegistrationPolicy } from '../interfaces/client-registration-policy.interface.js';
 import type { McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
 import { ScopeHierarchy, isScopeToken } from './scope-rules.js';
@@ -88,6 +89,7 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
       validScopes: options.clientRegistration?.validScopes,
       defaultScopes: options.clientRegistration?.defaultScopes,
       clientSecretExpirySeconds: options.clientRegistration?.clientSecretExpirySeconds,
+      policy: registrationPolicy(options.clientRegistration?.policy),
     },
     clientIdMetadataDocuments:
       hasProvider && options.clientIdMetadataDocuments?.enabled
@@ -179,6 +181,11 @@ function uniqueScopes(scopes: string[], name: string): string[] {
     }
   }
   return [...new Set(scopes)];
+}
+
+function registrationPolicy(policy: unknown): ClientRegistrationPolicy | undefined {
+  if (policy === undefined || typeof policy === 'function') return policy as ClientRegistrationPolicy | undefined;
+  throw new McpAuthConfigurationError('clientRegistration.policy must be a function');
 }
 
 function nonNegativeNumber(value: number | undefined, fallback: number, name: string): number {
