@@ -2,25 +2,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HtmlUserAgent } from '../support/html-user-agent.js';
 import { authorizeAsUser } from './support/authorize-as-user.js';
 import { ensureConformanceCli, runConformance, type ConformanceCheck } from './support/conformance-cli.js';
-import { freePort, startInteropServer, type RunningServer } from './support/interop-server.js';
+import { freePort, startSampleServer, type RunningServer } from './support/interop-server.js';
 
 /**
  * The MCP conformance suite (`@modelcontextprotocol/conformance` 0.2.0-alpha.12),
- * authorization-server scenarios, run as a subprocess on Node 22 against the
- * notes app on loopback (CIMD enabled). Installed on demand into `.tools/conformance`.
+ * authorization-server scenarios with the requirement sets of both spec versions
+ * (`--spec-version 2025-11-25` and `2026-07-28`), run as a subprocess on Node 22
+ * against the sample's configuration on loopback (CIMD on with the SSRF guard,
+ * DCR on, scope hierarchy). Installed on demand into `.tools/conformance`.
  */
 const OUTPUT = 'test-output/conformance';
+const SPEC_VERSIONS = ['2025-11-25', '2026-07-28'] as const;
 
 function summary(checks: ConformanceCheck[]): string[] {
   return checks.map((check) => `${check.status} ${check.id}${check.errorMessage ? `: ${check.errorMessage}` : ''}`);
 }
 
-describe('MCP conformance suite: authorization server scenarios (interop)', () => {
+describe.each(SPEC_VERSIONS)('MCP conformance suite %s: authorization server scenarios (interop)', (specVersion) => {
   let server: RunningServer;
 
   beforeAll(async () => {
     await ensureConformanceCli();
-    server = await startInteropServer({ clientIdMetadataDocuments: { enabled: true } });
+    server = await startSampleServer();
   }, 360_000);
   afterAll(async () => {
     await server?.close();
@@ -28,8 +31,17 @@ describe('MCP conformance suite: authorization server scenarios (interop)', () =
 
   it('S28 authorization-server-metadata-endpoint: every check SUCCESS, no CIMD warning', async () => {
     const { exitCode, output, checks } = await runConformance(
-      { args: ['--url', server.baseUrl, '--scenario', 'authorization-server-metadata-endpoint'] },
-      `${OUTPUT}/metadata`,
+      {
+        args: [
+          '--url',
+          server.baseUrl,
+          '--spec-version',
+          specVersion,
+          '--scenario',
+          'authorization-server-metadata-endpoint',
+        ],
+      },
+      `${OUTPUT}/${specVersion}/metadata`,
     );
     expect(checks.find((check) => check.id === 'authorization-server-metadata-cimd')?.status, output).toBe('SUCCESS');
     expect(
@@ -62,6 +74,8 @@ describe('MCP conformance suite: authorization server scenarios (interop)', () =
         args: [
           '--url',
           server.baseUrl,
+          '--spec-version',
+          specVersion,
           '--client-id',
           clientId,
           '--resource',
@@ -79,7 +93,7 @@ describe('MCP conformance suite: authorization server scenarios (interop)', () =
         },
         timeoutMs: 90_000,
       },
-      `${OUTPUT}/all`,
+      `${OUTPUT}/${specVersion}/all`,
     );
     expect(userDone, output).toBeDefined();
     await userDone;
