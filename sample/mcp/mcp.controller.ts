@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Request, Response } from 'express';
 import { BearerAuthGuard, RequireScopes } from '../../lib/index.js';
 import { AccountTools } from '../notes/account.tools.js';
@@ -8,8 +9,10 @@ import { NOTES_SCOPES } from '../notes/tool-names.js';
 import { buildNotesMcpServer } from './notes-mcp-server.js';
 
 /**
- * The MCP endpoint (Streamable HTTP, stateless: a new SDK server and transport
- * per request). Every request needs a bearer token with `notes:read`; a
+ * The MCP endpoint (Streamable HTTP, stateless: a new SDK server per request,
+ * served by `createMcpHandler` of `@modelcontextprotocol/server` 2.4, which speaks
+ * 2026-07-28 through `server/discover` and the 2025-era revisions through its
+ * stateless fallback). Every request needs a bearer token with `notes:read`; a
  * `tools/call` needs the called tool's scopes too (checked by the guard).
  *
  * The guard attaches the verified identity as `req.auth`, which the SDK
@@ -31,15 +34,10 @@ export class McpController {
   /** JSON-RPC messages from the client. */
   @Post()
   async handle(@Req() req: Request, @Res() res: Response, @Body() body: unknown): Promise<void> {
-    const server = buildNotesMcpServer(this.notes, this.account);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
+    const handler = createMcpHandler(() => buildNotesMcpServer(this.notes, this.account));
+    res.on('close', () => void handler.close());
     try {
-      await server.connect(transport);
-      await transport.handleRequest(req, res, body);
+      await toNodeHandler(handler)(req, res, body);
     } catch (error) {
       this.logger.error(`MCP request failed (${error instanceof Error ? error.name : typeof error})`);
       if (!res.headersSent) res.status(500).json(jsonRpcError(-32603, 'Internal server error'));

@@ -1,9 +1,11 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { McpServer, SUPPORTED_PROTOCOL_VERSIONS, type CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { AccountTools } from '../notes/account.tools.js';
 import type { NotesTools } from '../notes/notes.tools.js';
 import { TOOL_NAMES } from '../notes/tool-names.js';
+
+/** The 2026-07-28 revision (negotiated through `server/discover`), served beside the 2025-era ones. */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 
 /** Name and version the sample announces in `initialize`. */
 export const SAMPLE_SERVER_INFO = { name: 'nestjs-mcp-auth-sample-notes', version: '0.1.0' } as const;
@@ -14,7 +16,9 @@ export const SAMPLE_SERVER_INFO = { name: 'nestjs-mcp-auth-sample-notes', versio
  * them and the SDK's `registerTool`.
  */
 export function buildNotesMcpServer(notes: NotesTools, account: AccountTools): McpServer {
-  const server = new McpServer(SAMPLE_SERVER_INFO);
+  const server = new McpServer(SAMPLE_SERVER_INFO, {
+    supportedProtocolVersions: [MODERN_PROTOCOL_VERSION, ...SUPPORTED_PROTOCOL_VERSIONS],
+  });
   server.registerTool(
     TOOL_NAMES.listNotes,
     {
@@ -29,7 +33,7 @@ export function buildNotesMcpServer(notes: NotesTools, account: AccountTools): M
     {
       title: 'Add a note',
       description: 'Adds a note to your notes. Needs the notes:write scope.',
-      inputSchema: { text: z.string().min(1).max(2000).describe('The text of the note') },
+      inputSchema: z.object({ text: z.string().min(1).max(2000).describe('The text of the note') }),
     },
     ({ text }) => jsonResult({ note: notes.addNote(text) }),
   );

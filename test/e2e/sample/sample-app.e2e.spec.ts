@@ -10,10 +10,19 @@ import {
   authorizeThroughPages,
   callTool,
   parseBearerChallenge,
+  parseSseMessages,
   registerPublicClient,
   tokenRequest,
 } from './sample-client.js';
 import { freeLoopbackPort } from './sample-process.js';
+
+/** The JSON-RPC message of a Streamable HTTP answer (JSON, or the last SSE event). */
+async function readJsonRpc(res: Response): Promise<unknown> {
+  const text = await res.text();
+  return res.headers.get('content-type')?.startsWith('text/event-stream')
+    ? parseSseMessages(text).at(-1)
+    : JSON.parse(text);
+}
 
 /** `createSampleApp` in-process: quick checks of per-tool scopes and per-user context. */
 describe('sample app in-process (e2e)', () => {
@@ -165,6 +174,54 @@ describe('sample app in-process (e2e)', () => {
     });
     expect(wider.status).toBe(200);
     expect(((await wider.json()) as Record<string, string>).scope).toBe('notes notes:write');
+  });
+
+  it('speaks MCP 2026-07-28 (server/discover, per-request _meta) and still 2025-11-25 (initialize)', async () => {
+    const token = await tokenFor('alice', 'notes:read');
+    const post = (protocolVersion: string, extraHeaders: Record<string, string>, message: unknown) =>
+      fetch(mcpUrl, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+          'MCP-Protocol-Version': protocolVersion,
+          ...extraHeaders,
+        },
+        body: JSON.stringify(message),
+      });
+    const modernMeta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'e2e', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const discover = await post(
+      '2026-07-28',
+      { 'Mcp-Method': 'server/discover' },
+      { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: modernMeta } },
+    );
+    expect(discover.status).toBe(200);
+    const discovered = (await readJsonRpc(discover)) as { result: Record<string, unknown> };
+    expect(JSON.stringify(discovered.result)).toContain('2026-07-28');
+    const whoami = await post(
+      '2026-07-28',
+      { 'Mcp-Method': 'tools/call', 'Mcp-Name': 'whoami' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'whoami', arguments: {}, _meta: modernMeta } },
+    );
+    expect(whoami.status).toBe(200);
+    expect(((await readJsonRpc(whoami)) as any).result.structuredContent).toMatchObject({ subject: 'alice' });
+    const initialize = await post(
+      '2025-11-25',
+      {},
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
+      },
+    );
+    expect(initialize.status).toBe(200);
+    expect(((await readJsonRpc(initialize)) as any).result.protocolVersion).toBe('2025-11-25');
   });
 
   it('S2 an unknown bearer token: 401 invalid_token', async () => {
