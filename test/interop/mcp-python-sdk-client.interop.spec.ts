@@ -37,8 +37,8 @@ describe.skipIf(unavailable !== undefined)(`MCP Python SDK client (${PYTHON_MCP_
     ]);
     expect(run.tools[0].structured).toMatchObject({ subject: 'alice' });
     expect(run.tools[1].structured).toEqual({ notes: [] });
-    // The client tries the 2026-07-28 handshake first and settles on a version the sample's SDK serves.
-    expect(run.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // The client tries the 2026-07-28 handshake (server/discover) first; the sample serves it (SDK v2 createMcpHandler).
+    expect(run.protocolVersion).toBe('2026-07-28');
     console.info(`MCP Python SDK negotiated protocol ${run.protocolVersion}`);
   });
 
