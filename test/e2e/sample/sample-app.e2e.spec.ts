@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSampleApp } from '../../../sample/app.js';
@@ -222,6 +223,36 @@ describe('sample app in-process (e2e)', () => {
     );
     expect(initialize.status).toBe(200);
     expect(((await readJsonRpc(initialize)) as any).result.protocolVersion).toBe('2025-11-25');
+  });
+
+  it('S41 the sample resolves Client ID Metadata Documents with the SSRF guard on: a loopback document URL is refused without connecting', async () => {
+    let connections = 0;
+    const listener = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = listener.address() as AddressInfo;
+      const documentUrl = `https://127.0.0.1:${port}/client.json`;
+      const url = new URL(metadata.authorization_endpoint);
+      url.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: documentUrl,
+        redirect_uri: REDIRECT_URI,
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        state: 's',
+        resource: mcpUrl,
+      }).toString();
+      const res = await fetch(url, { redirect: 'manual' });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).not.toContain('name="decision"');
+      expect(connections).toBe(0);
+    } finally {
+      listener.close();
+    }
   });
 
   it('S2 an unknown bearer token: 401 invalid_token', async () => {
