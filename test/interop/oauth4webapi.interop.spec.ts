@@ -12,6 +12,13 @@ import { startInteropServer, type RunningServer } from './support/interop-server
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 const REDIRECT = 'http://127.0.0.1:38112/callback';
 
+/** The public JWK a `private_key_jwt` client registers in `jwks` (RFC 7591 §2). */
+async function publicJwkOf(publicKey: oauth.CryptoKey, kid: string): Promise<oauth.JsonObject> {
+  const { kty, n, e, crv, x, y } = await crypto.subtle.exportKey('jwk', publicKey);
+  const members = { kty, n, e, crv, x, y, kid, use: 'sig' };
+  return Object.fromEntries(Object.entries(members).filter(([, value]) => value !== undefined)) as oauth.JsonObject;
+}
+
 describe('oauth4webapi strict client (interop)', () => {
   let server: RunningServer;
   let as: oauth.AuthorizationServer;
@@ -191,9 +198,7 @@ describe('oauth4webapi strict client (interop)', () => {
   for (const alg of ['RS256', 'ES256'] as const) {
     it(`S65 private_key_jwt (${alg}) with oauth4webapi PrivateKeyJwt: registration with inline jwks, code exchange, refresh, introspection, revocation`, async () => {
       const { privateKey, publicKey } = await oauth.generateKeyPair(alg, { extractable: true });
-      const publicJwk = { ...(await crypto.subtle.exportKey('jwk', publicKey)), kid: `o4w-${alg}`, use: 'sig' };
-      delete (publicJwk as { key_ops?: unknown }).key_ops;
-      delete (publicJwk as { ext?: unknown }).ext;
+      const publicJwk = await publicJwkOf(publicKey, `o4w-${alg}`);
       expect(as.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
       expect(as.token_endpoint_auth_signing_alg_values_supported).toContain(alg);
       const client = await register({
@@ -239,9 +244,7 @@ describe('oauth4webapi strict client (interop)', () => {
 
   it('S65 oauth4webapi ClientSecretJwt (HS256) or None for a private_key_jwt client: 401 invalid_client', async () => {
     const { publicKey } = await oauth.generateKeyPair('ES256', { extractable: true });
-    const publicJwk = { ...(await crypto.subtle.exportKey('jwk', publicKey)), kid: 'o4w-hs' };
-    delete (publicJwk as { key_ops?: unknown }).key_ops;
-    delete (publicJwk as { ext?: unknown }).ext;
+    const publicJwk = await publicJwkOf(publicKey, 'o4w-hs');
     const client = await register({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk] } });
     for (const auth of [oauth.ClientSecretJwt(JSON.stringify(publicJwk)), oauth.None()]) {
       const { params, codeVerifier } = await authorize(client, 'notes:read');

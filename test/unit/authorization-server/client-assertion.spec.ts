@@ -100,7 +100,7 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(InvalidClientError);
-  expect((error as InvalidClientError).status).toBe(401);
+  expect((error as InvalidClientError).getStatus()).toBe(401);
   return (error as InvalidClientError).description ?? '';
 }
 
