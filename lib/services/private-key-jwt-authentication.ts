@@ -5,6 +5,9 @@ import { ExpiringMap } from '../stores/expiring-map.js';
 import { verifyClientAssertion } from './client-assertion-verifier.js';
 import type { OAuthClock } from './oauth-clock.js';
 
+/** Size of the process-local replay memory from which expired entries are swept on insert. */
+const LOCAL_REPLAY_SWEEP_THRESHOLD = 1000;
+
 /**
  * `private_key_jwt` (RFC 7523 §2.2, S65): verifies the client assertion against the
  * client's `jwks` or `jwks_uri` (fetched through the SSRF-guarded fetcher and cached).
@@ -53,7 +56,7 @@ export class PrivateKeyJwtAuthentication {
     if (provider.markUsedOnce) return (await provider.markUsedOnce(namespace, id, expiresAtMs)) === true;
     const key = `${namespace}\n${id}`;
     if (this.localReplayMemory.get(key)) return false;
-    this.localReplayMemory.sweep();
+    if (this.localReplayMemory.size >= LOCAL_REPLAY_SWEEP_THRESHOLD) this.localReplayMemory.sweep();
     this.localReplayMemory.set(key, true, expiresAtMs);
     return true;
   }

@@ -235,3 +235,67 @@ describe('private_key_jwt for a registered client with inline jwks (RFC 7523 §2
     expect(t.provider.refreshTokens.has(tokens.refresh_token)).toBe(false);
   });
 });
+
+describe('private_key_jwt for a registered client with a jwks_uri (fetched through the CIMD fetcher)', () => {
+  const JWKS_URI = 'https://keys.client.example/jwks.json';
+  let t: AsTestApp;
+  let first: ClientSigningKey;
+  let rotated: ClientSigningKey;
+  let served: ClientSigningKey[] = [];
+  const fetched: string[] = [];
+
+  beforeAll(async () => {
+    [first, rotated] = await Promise.all([clientSigningKey('PS256', 'k-1'), clientSigningKey('EdDSA', 'k-2')]);
+    t = await createAsTestApp({
+      privateKeyJwt: { jwksRefetchCooldownSeconds: 0 },
+      clientIdMetadataDocuments: {
+        enabled: false,
+        fetch: async ({ url }) => {
+          fetched.push(url.href);
+          return {
+            status: 200,
+            contentType: 'application/json',
+            cacheControl: 'max-age=3600',
+            body: new TextEncoder().encode(JSON.stringify({ keys: served.map((key) => key.publicJwk) })),
+          };
+        },
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('S65 registers with jwks_uri, authenticates with a PS256 assertion, and refetches once for a rotated kid (EdDSA)', async () => {
+    served = [first];
+    const registered = await t.http
+      .post('/register')
+      .send({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: JWKS_URI });
+    expect(registered.status).toBe(201);
+    const client = (await t.provider.getClient(registered.body.client_id))!;
+    const exchange = async (key: ClientSigningKey) => {
+      t.provider.nowMs = Date.now();
+      const { code, verifier } = await obtainCode(t, client, { scope: 'notes:read', resource: RESOURCE });
+      return t.http
+        .post('/token')
+        .type('form')
+        .send({
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: verifier,
+          redirect_uri: REDIRECT,
+          client_assertion_type: JWT_BEARER,
+          client_assertion: await signClientAssertion(key, client.clientId, ISSUER),
+        });
+    };
+    expect((await exchange(first)).status).toBe(200);
+    expect((await exchange(first)).status).toBe(200);
+    expect(fetched).toEqual([JWKS_URI]);
+    served = [first, rotated];
+    expect((await exchange(rotated)).status).toBe(200);
+    expect(fetched).toEqual([JWKS_URI, JWKS_URI]);
+    const unknown = await clientSigningKey('ES256', 'k-unknown');
+    const refused = await exchange(unknown);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe('invalid_client');
+    expect(fetched).toHaveLength(3);
+  });
+});
