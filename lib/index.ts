@@ -28,7 +28,8 @@ export { ToolScopeRegistry } from './services/tool-scope-registry.js';
 export { filterToolsByScopes } from './services/filter-tools-by-scopes.js';
 export { toolNamesFromJsonRpcBody, TOOLS_CALL_METHOD } from './services/json-rpc-tool-calls.js';
 export { REKOG_MCP_TOOL_METADATA } from './services/tool-name-adapter.js';
-export { canonicalResourceUri, audienceIncludes, AudienceMatcher } from './services/resource-audience.js';
+export { audienceIncludes, AudienceMatcher } from './services/resource-audience.js';
+export { canonicalResourceUri, sameResource } from './services/resource-uri.js';
 export { parseBearerAuthorizationHeader, type BearerHeaderParseResult } from './services/bearer-token.js';
 export {
   ProtectedResourceMetadataController,
