@@ -34,17 +34,22 @@ export function jsonTextExceedsDepth(text: string, maxDepth: number): boolean {
 
 /**
  * True when an already parsed value nests arrays/objects deeper than
- * `maxDepth` (a top-level object is depth 1). Iterative: safe on any depth.
+ * `maxDepth` (a top-level object is depth 1). Recursion stops one level past
+ * the limit, so it is safe on any input depth; nothing is allocated.
  */
 export function jsonValueExceedsDepth(value: unknown, maxDepth: number): boolean {
+  return exceeds(value, maxDepth);
+}
+
+function exceeds(value: unknown, remaining: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  const pending: Array<[node: object, depth: number]> = [[value, 1]];
-  while (pending.length) {
-    const [node, depth] = pending.pop()!;
-    if (depth > maxDepth) return true;
-    for (const child of Object.values(node)) {
-      if (typeof child === 'object' && child !== null) pending.push([child as object, depth + 1]);
-    }
+  if (remaining <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (exceeds(value[i], remaining - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && exceeds((value as Record<string, unknown>)[key], remaining - 1)) return true;
   }
   return false;
 }

@@ -20,6 +20,7 @@ export type JsonContentTypeProblem = 'missing' | 'not-json' | 'malformed' | 'cha
  * is refused: the MCP transport accepts only `application/json`.
  */
 export function jsonContentTypeProblem(header: string | string[] | undefined): JsonContentTypeProblem | undefined {
+  if (header === 'application/json') return undefined;
   if (header === undefined) return 'missing';
   if (typeof header !== 'string') return 'malformed';
   const [mediaType = '', ...parameters] = header.split(';');
