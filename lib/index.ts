@@ -19,6 +19,7 @@ export { REQUEST_AUTH_PROPERTY, MCP_TOOL_NAME_METADATA } from './mcp-auth.consta
 export { BearerAuthGuard, DEFAULT_VERIFIER_RETRY_AFTER_SECONDS } from './guards/bearer-auth.guard.js';
 export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
 export { Public, PublicRoute } from './decorators/public.decorator.js';
+export { NotMcpEndpoint } from './decorators/not-mcp-endpoint.decorator.js';
 export { McpToolName } from './decorators/mcp-tool-name.decorator.js';
 export { CurrentAuth } from './decorators/current-auth.decorator.js';
 export { AuthContext } from './context/auth-context.js';

@@ -17,6 +17,7 @@ import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
 import {
   MCP_AUTH_CONFIG,
   MCP_AUTH_TOKEN_VERIFIER,
+  NOT_MCP_ENDPOINT_METADATA,
   PUBLIC_ROUTE_METADATA,
   REQUEST_AUTH_PROPERTY,
   REQUIRED_SCOPES_METADATA,
@@ -44,7 +45,8 @@ export const DEFAULT_VERIFIER_RETRY_AFTER_SECONDS = 5;
  *   tool a JSON-RPC `tools/call` names): 403 `insufficient_scope` naming all of them (S7)
  * - while any tool declares scopes, a POST whose body cannot be read as JSON exactly as the MCP
  *   transport will read it (wrong or malformed `Content-Type`, unparsable, nested deeper than
- *   `jsonMaxDepth`, consumed elsewhere): 4xx `invalid_request` before any handler runs (S51, S58)
+ *   `jsonMaxDepth`, consumed elsewhere): 4xx `invalid_request` before any handler runs (S51, S58);
+ *   routes marked `@NotMcpEndpoint()` are exempt
  * - `Mcp-Method` / `Mcp-Name` headers that do not match the JSON-RPC body: 400 `invalid_request` (S66)
  * - verifier outage (`TemporarilyUnavailableError`) or any verifier exception: 503
  *   `temporarily_unavailable` with `Retry-After` (fail closed; the exception is logged by name only)
@@ -85,7 +87,7 @@ export class BearerAuthGuard implements CanActivate {
       const token = this.extractToken(request);
       if (token === undefined) throw new MissingCredentialsError();
       const accessToken = await this.verify(token, request);
-      if (this.mustReadBody(request)) {
+      if (!this.routeMetadata(context).notMcpEndpoint && this.mustReadBody(request)) {
         await this.readBody(request);
         scopes = this.requiredScopes(context, request);
       }
@@ -146,6 +148,9 @@ export class BearerAuthGuard implements CanActivate {
       metadata = {
         isPublic: Boolean(
           this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE_METADATA, [handler, type]),
+        ),
+        notMcpEndpoint: Boolean(
+          this.reflector.getAllAndOverride<boolean | undefined>(NOT_MCP_ENDPOINT_METADATA, [handler, type]),
         ),
         scopes: Object.freeze(
           mergeScopes(
@@ -258,6 +263,8 @@ export class BearerAuthGuard implements CanActivate {
 /** What the guard reads from decorators for one route. */
 interface RouteMetadata {
   isPublic: boolean;
+  /** `@NotMcpEndpoint()`: no JSON body required on POSTs (S51). */
+  notMcpEndpoint: boolean;
   scopes: string[];
 }
 

@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BearerAuthGuard, McpAuthModule } from '../../../lib/index.js';
+import { BearerAuthGuard, McpAuthModule, NotMcpEndpoint } from '../../../lib/index.js';
 import { AS, McpController, NotesTools, RESOURCE, TableVerifier, standardTokens } from './fixtures.js';
 
 const call = (name: string, id = 1) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name } });
@@ -270,5 +270,38 @@ describe('S66 Mcp-Method / Mcp-Name against the body (body parser on)', () => {
       .send(call('add_note'))
       .expect(403);
     expect(res.body.error).toBe('insufficient_scope');
+  });
+});
+
+@Controller('files')
+@UseGuards(BearerAuthGuard)
+class FilesController {
+  @Post('upload')
+  @NotMcpEndpoint()
+  upload(): { stored: true } {
+    return { stored: true };
+  }
+
+  @Post('other')
+  other(): { stored: true } {
+    return { stored: true };
+  }
+}
+
+describe('S51 @NotMcpEndpoint() exempts a non-MCP route from the JSON-body rule (token still required)', () => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await appWith({ bodyParser: true }, [McpController, FilesController], [NotesTools]);
+  });
+  afterAll(() => app.close());
+
+  it('S51 a text/plain POST: 201 on the @NotMcpEndpoint() route, 415 on a guarded route without it, 401 without a token', async () => {
+    const post = (path: string, token?: string) => {
+      const req = request(app.getHttpServer()).post(path).set('Content-Type', 'text/plain');
+      return (token ? req.set('Authorization', `Bearer ${token}`) : req).send('file contents');
+    };
+    await post('/files/upload', 'read-token').expect(201);
+    expect((await post('/files/other', 'read-token').expect(415)).body.error).toBe('invalid_request');
+    await post('/files/upload').expect(401);
   });
 });
