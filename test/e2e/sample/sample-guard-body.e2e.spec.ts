@@ -139,6 +139,19 @@ describe.each([
     expect(store.list('alice').map((note) => note.text)).not.toContain('chunked-smuggle');
   });
 
+  it.each([
+    ['a skipped type first, application/json second', 'application/json\u00a0', 'application/json'],
+    ['application/json first, a skipped type second', 'application/json', 'application/json\u00a0'],
+    ['text/plain first, application/json second', 'text/plain', 'application/json'],
+  ])('S51 two Content-Type headers (%s): refused or not run, no note written', async (_label, first, second) => {
+    const store = app.get(NotesStore);
+    const text = `duplicate ${first.trim()}|${second.trim()}`;
+    const res = await rawPost(port, readToken, first, addNote(text), { 'Content-Type': second });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(store.list('alice').map((note) => note.text)).not.toContain(text);
+  });
+
   it('S51 legitimate variants still work: charset=utf-8, uppercase type, spaces around it', async () => {
     const store = app.get(NotesStore);
     for (const contentType of ['application/json; charset=utf-8', 'Application/JSON', ' application/json ']) {
