@@ -8,11 +8,8 @@ import type {
 } from '../interfaces/mcp-auth-config.interface.js';
 import type { McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
-<<<<<<< HEAD
 import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
-=======
 import { DEFAULT_JSON_MAX_DEPTH } from '../http/json-depth.js';
->>>>>>> guard
 import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
 
 /** Thrown at startup for a bad option; the message says what to fix. */
