@@ -50,6 +50,7 @@ export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions 
     clientRegistration: { enabled: true, validScopes: scopes },
     clientIdMetadataDocuments: { enabled: true },
     rateLimits: options.rateLimits === false ? false : undefined,
+    asyncContext: options.asyncContext,
   };
 }
 
