@@ -54,6 +54,7 @@ export class MemoryOAuthStore implements OAuthStore {
   private readonly sessions: ExpiringMap<SessionRecord>;
   private readonly upstreamFlows: ExpiringMap<UpstreamFlowEntry>;
   private readonly upstreamTokens: ExpiringMap<UpstreamTokenRecord>;
+  private readonly usedOnce: ExpiringMap<true>;
   private readonly sweepTimer?: ReturnType<typeof setInterval>;
 
   constructor(options: MemoryOAuthStoreOptions = {}) {
@@ -69,6 +70,7 @@ export class MemoryOAuthStore implements OAuthStore {
     this.sessions = map();
     this.upstreamFlows = map();
     this.upstreamTokens = map();
+    this.usedOnce = map();
     const interval = options.sweepIntervalMs ?? 60_000;
     if (interval > 0) {
       this.sweepTimer = setInterval(() => this.sweep(), interval);
@@ -246,6 +248,13 @@ export class MemoryOAuthStore implements OAuthStore {
     return copy(this.upstreamTokens.get(grantId));
   }
 
+  async markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean> {
+    const key = JSON.stringify([namespace, id]);
+    if (this.usedOnce.get(key)) return false;
+    this.usedOnce.set(key, true, expiresAtMs);
+    return true;
+  }
+
   /** A lookup answer; a rotated-out token reports whether its successor is still the grant's live token (S61). */
   private lookupRefresh(entry: RefreshEntry | undefined): RefreshTokenLookup {
     if (!entry) return { status: 'unknown' };
@@ -265,6 +274,7 @@ export class MemoryOAuthStore implements OAuthStore {
 
   private allMaps(): ExpiringMap<unknown>[] {
     return [
+      this.usedOnce,
       this.interactions,
       this.codes,
       this.grants,
