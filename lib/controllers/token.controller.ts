@@ -38,9 +38,10 @@ export class TokenController {
     applyCorsHeaders(res, ['POST', 'OPTIONS']);
     applyNoStore(res);
     if (answerPreflightOrRefuseMethod(req, res, ['POST'])) return;
-    const clientKey = this.rateLimiter.clientKey(req, claimedClientId(req));
+    const claimedClient = claimedClientId(req);
+    const clientKey = this.rateLimiter.clientKey(req, claimedClient);
     this.rateLimiter.assertNotBlocked('tokenFailures', clientKey);
-    await this.rateLimiter.consume('token', req, claimedClientId(req));
+    await this.rateLimiter.consume('token', req, claimedClient);
     try {
       assertFormRequest(req, this.config.bodyLimitBytes);
       const client = await this.clients.authenticate(req);
