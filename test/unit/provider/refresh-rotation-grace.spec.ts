@@ -125,3 +125,20 @@ describe('DefaultOAuthProvider step-up for refresh-first clients', () => {
     expect((await refresh(provider, tokens.refreshToken!)).refreshToken).toBeDefined();
   });
 });
+
+describe('refresh successor sealing (S61)', () => {
+  it('S61 the sealing key is HKDF-SHA256 of the old token (RFC 5869), and only the old token and grant open the seal', async () => {
+    const { hkdfSync } = await import('node:crypto');
+    const { refreshSuccessorKey, sealRefreshSuccessor, unsealRefreshSuccessor } =
+      await import('../../../lib/provider/refresh-successor-seal.js');
+    const old = 'old-refresh-token-value';
+    const expected = Buffer.from(
+      hkdfSync('sha256', old, Buffer.alloc(0), 'nestjs-mcp-auth refresh-token successor v1', 32),
+    );
+    expect(refreshSuccessorKey(old).equals(expected)).toBe(true);
+    const sealed = sealRefreshSuccessor(old, 'successor', 'grant-1');
+    expect(unsealRefreshSuccessor(old, sealed, 'grant-1')).toBe('successor');
+    expect(unsealRefreshSuccessor('another-token', sealed, 'grant-1')).toBeUndefined();
+    expect(unsealRefreshSuccessor(old, sealed, 'grant-2')).toBeUndefined();
+  });
+});
