@@ -164,8 +164,6 @@ describe('sample app in-process (e2e)', () => {
     const narrowedBody = (await narrowed.json()) as Record<string, string>;
     expect(narrowedBody.scope).toBe('notes:read');
     expect((await callTool(mcpUrl, narrowedBody.access_token!, 'list_notes')).status).toBe(200);
-    const denied = await callTool(mcpUrl, narrowedBody.access_token!, 'add_note', { text: 'x' });
-    expect(denied.status).toBe(403);
     const wider = await tokenRequest(metadata, {
       grant_type: 'refresh_token',
       refresh_token: narrowedBody.refresh_token!,
@@ -175,6 +173,8 @@ describe('sample app in-process (e2e)', () => {
     });
     expect(wider.status).toBe(200);
     expect(((await wider.json()) as Record<string, string>).scope).toBe('notes notes:write');
+    const denied = await callTool(mcpUrl, narrowedBody.access_token!, 'add_note', { text: 'x' });
+    expect(denied.status).toBe(403);
   });
 
   it('speaks MCP 2026-07-28 (server/discover, per-request _meta) and still 2025-11-25 (initialize)', async () => {
