@@ -33,19 +33,20 @@ describe.skipIf(unavailable !== undefined)(`mcp-remote (${MCP_REMOTE_PACKAGES[1]
   });
 
   it('S1 S27 S28 S29 mcp-remote discovers the server from the 401, registers, signs the user in through its loopback callback and proxies tools', async () => {
-    session = await startMcpRemote(server.mcpUrl, { callbackPort });
-    expect(session.browserErrors).toEqual([]);
-    expect(session.openedUrls).toHaveLength(1);
-    const authorize = session.openedUrls[0];
+    session = await startMcpRemote(server.mcpUrl, callbackPort);
+    const { browser } = session;
+    expect(browser.errors).toEqual([]);
+    expect(browser.openedUrls).toHaveLength(1);
+    const authorize = browser.openedUrls[0];
     expect(authorize.origin + authorize.pathname).toBe(`${server.baseUrl}/authorize`);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(authorize.searchParams.get('redirect_uri')).toBe(`http://localhost:${callbackPort}/oauth/callback`);
     expect(authorize.searchParams.get('resource')).toBe(server.mcpUrl);
     expect(authorize.searchParams.get('scope')).toBe('notes:read');
-    expect(session.outcomes[0].sawLogin).toBe(true);
-    expect(session.outcomes[0].callbackUrl.searchParams.get('iss')).toBe(server.baseUrl);
-    expect(session.callbackStatuses).toEqual([200]);
+    expect(browser.outcomes[0].sawLogin).toBe(true);
+    expect(browser.outcomes[0].callbackUrl.searchParams.get('iss')).toBe(server.baseUrl);
+    expect(browser.callbackStatuses).toEqual([200]);
     expect(readdirSync(session.configDir, { recursive: true }).map(String).join(' ')).toMatch(/tokens\.json/);
 
     const { tools } = await session.client.listTools();
@@ -64,14 +65,14 @@ describe.skipIf(unavailable !== undefined)(`mcp-remote (${MCP_REMOTE_PACKAGES[1]
   it('S7 a 403 insufficient_scope for add_note makes mcp-remote open the browser again, but it asks for notes:read only (mcp-remote bug), so the call fails and nothing is written', async () => {
     expect(session, 'the first test connects').toBeDefined();
     const { client } = session!;
-    const before = session!.openedUrls.length;
+    const before = session!.browser.openedUrls.length;
     const failure = await client.callTool({ name: 'add_note', arguments: { text: 'from mcp-remote' } }).then(
       () => undefined,
       (error: unknown) => error,
     );
     expect(failure).toBeInstanceOf(McpError);
     expect((failure as McpError).message).toMatch(/Unauthorized/);
-    const again = session!.openedUrls.slice(before);
+    const again = session!.browser.openedUrls.slice(before);
     expect(again.length).toBeGreaterThanOrEqual(1);
     for (const url of again) expect(url.searchParams.get('scope')).toBe('notes:read');
     const notes = await client.callTool({ name: 'list_notes', arguments: {} });

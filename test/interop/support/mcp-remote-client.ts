@@ -1,12 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { HtmlUserAgent } from '../../support/html-user-agent.js';
-import { authorizeAsUser, type AuthorizationOutcome, type UserChoice } from './authorize-as-user.js';
+import { FakeSystemBrowser } from './fake-system-browser.js';
 
 /**
  * Pinned versions (see README "Tested clients"). mcp-remote runs on the Node 22 installed next to
@@ -28,120 +27,65 @@ export async function ensureMcpRemote(): Promise<string | undefined> {
       ['i', '--no-audit', '--no-fund', '--prefix', TOOLS_DIR, '-E', ...MCP_REMOTE_PACKAGES],
       { timeout: 300_000 },
     );
-    return existsSync(PROXY) && existsSync(NODE_22)
-      ? undefined
-      : `${MCP_REMOTE_PACKAGES.join(', ')} installed no ${PROXY}`;
+    return existsSync(PROXY) && existsSync(NODE_22) ? undefined : `the install left no ${PROXY}`;
   } catch (error) {
     return `${MCP_REMOTE_PACKAGES.join(' and ')} could not be installed: ${(error as Error).message.split('\n')[0]}`;
   }
 }
 
-/** Options of {@link startMcpRemote}. */
-export interface McpRemoteOptions {
-  /** The loopback port of mcp-remote's own callback server (its second argument). */
-  callbackPort: number;
-  /** How the person in the browser answers each authorization request. */
-  choice?: UserChoice;
-  /** The browser's cookie jar (one per person). */
-  agent?: HtmlUserAgent;
-}
-
-/** A running mcp-remote proxy with an SDK v1 client on its stdio, and what its "browser" did. */
+/** A running mcp-remote proxy with an SDK v1 client on its stdio, and the browser it opens. */
 export interface McpRemoteSession {
   client: Client;
-  /** Every URL mcp-remote asked the system browser to open, in order. */
-  openedUrls: URL[];
-  /** What the person saw for each of them. */
-  outcomes: AuthorizationOutcome[];
-  /** The statuses mcp-remote's callback server answered the browser with. */
-  callbackStatuses: number[];
-  /** Errors the browser ran into (the authorization server refused, the callback failed). */
-  browserErrors: string[];
-  /** mcp-remote's stderr so far (its log). */
-  stderr(): string;
+  browser: FakeSystemBrowser;
   /** The directory mcp-remote keeps its registrations and tokens in (MCP_REMOTE_CONFIG_DIR). */
   configDir: string;
-  /** Stops the proxy (by PID, through the transport) and the browser, removes the temp dirs. */
+  /** mcp-remote's stderr so far (its log). */
+  stderr(): string;
+  /** Stops the proxy (by PID) and the browser, and removes the temp directories. */
   close(): Promise<void>;
 }
 
 /**
  * Starts `mcp-remote <mcpUrl> <callbackPort>` under an SDK v1 `StdioClientTransport` and connects
  * (initialize). mcp-remote does its own OAuth: discovery, registration, PKCE, its loopback callback
- * server, and "opening a browser" through the `open` package, which on Linux runs `xdg-open`; that
- * honours `BROWSER`, which here is a script writing the URL to a file. The test plays only the
- * person in that browser: it signs in and consents with {@link authorizeAsUser} and then loads
- * mcp-remote's own callback URL. Tokens go to a fresh MCP_REMOTE_CONFIG_DIR, never `~/.mcp-auth`.
+ * server (`http://localhost:<callbackPort>/oauth/callback`) and opening the system browser through
+ * the `open` package, whose `xdg-open` honours `BROWSER` (see {@link FakeSystemBrowser}). Its
+ * state goes to a fresh MCP_REMOTE_CONFIG_DIR and HOME, never the machine's `~/.mcp-auth`.
  */
-export async function startMcpRemote(mcpUrl: string, options: McpRemoteOptions): Promise<McpRemoteSession> {
-  const workDir = mkdtempSync(join(tmpdir(), 'mcp-remote-interop-'));
-  const configDir = join(workDir, 'config');
-  const urlFile = join(workDir, 'opened-urls.txt');
-  const browser = join(workDir, 'fake-browser.sh');
-  writeFileSync(browser, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urlFile}'\n`);
-  chmodSync(browser, 0o755);
-  writeFileSync(urlFile, '');
-
+export async function startMcpRemote(
+  mcpUrl: string,
+  callbackPort: number,
+  browser = new FakeSystemBrowser(),
+): Promise<McpRemoteSession> {
+  const configDir = join(browser.workDir, 'mcp-auth');
   const transport = new StdioClientTransport({
     command: NODE_22,
-    args: [PROXY, mcpUrl, String(options.callbackPort), '--auth-timeout', '30'],
+    args: [PROXY, mcpUrl, String(callbackPort), '--auth-timeout', '30'],
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: workDir,
+      HOME: browser.workDir,
       MCP_REMOTE_CONFIG_DIR: configDir,
-      BROWSER: browser,
+      BROWSER: browser.command,
       DISPLAY: '',
       NO_COLOR: '1',
     },
     stderr: 'pipe',
   });
   let stderr = '';
-  transport.stderr?.setEncoding('utf8');
-  transport.stderr?.on('data', (chunk: string) => (stderr += chunk));
-
-  const agent = options.agent ?? new HtmlUserAgent();
-  const session = {
-    openedUrls: [] as URL[],
-    outcomes: [] as AuthorizationOutcome[],
-    callbackStatuses: [] as number[],
-    browserErrors: [] as string[],
-  };
-  let browsing = true;
-  const browserLoop = (async () => {
-    while (browsing) {
-      const lines = readFileSync(urlFile, 'utf8').split('\n').filter(Boolean);
-      for (const line of lines.slice(session.openedUrls.length)) {
-        const url = new URL(line);
-        session.openedUrls.push(url);
-        try {
-          const redirectUri = url.searchParams.get('redirect_uri') ?? '';
-          const outcome = await authorizeAsUser(agent, url, redirectUri, options.choice);
-          session.outcomes.push(outcome);
-          const response = await fetch(outcome.callbackUrl);
-          await response.text();
-          session.callbackStatuses.push(response.status);
-        } catch (error) {
-          session.browserErrors.push((error as Error).message);
-        }
-      }
-      await new Promise((wait) => setTimeout(wait, 50));
-    }
-  })();
+  (transport.stderr as Readable | null)?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 
   const client = new Client({ name: 'interop-mcp-remote-host', version: '1.0.0' });
   const close = async () => {
-    browsing = false;
-    await browserLoop;
     await client.close().catch(() => undefined);
     const pid = transport.pid;
     if (pid) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
-        // already gone
+        // already exited
       }
     }
-    rmSync(workDir, { recursive: true, force: true });
+    await browser.stop();
   };
   try {
     await client.connect(transport, { timeout: 45_000 });
@@ -150,5 +94,5 @@ export async function startMcpRemote(mcpUrl: string, options: McpRemoteOptions):
     await close();
     throw new Error(`mcp-remote did not connect: ${(error as Error).message}\n--- mcp-remote stderr ---\n${log}`);
   }
-  return { client, ...session, stderr: () => stderr, configDir, close };
+  return { client, browser, configDir, stderr: () => stderr, close };
 }
