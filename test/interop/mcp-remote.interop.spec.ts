@@ -72,8 +72,8 @@ describe.skipIf(unavailable !== undefined)(`mcp-remote (${MCP_REMOTE_PACKAGES[1]
     );
     expect(failure).toBeInstanceOf(McpError);
     expect((failure as McpError).message).toMatch(/Unauthorized/);
+    await expect.poll(() => session!.browser.openedUrls.length, { timeout: 5_000 }).toBeGreaterThan(before);
     const again = session!.browser.openedUrls.slice(before);
-    expect(again.length).toBeGreaterThanOrEqual(1);
     for (const url of again) expect(url.searchParams.get('scope')).toBe('notes:read');
     const notes = await client.callTool({ name: 'list_notes', arguments: {} });
     expect(notes.structuredContent).toEqual({ notes: [] });
