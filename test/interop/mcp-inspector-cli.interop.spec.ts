@@ -43,7 +43,7 @@ describe.skipIf(unavailable !== undefined)(`MCP Inspector CLI (${INSPECTOR_PACKA
     expect(authorize.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${callbackPort}/oauth/callback`);
     expect(authorize.searchParams.get('resource')).toBe(server.mcpUrl);
     // The Inspector asks for every scope the protected resource metadata lists.
-    expect(authorize.searchParams.get('scope')).toBe('notes:read notes:write');
+    expect(authorize.searchParams.get('scope')).toBe('notes:read notes:write notes');
     expect(browser.outcomes[0].sawLogin).toBe(true);
     expect(browser.outcomes[0].callbackUrl.searchParams.get('iss')).toBe(server.baseUrl);
     expect(browser.callbackStatuses).toEqual([200]);
@@ -53,7 +53,7 @@ describe.skipIf(unavailable !== undefined)(`MCP Inspector CLI (${INSPECTOR_PACKA
     expect(whoami.json?.result?.structuredContent).toMatchObject({
       subject: 'alice',
       clientId: authorize.searchParams.get('client_id'),
-      scopes: ['notes:read', 'notes:write'],
+      scopes: ['notes:read', 'notes:write', 'notes'],
     });
     const add = await inspector(
       '--method',
