@@ -65,7 +65,8 @@ export interface McpAuthConfig {
    */
   clientIdMetadataDocuments?: ClientIdMetadataDocumentResolver;
   revocation: { enabled: boolean };
-  introspection: { enabled: boolean };
+  /** Introspection (S59): `resourceServers` may introspect any client's tokens. */
+  introspection: { enabled: boolean; resourceServers: string[] };
   rateLimits: ResolvedRateLimits;
   clockSkewSeconds: number;
   /** Whether the identity is published in AsyncLocalStorage (`asyncContext` option). */

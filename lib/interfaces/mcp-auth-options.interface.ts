@@ -33,6 +33,24 @@ export interface ClientRegistrationOptions {
 }
 
 /**
+ * Token introspection (RFC 7662 §2.1, S59). Callers authenticate as a
+ * confidential client (a public client, auth method `none`, gets 401
+ * `invalid_client`). A client learns only about tokens issued to itself,
+ * except the resource servers listed here, which may introspect any token.
+ */
+export interface IntrospectionOptions {
+  /** @default true when a provider is configured */
+  enabled?: boolean;
+  /**
+   * Client ids of confidential clients that act as resource servers (RFC 7662
+   * §2.1 "protected resource"): they may introspect tokens of every client.
+   * Register them with a secret (`client_secret_basic` / `client_secret_post`).
+   * @default [] (every client sees only its own tokens)
+   */
+  resourceServers?: string[];
+}
+
+/**
  * Options of {@link McpAuthModule}.
  *
  * Two modes: give a `provider` (authorization server + resource server) or a
@@ -75,8 +93,8 @@ export interface McpAuthModuleOptions {
   clientIdMetadataDocuments?: ClientIdMetadataDocumentOptions;
   /** Token revocation endpoint (RFC 7009). @default { enabled: true } with a provider */
   revocation?: { enabled?: boolean };
-  /** Token introspection endpoint (RFC 7662), client-authenticated. @default { enabled: true } with a provider */
-  introspection?: { enabled?: boolean };
+  /** Token introspection endpoint (RFC 7662). @default { enabled: true } with a provider */
+  introspection?: IntrospectionOptions;
   /** Rate limits per endpoint, or `false` for none. */
   rateLimits?: RateLimitOptions | false;
   /**

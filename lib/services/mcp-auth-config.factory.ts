@@ -88,7 +88,10 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
         ? new ClientIdMetadataDocumentResolver(options.clientIdMetadataDocuments)
         : undefined,
     revocation: { enabled: hasProvider && (options.revocation?.enabled ?? true) },
-    introspection: { enabled: hasProvider && (options.introspection?.enabled ?? true) },
+    introspection: {
+      enabled: hasProvider && (options.introspection?.enabled ?? true),
+      resourceServers: introspectionResourceServers(options.introspection?.resourceServers),
+    },
     rateLimits: resolveRateLimits(options.rateLimits),
     clockSkewSeconds,
     asyncContext: options.asyncContext ?? true,
@@ -163,6 +166,14 @@ function resolveRateLimits(option: McpAuthModuleOptions['rateLimits']): Resolved
     return value;
   };
   return { authorize: pick('authorize'), token: pick('token'), register: pick('register'), revoke: pick('revoke') };
+}
+
+function introspectionResourceServers(value: string[] | undefined): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((id) => typeof id !== 'string' || !id)) {
+    throw new McpAuthConfigurationError('introspection.resourceServers must be an array of client ids');
+  }
+  return [...new Set(value)];
 }
 
 function uniqueScopes(scopes: string[], name: string): string[] {
