@@ -32,14 +32,23 @@ export const AUTHORIZATION_REQUEST_PARAMETERS = [
   'login_hint',
 ] as const;
 
-/** What `/authorize` answers: an error page (untrusted client or redirect URI) or a redirect. */
-export type AuthorizationOutcome = { kind: 'page'; error: OAuthError } | { kind: 'redirect'; location: string };
+/**
+ * What `/authorize` answers: an error page (untrusted client or redirect URI,
+ * or an error before sign-in for a client whose redirect URIs are not trusted,
+ * then with the redirect URI to show as text) or a redirect.
+ */
+export type AuthorizationOutcome =
+  { kind: 'page'; error: OAuthError; redirectUri?: string } | { kind: 'redirect'; location: string };
 
 /**
  * Validates an authorization request (RFC 6749 §4.1.1, OAuth 2.1 §4.1.1) in
  * the order that decides where errors may go: client and redirect URI first
  * (errors shown on a page, never redirected: S17, S18, S21), then everything
- * else as an error redirect with `state` and `iss` (S15, S20, S29).
+ * else. Those later errors happen before anyone signed in, so they are
+ * redirected with `state` and `iss` (S15, S20, S29) only for a client whose
+ * redirect URIs the operator marked trusted (`trustedRedirectUris`); for
+ * dynamically registered and metadata-document clients they are shown on a
+ * page (RFC 9700 §4.11.2, S52).
  */
 @Injectable()
 export class AuthorizationRequestService {
@@ -61,6 +70,7 @@ export class AuthorizationRequestService {
       return { kind: 'redirect', location };
     } catch (exception) {
       const error = toOAuthError(exception);
+      if (client.trustedRedirectUris !== true) return { kind: 'page', error, redirectUri };
       const location = buildAuthorizationResponseUrl(redirectUri, {
         error: error.error,
         errorDescription: error.description,
