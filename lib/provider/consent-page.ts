@@ -6,6 +6,8 @@ import type { InteractionRecord } from '../stores/oauth-store.interface.js';
 export interface ConsentPageInput {
   interactionId: string;
   interaction: InteractionRecord;
+  /** The form's anti-CSRF token, bound to interaction, browser and session (S33, S56). */
+  csrfToken: string;
   formAction: string;
   userName: string;
 }
@@ -50,7 +52,7 @@ ${scopes}
 ${warning}
 <form method="post" action="${escapeHtml(input.formAction)}">
 <input type="hidden" name="interaction" value="${escapeHtml(input.interactionId)}">
-<input type="hidden" name="csrf_token" value="${escapeHtml(interaction.csrfToken)}">
+<input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">
 <div class="actions">
 <button type="submit" name="decision" value="approve" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button>

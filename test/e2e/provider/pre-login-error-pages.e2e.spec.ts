@@ -7,6 +7,7 @@ import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { pkcePair } from '../../support/as-test-app.js';
+import { withResponseCookies } from '../../support/cookie-jar.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
 
 const ISSUER = 'http://127.0.0.1:4300';
@@ -162,9 +163,11 @@ describe('S52 no automatic redirect to an untrusted site before sign-in (RFC 970
     const loginUrl = new URL(toLogin.headers.location!, ISSUER);
     const loginForm = await http().get(`${loginUrl.pathname}${loginUrl.search}`).expect(200);
     const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
+    const browser = withResponseCookies('', loginForm.headers['set-cookie']);
     const loggedIn = await http()
       .post('/login')
       .type('form')
+      .set('Cookie', browser)
       .send({
         interaction: field(loginForm.text, 'interaction'),
         csrf_token: field(loginForm.text, 'csrf_token'),
@@ -172,7 +175,7 @@ describe('S52 no automatic redirect to an untrusted site before sign-in (RFC 970
         password: 'wonderland',
       })
       .expect(303);
-    const cookie = String(loggedIn.headers['set-cookie']).split(';')[0]!;
+    const cookie = withResponseCookies(browser, loggedIn.headers['set-cookie']);
     const consentPage = await http().get(`${consent.pathname}${consent.search}`).set('Cookie', cookie).expect(200);
     const denied = await http()
       .post('/consent')
