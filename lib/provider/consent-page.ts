@@ -34,7 +34,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
   const scopes = interaction.scopes.length
     ? `<ul class="scopes">${interaction.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
     : '<p>No specific permissions.</p>';
-  const warning = redirectsOnlyToLoopback(interaction.clientRedirectUris)
+  const warning = (interaction.clientRedirectsOnlyToLoopback ?? redirectsOnlyToLoopback(interaction.clientRedirectUris ?? []))
     ? `<p class="warning" id="loopback-warning">This application runs on a computer (it only accepts answers at a local
 address). Approve only if you started <strong>${escapeHtml(clientName)}</strong> yourself just now.</p>`
     : '';

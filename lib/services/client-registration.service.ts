@@ -60,7 +60,7 @@ export class ClientRegistrationService {
     for (const key of Object.keys(client) as (keyof OAuthClientInformation)[]) {
       if (client[key] === undefined) delete client[key];
     }
-    await this.config.provider!.registerClient({ ...client });
+    await this.config.provider!.registerClient({ ...client }, { dynamic: true });
     return client;
   }
 
