@@ -1,5 +1,5 @@
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
-import type { RateLimit } from './mcp-auth-options.interface.js';
+import type { InputLimitOptions, RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
 
@@ -68,6 +68,8 @@ export interface McpAuthConfig {
   /** Introspection (S59): `resourceServers` may introspect any client's tokens. */
   introspection: { enabled: boolean; resourceServers: string[] };
   rateLimits: ResolvedRateLimits;
+  /** Size limits after defaults (S57). */
+  inputLimits: Required<InputLimitOptions>;
   clockSkewSeconds: number;
   /** Whether the identity is published in AsyncLocalStorage (`asyncContext` option). */
   asyncContext: boolean;

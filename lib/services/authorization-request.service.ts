@@ -11,6 +11,7 @@ import type { AuthorizationParams, OAuthClientInformation } from '../interfaces/
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { buildAuthorizationResponseUrl } from './authorization-response.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
+import { oversizedAuthorizationParameter } from './input-limits.js';
 import { isValidS256Challenge } from './pkce.js';
 import { resolveRedirectUri } from './redirect-uri-rules.js';
 import { invalidParameters, inspectParameter, readParameters } from './request-parameters.js';
@@ -59,12 +60,20 @@ export class AuthorizationRequestService {
 
   /** Runs the checks and, when they pass, hands the request to the provider. */
   async handle(params: unknown): Promise<AuthorizationOutcome> {
+    const oversized = oversizedAuthorizationParameter(params, this.config.inputLimits);
+    const oversizedError =
+      oversized &&
+      new InvalidRequestError(`The ${oversized.name} parameter is longer than ${oversized.limitBytes} bytes`);
+    if (oversizedError && (oversized.name === 'client_id' || oversized.name === 'redirect_uri')) {
+      return page(oversizedError);
+    }
     const target = await this.trustedTarget(params);
     if ('kind' in target) return target;
     const { client, redirectUri } = target;
     const stateReading = inspectParameter(params, 'state');
-    const state = stateReading.invalid ? undefined : stateReading.value;
+    const state = stateReading.invalid || oversized?.name === 'state' ? undefined : stateReading.value;
     try {
+      if (oversizedError) throw oversizedError;
       const authorization = this.validate(params, client, redirectUri);
       const location = await this.config.provider!.authorize(client, authorization);
       return { kind: 'redirect', location };

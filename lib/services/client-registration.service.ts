@@ -8,6 +8,7 @@ import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
+import { registrationSizeProblem } from './input-limits.js';
 import { redirectUriRegistrationProblem } from './redirect-uri-rules.js';
 import { parseScope } from './scope-policy.js';
 
@@ -68,6 +69,8 @@ export class ClientRegistrationService {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidClientMetadataError('The request body must be a JSON object');
     }
+    const tooLarge = registrationSizeProblem(body, this.config.inputLimits);
+    if (tooLarge) throw new InvalidClientMetadataError(`Invalid client metadata: ${tooLarge}`);
     const dto = plainToInstance(ClientRegistrationDto, body, { excludeExtraneousValues: true });
     const errors = await validate(dto, { forbidUnknownValues: false });
     if (errors.length) {

@@ -6,7 +6,7 @@ import type {
   McpAuthConfig,
   ResolvedRateLimits,
 } from '../interfaces/mcp-auth-config.interface.js';
-import type { McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
+import type { InputLimitOptions, McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
 import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
 
@@ -24,6 +24,18 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<keyof ResolvedRateLimits, Rate
   token: { limit: 50, ttlSeconds: 900 },
   register: { limit: 20, ttlSeconds: 3600 },
   revoke: { limit: 50, ttlSeconds: 900 },
+};
+
+/** S57 defaults of `inputLimits`. */
+export const DEFAULT_INPUT_LIMITS: Readonly<Required<InputLimitOptions>> = {
+  stateBytes: 1024,
+  scopeBytes: 1024,
+  resourceBytes: 2048,
+  otherAuthorizationParameterBytes: 2048,
+  registrationRedirectUris: 20,
+  registrationContacts: 10,
+  registrationStringBytes: 2048,
+  registrationDocumentBytes: 16384,
 };
 
 /**
@@ -93,6 +105,7 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
       resourceServers: introspectionResourceServers(options.introspection?.resourceServers),
     },
     rateLimits: resolveRateLimits(options.rateLimits),
+    inputLimits: resolveInputLimits(options.inputLimits),
     clockSkewSeconds,
     asyncContext: options.asyncContext ?? true,
     bodyLimitBytes,
@@ -166,6 +179,19 @@ function resolveRateLimits(option: McpAuthModuleOptions['rateLimits']): Resolved
     return value;
   };
   return { authorize: pick('authorize'), token: pick('token'), register: pick('register'), revoke: pick('revoke') };
+}
+
+function resolveInputLimits(option: InputLimitOptions | undefined): Required<InputLimitOptions> {
+  const limits = { ...DEFAULT_INPUT_LIMITS };
+  for (const name of Object.keys(DEFAULT_INPUT_LIMITS) as (keyof InputLimitOptions)[]) {
+    const value = option?.[name];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1) {
+      throw new McpAuthConfigurationError(`inputLimits.${name} must be a positive integer`);
+    }
+    limits[name] = value;
+  }
+  return limits;
 }
 
 function introspectionResourceServers(value: string[] | undefined): string[] {
