@@ -51,10 +51,14 @@ describe('S57 size limits on authorization parameters and registration metadata'
     expect(res.headers.location!.length).toBeLessThan(1024);
   });
 
-  it('S57 an oversized client_id or redirect_uri is a page even for a trusted client', async () => {
-    const res = await authorize(trusted, { redirect_uri: `${REDIRECT}?${'q'.repeat(2049)}` });
+  it('S57 an oversized redirect_uri is a page even for a trusted client that registered it', async () => {
+    const longUri = `${REDIRECT}?${'q'.repeat(2049)}`;
+    const client = await t.provider.addClient({ redirectUris: [longUri], trustedRedirectUris: true });
+    t.provider.lastAuthorization = undefined;
+    const res = await authorize(client, { redirect_uri: longUri });
     expect(res.status).toBe(400);
     expect(res.headers.location).toBeUndefined();
+    expect(t.provider.lastAuthorization).toBeUndefined();
   });
 
   it('S57 values at the limit are accepted and passed on unchanged', async () => {
