@@ -19,6 +19,7 @@ export { REQUEST_AUTH_PROPERTY, MCP_TOOL_NAME_METADATA } from './mcp-auth.consta
 export { BearerAuthGuard, DEFAULT_VERIFIER_RETRY_AFTER_SECONDS } from './guards/bearer-auth.guard.js';
 export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
 export { Public, PublicRoute } from './decorators/public.decorator.js';
+export { NotMcpEndpoint } from './decorators/not-mcp-endpoint.decorator.js';
 export { McpToolName } from './decorators/mcp-tool-name.decorator.js';
 export { CurrentAuth } from './decorators/current-auth.decorator.js';
 export { AuthContext } from './context/auth-context.js';
@@ -28,7 +29,8 @@ export { ToolScopeRegistry } from './services/tool-scope-registry.js';
 export { filterToolsByScopes } from './services/filter-tools-by-scopes.js';
 export { toolNamesFromJsonRpcBody, TOOLS_CALL_METHOD } from './services/json-rpc-tool-calls.js';
 export { REKOG_MCP_TOOL_METADATA } from './services/tool-name-adapter.js';
-export { canonicalResourceUri, audienceIncludes, AudienceMatcher } from './services/resource-audience.js';
+export { audienceIncludes, AudienceMatcher } from './services/resource-audience.js';
+export { canonicalResourceUri, sameResource } from './services/resource-uri.js';
 export { parseBearerAuthorizationHeader, type BearerHeaderParseResult } from './services/bearer-token.js';
 export {
   ProtectedResourceMetadataController,
@@ -63,7 +65,24 @@ export {
   buildAuthorizationServerMetadata,
 } from './services/authorization-server-metadata.js';
 export { OAuthClientResolver } from './services/client-resolver.service.js';
-export { ClientAuthenticator, SUPPORTED_CLIENT_AUTH_METHODS } from './services/client-authentication.service.js';
+export {
+  ClientAuthenticator,
+  SUPPORTED_CLIENT_AUTH_METHODS,
+  type ClientAuthenticationMethod,
+  type PresentedClientCredentials,
+} from './services/client-authentication.service.js';
+export {
+  verifyClientAssertion,
+  JWT_BEARER_CLIENT_ASSERTION_TYPE,
+  CLIENT_ASSERTION_REPLAY_NAMESPACE,
+  type ClientAssertionCheck,
+} from './services/client-assertion-verifier.js';
+export {
+  DEFAULT_CLIENT_ASSERTION_ALGORITHMS,
+  type PrivateKeyJwtOptions,
+  type ResolvedPrivateKeyJwt,
+} from './services/private-key-jwt-options.js';
+export { clientJwksProblem, MAX_CLIENT_JWKS_KEYS } from './services/client-public-keys.js';
 export { OAUTH_CLOCK, type OAuthClock } from './services/oauth-clock.js';
 export { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
 export { computeS256Challenge } from './services/pkce.js';

@@ -18,6 +18,8 @@ export interface SampleOptions {
   signingKeyPem?: string;
   /** Nest logger on (`true`) or off (`false`). @default true */
   logger?: boolean;
+  /** Publish the identity in AsyncLocalStorage (`McpAuthModule`'s `asyncContext`). @default true */
+  asyncContext?: boolean;
 }
 
 /** `SampleOptions` plus where to listen. */

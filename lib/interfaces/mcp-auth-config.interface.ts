@@ -1,4 +1,5 @@
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
+import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';
 import type { InputLimitOptions, RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
@@ -64,6 +65,8 @@ export interface McpAuthConfig {
    * present when the feature is on (authorization-server mode only).
    */
   clientIdMetadataDocuments?: ClientIdMetadataDocumentResolver;
+  /** `private_key_jwt` settings (S65), present when the method is on (authorization-server mode only). */
+  privateKeyJwt?: ResolvedPrivateKeyJwt;
   revocation: { enabled: boolean };
   /** Introspection (S59): `resourceServers` may introspect any client's tokens. */
   introspection: { enabled: boolean; resourceServers: string[] };
@@ -74,6 +77,10 @@ export interface McpAuthConfig {
   /** Whether the identity is published in AsyncLocalStorage (`asyncContext` option). */
   asyncContext: boolean;
   bodyLimitBytes: number;
+  /** Deepest JSON nesting accepted in request bodies (S58). */
+  jsonMaxDepth: number;
+  /** Largest MCP request body the guard reads from the stream itself (S51). */
+  mcpBodyLimitBytes: number;
   resourceName?: string;
   serviceDocumentationUrl?: string;
   realm?: string;

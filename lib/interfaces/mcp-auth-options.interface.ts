@@ -2,6 +2,7 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
+import type { PrivateKeyJwtOptions } from '../services/private-key-jwt-options.js';
 
 /** One rate limit: at most `limit` requests per `ttlSeconds` window per client address. */
 export interface RateLimit {
@@ -130,6 +131,11 @@ export interface McpAuthModuleOptions {
    * as `client_id`, whose JSON document describes the client (S40–S42). @default { enabled: false }
    */
   clientIdMetadataDocuments?: ClientIdMetadataDocumentOptions;
+  /**
+   * `private_key_jwt` client authentication (RFC 7523 §2.2, S65) at the token, revocation
+   * and introspection endpoints. @default { enabled: true } with a provider
+   */
+  privateKeyJwt?: PrivateKeyJwtOptions;
   /** Token revocation endpoint (RFC 7009). @default { enabled: true } with a provider */
   revocation?: { enabled?: boolean };
   /** Token introspection endpoint (RFC 7662). @default { enabled: true } with a provider */
@@ -148,6 +154,19 @@ export interface McpAuthModuleOptions {
   clockSkewSeconds?: number;
   /** Largest request body accepted on OAuth endpoints, in bytes (S38). @default 65536 */
   bodyLimitBytes?: number;
+  /**
+   * Deepest nesting of arrays/objects accepted in a JSON request body, on the
+   * OAuth endpoints and in the MCP request body the guard reads; deeper is 400
+   * `invalid_request` (S58). @default 32
+   */
+  jsonMaxDepth?: number;
+  /**
+   * Largest MCP request body the guard reads itself when no body parser read it
+   * (a `Content-Type` the parser skipped, or no parser mounted), in bytes; larger is
+   * 413 (S51). Bodies a parser read are bounded by that parser. @default 4194304
+   * (the MCP SDK transport's own limit)
+   */
+  mcpBodyLimitBytes?: number;
   /** Human-readable name of the protected resource (RFC 9728 `resource_name`). */
   resourceName?: string;
   /** `service_documentation` in the metadata documents. */

@@ -8,6 +8,8 @@ import type {
 } from '../interfaces/mcp-auth-config.interface.js';
 import type { InputLimitOptions, McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
+import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
+import { DEFAULT_JSON_MAX_DEPTH } from '../http/json-depth.js';
 import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
 
 /** Thrown at startup for a bad option; the message says what to fix. */
@@ -17,6 +19,9 @@ export class McpAuthConfigurationError extends Error {
     this.name = 'McpAuthConfigurationError';
   }
 }
+
+/** Default `mcpBodyLimitBytes`: the MCP SDK transport's own request-body limit (4 MiB). */
+export const DEFAULT_MCP_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** S36 defaults: no looser than 100/15 min, 50/15 min, 20/h, 50/15 min. */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<keyof ResolvedRateLimits, RateLimit>> = {
@@ -74,6 +79,12 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
   }
   const clockSkewSeconds = nonNegativeNumber(options.clockSkewSeconds, 5, 'clockSkewSeconds');
   const bodyLimitBytes = nonNegativeNumber(options.bodyLimitBytes, 65536, 'bodyLimitBytes');
+  const jsonMaxDepth = nonNegativeNumber(options.jsonMaxDepth, DEFAULT_JSON_MAX_DEPTH, 'jsonMaxDepth');
+  const mcpBodyLimitBytes = nonNegativeNumber(
+    options.mcpBodyLimitBytes,
+    DEFAULT_MCP_BODY_LIMIT_BYTES,
+    'mcpBodyLimitBytes',
+  );
   const hasProvider = Boolean(options.provider);
 
   return {
@@ -97,7 +108,10 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     },
     clientIdMetadataDocuments:
       hasProvider && options.clientIdMetadataDocuments?.enabled
-        ? new ClientIdMetadataDocumentResolver(options.clientIdMetadataDocuments)
+        ? new ClientIdMetadataDocumentResolver({
+            supportedAuthMethods: options.privateKeyJwt?.enabled === false ? ['none'] : undefined,
+            ...options.clientIdMetadataDocuments,
+          })
         : undefined,
     revocation: { enabled: hasProvider && (options.revocation?.enabled ?? true) },
     introspection: {
@@ -106,9 +120,16 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     },
     rateLimits: resolveRateLimits(options.rateLimits),
     inputLimits: resolveInputLimits(options.inputLimits),
+    privateKeyJwt: hasProvider
+      ? resolvePrivateKeyJwt(options.privateKeyJwt, options.clientIdMetadataDocuments, (message) => {
+          throw new McpAuthConfigurationError(message);
+        })
+      : undefined,
     clockSkewSeconds,
     asyncContext: options.asyncContext ?? true,
     bodyLimitBytes,
+    jsonMaxDepth,
+    mcpBodyLimitBytes,
     resourceName: options.resourceName,
     serviceDocumentationUrl: options.serviceDocumentationUrl,
     realm: options.realm,

@@ -71,6 +71,7 @@ export class MemoryOAuthStore implements OAuthStore {
   private readonly sessions: ExpiringMap<SessionRecord>;
   private readonly upstreamFlows: ExpiringMap<UpstreamFlowEntry>;
   private readonly upstreamTokens: ExpiringMap<UpstreamTokenRecord>;
+  private readonly usedOnce: ExpiringMap<true>;
   private readonly sweepTimer?: ReturnType<typeof setInterval>;
 
   constructor(options: MemoryOAuthStoreOptions = {}) {
@@ -88,6 +89,7 @@ export class MemoryOAuthStore implements OAuthStore {
     this.sessions = map();
     this.upstreamFlows = map(caps.maxUpstreamFlows);
     this.upstreamTokens = map();
+    this.usedOnce = map();
     const interval = options.sweepIntervalMs ?? 60_000;
     if (interval > 0) {
       this.sweepTimer = setInterval(() => this.sweep(), interval);
@@ -270,6 +272,13 @@ export class MemoryOAuthStore implements OAuthStore {
     return copy(this.upstreamTokens.get(grantId));
   }
 
+  async markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean> {
+    const key = JSON.stringify([namespace, id]);
+    if (this.usedOnce.get(key)) return false;
+    this.usedOnce.set(key, true, expiresAtMs);
+    return true;
+  }
+
   private unconfirmedExpired(client: StoredClient): boolean {
     return client.unconfirmedExpiresAtMs !== undefined && client.unconfirmedExpiresAtMs <= this.clock.now();
   }
@@ -299,6 +308,7 @@ export class MemoryOAuthStore implements OAuthStore {
 
   private allMaps(): ExpiringMap<unknown>[] {
     return [
+      this.usedOnce,
       this.interactions,
       this.codes,
       this.grants,

@@ -106,6 +106,15 @@ export interface OAuthStore {
   saveUpstreamTokens(grantId: string, tokens: UpstreamTokenRecord): Promise<void>;
   /** The upstream tokens of a live grant; `undefined` when none, or when the grant is revoked or gone. */
   getUpstreamTokens(grantId: string): Promise<UpstreamTokenRecord | undefined>;
+
+  /**
+   * Remembers a one-time identifier, such as the `jti` of a client assertion
+   * (RFC 7523 §3 item 7, S65): `true` the first time `namespace` + `id` is seen,
+   * `false` while it is remembered (until `expiresAtMs`). Atomic across
+   * instances: of concurrent callers exactly one gets `true`
+   * (Redis `SET NX PX`, SQL `INSERT … ON CONFLICT DO NOTHING`).
+   */
+  markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean>;
 }
 
 /** A registered client; `clientSecretHash` replaces the plain secret (S37). */

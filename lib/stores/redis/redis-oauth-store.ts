@@ -302,6 +302,15 @@ export class RedisOAuthStore implements OAuthStore {
     });
   }
 
+  /** `SET key 1 NX PX ttl`: one atomic command, so of concurrent callers on any instance one wins. */
+  markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean> {
+    return this.run(async () => {
+      const ttl = this.ttlMs(expiresAtMs);
+      if (ttl <= 0) return true;
+      return (await this.client.set(this.keys.usedOnce(namespace, id), '1', 'PX', ttl, 'NX')) === 'OK';
+    });
+  }
+
   private run<T>(operation: () => Promise<T>): Promise<T> {
     return this.availability.run(operation);
   }
