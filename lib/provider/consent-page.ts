@@ -34,10 +34,11 @@ export function renderConsentPage(input: ConsentPageInput): string {
   const scopes = interaction.scopes.length
     ? `<ul class="scopes">${interaction.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
     : '<p>No specific permissions.</p>';
-  const warning = (interaction.clientRedirectsOnlyToLoopback ?? redirectsOnlyToLoopback(interaction.clientRedirectUris ?? []))
-    ? `<p class="warning" id="loopback-warning">This application runs on a computer (it only accepts answers at a local
+  const warning =
+    (interaction.clientRedirectsOnlyToLoopback ?? redirectsOnlyToLoopback(interaction.clientRedirectUris ?? []))
+      ? `<p class="warning" id="loopback-warning">This application runs on a computer (it only accepts answers at a local
 address). Approve only if you started <strong>${escapeHtml(clientName)}</strong> yourself just now.</p>`
-    : '';
+      : '';
   const documentHost = interaction.clientMetadataDocumentHost
     ? `<p class="warning" id="client-document-host">This application describes itself at
 <strong>${escapeHtml(interaction.clientMetadataDocumentHost)}</strong>. Its name is not verified: continue only if you
