@@ -49,8 +49,16 @@ export interface OAuthStore {
 
   /** Stores a grant: the authorization one consent produced, parent of a refresh-token family. */
   createGrant(grant: GrantRecord): Promise<void>;
-  /** A grant, revoked or not; `undefined` once expired or unknown. */
+  /** A grant, revoked or not (with `stepUpRequiredUntilMs` when set); `undefined` once expired or unknown. */
   getGrant(grantId: string): Promise<GrantRecord | undefined>;
+  /**
+   * Sets the grant's `stepUpRequiredUntilMs` to `untilMs` (S63): the resource
+   * server answered 403 `insufficient_scope` for one of its access tokens, so a
+   * refresh before `untilMs` must ask for a new authorization instead (RFC 6750
+   * §3.1, RFC 6749 §6). Nothing else clears it; it expires by time. An unknown
+   * grant is ignored.
+   */
+  requireStepUp(grantId: string, untilMs: number): Promise<void>;
   /**
    * Marks a grant revoked (kept until its expiry so reuse stays detectable) and
    * deletes its live refresh token. Access tokens of the grant then fail
@@ -60,17 +68,28 @@ export interface OAuthStore {
 
   /** Stores a refresh token and makes it the grant's live refresh token. */
   saveRefreshToken(tokenHash: string, token: RefreshTokenRecord): Promise<void>;
-  /** Reads a refresh token; a rotated-out one reports its grant (S22). */
+  /**
+   * Reads a refresh token; a rotated-out one reports its grant and its
+   * {@link RotatedRefreshToken} (S22, S61), read atomically with the state of
+   * its successor (one Lua script / one SQL statement).
+   */
   findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup>;
   /**
    * Atomically replaces the live refresh token `oldTokenHash` by `newTokenHash`.
    * The old token is remembered as used until its grant expires (never evicted
-   * early), so a later presentation is reported as `reused` (OAuth 2.1 §4.3.1, S22).
+   * early), together with `{ grantId, clientId, rotatedAtMs, successorHash,
+   * sealedSuccessor? }`, so a later presentation is reported as `reused` with
+   * its {@link RotatedRefreshToken} (OAuth 2.1 §4.3.1, S22, S61). A call that
+   * lost a race gets the same `reused` answer. `rotation.sealedSuccessor` is the
+   * successor token sealed by the provider with a key derived from the OLD
+   * token's plaintext (the store never sees a plaintext token); it is only
+   * stored and returned. The store never decides grace: the provider does.
    */
   rotateRefreshToken(
     oldTokenHash: string,
     newTokenHash: string,
     token: RefreshTokenRecord,
+    rotation?: { sealedSuccessor: string },
   ): Promise<RefreshTokenLookup>;
 
   /** Revokes one access token by `jti` until its expiry (RFC 7009, S9). */
@@ -252,6 +271,12 @@ export interface GrantRecord {
   /** Absolute end of the grant (refresh-token absolute lifetime, S26). */
   expiresAtMs: number;
   revoked?: boolean;
+  /**
+   * Until when a refresh of this grant must ask for a new authorization
+   * (epoch ms), set by {@link OAuthStore.requireStepUp} after a 403
+   * `insufficient_scope` (S63). Expires by time only.
+   */
+  stepUpRequiredUntilMs?: number;
 }
 
 /** A live refresh token (opaque; the key is its hash). */
@@ -264,9 +289,29 @@ export interface RefreshTokenRecord {
   expiresAtMs: number;
 }
 
-/** Result of reading or rotating a refresh token. */
+/**
+ * Result of reading or rotating a refresh token. `reused` carries `rotation`
+ * when the token was rotated out (not when its grant was revoked).
+ */
 export type RefreshTokenLookup =
-  { status: 'ok'; record: RefreshTokenRecord } | { status: 'reused'; grantId: string } | { status: 'unknown' };
+  | { status: 'ok'; record: RefreshTokenRecord }
+  | { status: 'reused'; grantId: string; rotation?: RotatedRefreshToken }
+  | { status: 'unknown' };
+
+/** What a store remembers of a rotated-out refresh token, for rotation grace (S61). */
+export interface RotatedRefreshToken {
+  /** The client the token was issued to. */
+  clientId: string;
+  /** When it was rotated out (epoch ms, provider clock). */
+  rotatedAtMs: number;
+  /**
+   * True while its successor is still the grant's live refresh token: not
+   * itself rotated, not revoked, not expired; read atomically with the rest.
+   */
+  successorLive: boolean;
+  /** The successor sealed by the provider (opaque to the store). */
+  sealedSuccessor?: string;
+}
 
 /** Remembered consent of a subject for a client. */
 export interface ConsentRecord {

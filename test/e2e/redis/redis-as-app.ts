@@ -9,6 +9,8 @@ import { BearerAuthGuard } from '../../../lib/guards/bearer-auth.guard.js';
 import type { McpAuthModuleOptions } from '../../../lib/interfaces/mcp-auth-options.interface.js';
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
+import type { DefaultOAuthProviderOptions } from '../../../lib/provider/default-oauth-provider.options.js';
+import type { OAuthStore } from '../../../lib/stores/oauth-store.interface.js';
 import { computeS256Challenge } from '../../../lib/services/pkce.js';
 import { RedisOAuthStore } from '../../../lib/stores/redis/redis-oauth-store.js';
 
@@ -40,11 +42,24 @@ export async function startInstance(
   signingKeyPem: string,
   options: Partial<McpAuthModuleOptions> = {},
   keyPrefix = 'e2e:',
+  providerOptions: Partial<DefaultOAuthProviderOptions> = {},
+): Promise<Instance> {
+  const store = new RedisOAuthStore({ client, keyPrefix, clock: providerOptions.clock });
+  return startInstanceOn(store, signingKeyPem, options, providerOptions);
+}
+
+/** Starts an instance on any store (memory for a single instance, Redis for several). */
+export async function startInstanceOn(
+  store: OAuthStore,
+  signingKeyPem: string,
+  options: Partial<McpAuthModuleOptions> = {},
+  providerOptions: Partial<DefaultOAuthProviderOptions> = {},
 ): Promise<Instance> {
   const provider = new DefaultOAuthProvider({
-    store: new RedisOAuthStore({ client, keyPrefix }),
+    store,
     signingKeys: [{ kid: 'shared-key', privateKey: signingKeyPem }],
     users: { alice: { password: 'wonderland', name: 'Alice' } },
+    ...providerOptions,
   });
   const moduleRef = await Test.createTestingModule({
     imports: [
