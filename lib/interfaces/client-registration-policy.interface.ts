@@ -22,7 +22,7 @@ export interface ClientRegistrationMetadata {
 }
 
 /** What a registration policy knows about the request besides the metadata. */
-export interface ClientRegistrationContext {
+export interface ClientRegistrationRequestContext {
   /** Address of the caller (as Express reports it, `trust proxy` applied). */
   ip?: string;
   /** Request headers, e.g. `authorization` for an initial access token (RFC 7591 §3). */
@@ -48,5 +48,5 @@ export type ClientRegistrationDecision =
  */
 export type ClientRegistrationPolicy = (
   metadata: Readonly<ClientRegistrationMetadata>,
-  context: ClientRegistrationContext,
+  context: ClientRegistrationRequestContext,
 ) => ClientRegistrationDecision | Promise<ClientRegistrationDecision>;

@@ -5,7 +5,7 @@ import { validate } from 'class-validator';
 import { ClientRegistrationDto } from '../dto/client-registration.dto.js';
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '../errors/oauth-error.js';
 import type {
-  ClientRegistrationContext,
+  ClientRegistrationRequestContext,
   ClientRegistrationMetadata,
 } from '../interfaces/client-registration-policy.interface.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
@@ -13,6 +13,7 @@ import type { OAuthClientInformation, TokenEndpointAuthMethod } from '../interfa
 import { clientJwksProblem, copyClientJwks } from './client-public-keys.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
+import { registrationSizeProblem } from './input-limits.js';
 import { redirectUriRegistrationProblem } from './redirect-uri-rules.js';
 import { parseScope } from './scope-rules.js';
 
@@ -30,7 +31,10 @@ export class ClientRegistrationService {
   ) {}
 
   /** Registers a client; returns its information with the plain secret (shown once). */
-  async register(body: unknown, context: ClientRegistrationContext = { headers: {} }): Promise<OAuthClientInformation> {
+  async register(
+    body: unknown,
+    context: ClientRegistrationRequestContext = { headers: {} },
+  ): Promise<OAuthClientInformation> {
     const metadata = await this.applyPolicy(await this.validate(body), context);
     const now = epochSeconds(this.clock);
     const authMethod = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
@@ -69,14 +73,14 @@ export class ClientRegistrationService {
     for (const key of Object.keys(client) as (keyof OAuthClientInformation)[]) {
       if (client[key] === undefined) delete client[key];
     }
-    await this.config.provider!.registerClient({ ...client });
+    await this.config.provider!.registerClient({ ...client }, { dynamic: true });
     return client;
   }
 
   /** The registration policy's decision; adjusted metadata goes through {@link validate} again. */
   private async applyPolicy(
     metadata: ClientRegistrationDto,
-    context: ClientRegistrationContext,
+    context: ClientRegistrationRequestContext,
   ): Promise<ClientRegistrationDto> {
     const policy = this.config.clientRegistration.policy;
     if (!policy) return metadata;
@@ -98,6 +102,8 @@ export class ClientRegistrationService {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidClientMetadataError('The request body must be a JSON object');
     }
+    const tooLarge = registrationSizeProblem(body, this.config.inputLimits);
+    if (tooLarge) throw new InvalidClientMetadataError(`Invalid client metadata: ${tooLarge}`);
     const dto = plainToInstance(ClientRegistrationDto, body, { excludeExtraneousValues: true });
     const errors = await validate(dto, { forbidUnknownValues: false });
     if (errors.length) {

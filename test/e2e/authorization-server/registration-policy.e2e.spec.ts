@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetadataDocumentFetcher } from '../../../lib/cimd/metadata-document-fetcher.js';
 import type {
-  ClientRegistrationContext,
+  ClientRegistrationRequestContext,
   ClientRegistrationDecision,
   ClientRegistrationMetadata,
 } from '../../../lib/interfaces/client-registration-policy.interface.js';
@@ -12,7 +12,7 @@ const REDIRECT = 'http://127.0.0.1:3000/cb';
 
 describe('/register with a registration policy (MCP 2026-07-28: DCR deprecated, kept behind a policy)', () => {
   let t: AsTestApp;
-  const seen: Array<{ metadata: Readonly<ClientRegistrationMetadata>; context: ClientRegistrationContext }> = [];
+  const seen: Array<{ metadata: Readonly<ClientRegistrationMetadata>; context: ClientRegistrationRequestContext }> = [];
   let decide: (metadata: Readonly<ClientRegistrationMetadata>) => ClientRegistrationDecision | Promise<never>;
 
   beforeAll(async () => {

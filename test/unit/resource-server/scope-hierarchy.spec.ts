@@ -148,6 +148,7 @@ describe('S64 the hierarchy in AuthContext, @RequireScopes, tools/list filtering
       interaction,
       formAction: '/consent',
       userName: 'alice',
+      csrfToken: 'csrf',
       scopeHierarchy: hierarchy(),
     });
     expect(html).toContain(
