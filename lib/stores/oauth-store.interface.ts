@@ -38,7 +38,7 @@ export interface OAuthStore {
 
   /** Stores a grant: the authorization one consent produced, parent of a refresh-token family. */
   createGrant(grant: GrantRecord): Promise<void>;
-  /** A grant, revoked or not; `undefined` once expired or unknown. */
+  /** A grant, revoked or not (with `stepUpRequiredUntilMs` when set); `undefined` once expired or unknown. */
   getGrant(grantId: string): Promise<GrantRecord | undefined>;
   /**
    * Marks a grant revoked (kept until its expiry so reuse stays detectable) and
@@ -49,17 +49,28 @@ export interface OAuthStore {
 
   /** Stores a refresh token and makes it the grant's live refresh token. */
   saveRefreshToken(tokenHash: string, token: RefreshTokenRecord): Promise<void>;
-  /** Reads a refresh token; a rotated-out one reports its grant (S22). */
+  /**
+   * Reads a refresh token; a rotated-out one reports its grant and its
+   * {@link RotatedRefreshToken} (S22, S61), read atomically with the state of
+   * its successor (one Lua script / one SQL statement).
+   */
   findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup>;
   /**
    * Atomically replaces the live refresh token `oldTokenHash` by `newTokenHash`.
    * The old token is remembered as used until its grant expires (never evicted
-   * early), so a later presentation is reported as `reused` (OAuth 2.1 §4.3.1, S22).
+   * early), together with `{ grantId, clientId, rotatedAtMs, successorHash,
+   * sealedSuccessor? }`, so a later presentation is reported as `reused` with
+   * its {@link RotatedRefreshToken} (OAuth 2.1 §4.3.1, S22, S61). A call that
+   * lost a race gets the same `reused` answer. `rotation.sealedSuccessor` is the
+   * successor token sealed by the provider with a key derived from the OLD
+   * token's plaintext (the store never sees a plaintext token); it is only
+   * stored and returned. The store never decides grace: the provider does.
    */
   rotateRefreshToken(
     oldTokenHash: string,
     newTokenHash: string,
     token: RefreshTokenRecord,
+    rotation?: { sealedSuccessor: string },
   ): Promise<RefreshTokenLookup>;
 
   /** Revokes one access token by `jti` until its expiry (RFC 7009, S9). */
@@ -95,6 +106,29 @@ export interface OAuthStore {
   saveUpstreamTokens(grantId: string, tokens: UpstreamTokenRecord): Promise<void>;
   /** The upstream tokens of a live grant; `undefined` when none, or when the grant is revoked or gone. */
   getUpstreamTokens(grantId: string): Promise<UpstreamTokenRecord | undefined>;
+
+  /**
+   * Registered clients in a stable order, a page at a time (operations, S70).
+   * `limit` defaults to 100 (at most 1000); pass the returned `nextCursor` to
+   * read the next page; no `nextCursor` means the last page.
+   */
+  listClients(options?: { limit?: number; cursor?: string }): Promise<{ clients: StoredClient[]; nextCursor?: string }>;
+  /**
+   * Deletes a client and revokes every grant issued to it (its refresh tokens
+   * and access tokens stop working, reuse stays detectable); forgets its
+   * remembered consents. Idempotent; an unknown client is ignored.
+   */
+  deleteClient(clientId: string): Promise<void>;
+  /**
+   * The live (unexpired) grants matching every given field, revoked ones
+   * included with `revoked: true`. An empty filter lists every live grant.
+   */
+  listGrants(filter: { subject?: string; clientId?: string }): Promise<GrantRecord[]>;
+  /**
+   * Removes every expired record now and returns how many were removed. Stores
+   * that expire records by themselves (Redis TTLs) may return 0.
+   */
+  purgeExpired(): Promise<number>;
 }
 
 /** A registered client; `clientSecretHash` replaces the plain secret (S37). */
@@ -108,6 +142,12 @@ export interface StoredClient {
   clientSecretExpiresAt?: number;
   /** Seconds since epoch. */
   clientIdIssuedAt?: number;
+  /**
+   * Epoch ms after which the store drops this client unless
+   * {@link OAuthStore.confirmClient} was called first (S57: dynamically
+   * registered clients that never complete an authorization do not pile up).
+   */
+  unconfirmedExpiresAtMs?: number;
 }
 
 /** What `/authorize` validated, waiting for login and consent. */
@@ -219,6 +259,12 @@ export interface GrantRecord {
   /** Absolute end of the grant (refresh-token absolute lifetime, S26). */
   expiresAtMs: number;
   revoked?: boolean;
+  /**
+   * Until when a refresh of this grant must ask for a new authorization
+   * (epoch ms), set by {@link OAuthStore.requireStepUp} after a 403
+   * `insufficient_scope` (S63). Expires by time only.
+   */
+  stepUpRequiredUntilMs?: number;
 }
 
 /** A live refresh token (opaque; the key is its hash). */
@@ -231,9 +277,29 @@ export interface RefreshTokenRecord {
   expiresAtMs: number;
 }
 
-/** Result of reading or rotating a refresh token. */
+/**
+ * Result of reading or rotating a refresh token. `reused` carries `rotation`
+ * when the token was rotated out (not when its grant was revoked).
+ */
 export type RefreshTokenLookup =
-  { status: 'ok'; record: RefreshTokenRecord } | { status: 'reused'; grantId: string } | { status: 'unknown' };
+  | { status: 'ok'; record: RefreshTokenRecord }
+  | { status: 'reused'; grantId: string; rotation?: RotatedRefreshToken }
+  | { status: 'unknown' };
+
+/** What a store remembers of a rotated-out refresh token, for rotation grace (S61). */
+export interface RotatedRefreshToken {
+  /** The client the token was issued to. */
+  clientId: string;
+  /** When it was rotated out (epoch ms, provider clock). */
+  rotatedAtMs: number;
+  /**
+   * True while its successor is still the grant's live refresh token: not
+   * itself rotated, not revoked, not expired; read atomically with the rest.
+   */
+  successorLive: boolean;
+  /** The successor sealed by the provider (opaque to the store). */
+  sealedSuccessor?: string;
+}
 
 /** Remembered consent of a subject for a client. */
 export interface ConsentRecord {

@@ -146,6 +146,22 @@ redis.call('SET', KEYS[3], ARGV[1], 'PX', ttl)
 return 1`,
 };
 
+/**
+ * Adds a grant id to an operations index (a sorted set scored by expiry),
+ * drops ids already expired, and keeps the index alive as long as its
+ * longest-living grant. KEYS: index. ARGV: expiresAtMs, grantId, nowMs.
+ */
+export const INDEX_GRANT_SCRIPT: RedisScript = {
+  name: 'mcpAuthIndexGrant',
+  numberOfKeys: 1,
+  lua: `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then redis.call('PEXPIREAT', KEYS[1], last[2]) end
+return 1`,
+};
+
 /** Every script, registered once per client. */
 export const REDIS_OAUTH_SCRIPTS: RedisScript[] = [
   TAKE_SCRIPT,
@@ -155,4 +171,5 @@ export const REDIS_OAUTH_SCRIPTS: RedisScript[] = [
   REVOKE_GRANT_SCRIPT,
   CONSUME_UPSTREAM_FLOW_SCRIPT,
   SAVE_UPSTREAM_TOKENS_SCRIPT,
+  INDEX_GRANT_SCRIPT,
 ];
