@@ -157,7 +157,7 @@ export function describeOAuthStoreContract(
       const winners = results.map((r, i) => (r.status === 'ok' ? seconds[i] : undefined)).filter(Boolean) as string[];
       expect(winners).toHaveLength(1);
       expect(results.filter((r) => r.status === 'reused')).toHaveLength(19);
-      expect(await store.findRefreshToken(first)).toEqual({ status: 'reused', grantId: g.grantId });
+      expect(await store.findRefreshToken(first)).toMatchObject({ status: 'reused', grantId: g.grantId });
       expect((await store.findRefreshToken(winners[0])).status).toBe('ok');
       expect(await store.findRefreshToken(unique('nope'))).toEqual({ status: 'unknown' });
     });
@@ -230,7 +230,7 @@ export function describeOAuthStoreContract(
         await store.saveRefreshToken(first, refresh(g.grantId, { expiresAtMs: later(10) }));
         await store.rotateRefreshToken(first, unique('rt'), refresh(g.grantId, { expiresAtMs: later(20) }));
         clock.advanceSeconds(500);
-        expect(await store.findRefreshToken(first)).toEqual({ status: 'reused', grantId: g.grantId });
+        expect(await store.findRefreshToken(first)).toMatchObject({ status: 'reused', grantId: g.grantId });
       },
     );
 
