@@ -9,6 +9,7 @@ import type { McpAuthModuleOptions } from '../../../lib/interfaces/mcp-auth-opti
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import { computeS256Challenge } from '../../../lib/services/pkce.js';
+import type { OAuthStore } from '../../../lib/stores/oauth-store.interface.js';
 import { RedisOAuthStore } from '../../../lib/stores/redis/redis-oauth-store.js';
 
 /** One issuer and resource for every instance: they are one deployment behind a load balancer. */
@@ -40,8 +41,17 @@ export async function startInstance(
   options: Partial<McpAuthModuleOptions> = {},
   keyPrefix = 'e2e:',
 ): Promise<Instance> {
+  return startInstanceWithStore(new RedisOAuthStore({ client, keyPrefix }), signingKeyPem, options);
+}
+
+/** Starts an instance on any shared store (Redis, PostgreSQL). */
+export async function startInstanceWithStore(
+  store: OAuthStore,
+  signingKeyPem: string,
+  options: Partial<McpAuthModuleOptions> = {},
+): Promise<Instance> {
   const provider = new DefaultOAuthProvider({
-    store: new RedisOAuthStore({ client, keyPrefix }),
+    store,
     signingKeys: [{ kid: 'shared-key', privateKey: signingKeyPem }],
     users: { alice: { password: 'wonderland', name: 'Alice' } },
   });
