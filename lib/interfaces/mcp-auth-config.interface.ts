@@ -1,4 +1,5 @@
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
+import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
@@ -74,4 +75,6 @@ export interface McpAuthConfig {
   resourceName?: string;
   serviceDocumentationUrl?: string;
   realm?: string;
+  /** The `onEvent` option: receives every `McpAuthEvent`. */
+  onEvent?: McpAuthEventListener;
 }

@@ -94,7 +94,10 @@ export class InteractionPages {
     const username = singleValue(body.username) ?? '';
     const password = singleValue(body.password) ?? '';
     const user = username && password ? await this.provider.passwordCheck?.(username, password) : undefined;
-    if (!user) return this.sendLogin(res, 401, interactionId, interaction, 'Wrong username or password.', username);
+    if (!user) {
+      this.provider.emit({ type: 'login.failed', clientId: interaction.clientId, username });
+      return this.sendLogin(res, 401, interactionId, interaction, 'Wrong username or password.', username);
+    }
     const sessionId = randomValue();
     const lifetime = this.provider.lifetimes.session;
     await this.provider.store.saveSession(hashValue(sessionId), {

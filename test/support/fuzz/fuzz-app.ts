@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { RequireScopes } from '../../../lib/decorators/require-scopes.decorator.js';
 import { BearerAuthGuard } from '../../../lib/guards/bearer-auth.guard.js';
+import type { McpAuthModuleOptions } from '../../../lib/interfaces/mcp-auth-options.interface.js';
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
@@ -47,7 +48,10 @@ export interface FuzzApp {
 }
 
 /** Builds and starts the app; `logger` receives every Nest log line. */
-export async function createFuzzApp(logger: LoggerService | false = false): Promise<FuzzApp> {
+export async function createFuzzApp(
+  logger: LoggerService | false = false,
+  moduleOptions: Partial<McpAuthModuleOptions> = {},
+): Promise<FuzzApp> {
   const store = new MemoryOAuthStore({ sweepIntervalMs: 0 });
   const provider = new DefaultOAuthProvider({
     store,
@@ -65,6 +69,7 @@ export async function createFuzzApp(logger: LoggerService | false = false): Prom
         revocation: { enabled: true },
         introspection: { enabled: true },
         rateLimits: false,
+        ...moduleOptions,
       }),
     ],
     controllers: [GuardedMcpController],
