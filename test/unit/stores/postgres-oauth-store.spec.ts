@@ -74,7 +74,7 @@ describe.skipIf(postgresUnavailableReason())('PostgresOAuthStore', () => {
     expect(results.filter((r) => r.status === 'reused')).toHaveLength(49);
   });
 
-  it('S70 S22 S61 concurrent rotations of one refresh token on separate pools: one wins, losers see the rotation', async () => {
+  it('S70 S22 concurrent rotations of one refresh token on separate pools: one wins, losers see the rotation', async () => {
     const clock = new ManualClock();
     const stores = Array.from(
       { length: 4 },
