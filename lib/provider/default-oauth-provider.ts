@@ -456,13 +456,18 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     return record.clientId === client.clientId && record.expiresAtMs > this.clock.now() ? record : undefined;
   }
 
-  /** Revokes a grant whose code or refresh token was replayed (S11, S22) and tells the event listener. */
+  /**
+   * Revokes a grant whose code or refresh token was replayed (S11, S22) and,
+   * when that replay is what ended the grant, tells the event listener.
+   */
   private async revokeForReuse(
     grantId: string,
     credential: 'authorization_code' | 'refresh_token',
     clientId: string,
   ): Promise<void> {
+    const grant = this.eventListener ? await this.store.getGrant(grantId) : undefined;
     await this.store.revokeGrant(grantId);
+    if (!grant || grant.revoked) return;
     this.emit({ type: 'refresh.reuse_detected', credential, grantId, clientId });
     this.emit({ type: 'grant.revoked', grantId, reason: 'reuse_detected', clientId });
   }
