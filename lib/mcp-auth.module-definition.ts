@@ -3,7 +3,12 @@ import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interfa
 
 /** Extra options of `forRoot` / `forRootAsync` that are not part of the configuration. */
 export interface McpAuthModuleExtras {
-  /** Register the module globally (guard and AuthContext injectable everywhere). @default false */
+  /**
+   * Register the module globally, so `BearerAuthGuard`, `AuthContext` and the
+   * verifier are injectable in every feature module without importing
+   * `McpAuthModule` again. Set `false` to scope it to the importing module.
+   * @default true
+   */
   isGlobal: boolean;
 }
 
@@ -14,7 +19,7 @@ export const {
   ASYNC_OPTIONS_TYPE: MCP_AUTH_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<McpAuthModuleOptions>({ moduleName: 'McpAuth' })
   .setClassMethodName('forRoot')
-  .setExtras<McpAuthModuleExtras>({ isGlobal: false }, (definition, extras) => ({
+  .setExtras<McpAuthModuleExtras>({ isGlobal: true }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
   }))

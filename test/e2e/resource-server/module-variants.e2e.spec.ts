@@ -157,3 +157,42 @@ describe('BearerAuthGuard as APP_GUARD', () => {
     expect((await http().get(PRM_PATH)).status).toBe(200);
   });
 });
+
+describe('McpAuthModule in an application with feature modules', () => {
+  @Module({ controllers: [McpController], providers: [NotesTools] })
+  class NotesFeatureModule {}
+
+  it('is global by default: a feature module guards its controller without importing McpAuthModule', async () => {
+    const app = await createApp({
+      imports: [
+        McpAuthModule.forRoot({
+          resourceServerUrl: RESOURCE,
+          authorizationServers: [AS],
+          tokenVerifier: new TableVerifier(standardTokens()),
+        }),
+        NotesFeatureModule,
+      ],
+    });
+    try {
+      await expectGuarded(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('isGlobal: false scopes it to the importing module, so a feature module cannot resolve the guard', async () => {
+    await expect(
+      createApp({
+        imports: [
+          McpAuthModule.forRoot({
+            resourceServerUrl: RESOURCE,
+            authorizationServers: [AS],
+            tokenVerifier: new TableVerifier(standardTokens()),
+            isGlobal: false,
+          }),
+          NotesFeatureModule,
+        ],
+      }),
+    ).rejects.toThrow(/BearerAuthGuard/);
+  });
+});

@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const execFileAsync = promisify(execFile);
+
+/** execFile that puts the command's own output into the error, so a failed compile says why. */
+async function run(...args: Parameters<typeof execFileAsync>): Promise<{ stdout: string }> {
+  try {
+    const { stdout } = await execFileAsync(...args);
+    return { stdout: String(stdout) };
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${(error as Error).message}\n${stdout}\n${stderr}`);
+  }
+}
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const rootPackage = (await import(join(repoRoot, 'package.json'), { with: { type: 'json' } })).default as {
+  devDependencies: Record<string, string>;
+};
+
+/** The versions this repository tests with, so the temporary app installs from the npm cache. */
+const peers = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'rxjs', 'typescript', '@types/node'].map(
+  (name) => `${name}@${rootPackage.devDependencies[name]}`,
+);
+
+/** A fresh ESM app that uses the package by its name only: compile with tsc, boot, read the metadata, exit. */
+const APP_SOURCE = `
+import 'reflect-metadata';
+import { Controller, Module, Post, UseGuards } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { generateKeyPairSync } from 'node:crypto';
+import { BearerAuthGuard, DefaultOAuthProvider, McpAuthModule, MemoryOAuthStore, RequireScopes } from 'nestjs-mcp-auth';
+
+@Controller('mcp')
+@UseGuards(BearerAuthGuard)
+@RequireScopes('notes:read')
+class McpController {
+  @Post()
+  handle(): string {
+    return 'unreachable without a token';
+  }
+}
+
+@Module({ controllers: [McpController] })
+class NotesModule {}
+
+const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+@Module({
+  imports: [
+    McpAuthModule.forRoot({
+      issuerUrl: 'http://127.0.0.1:PORT',
+      resourceServerUrl: 'http://127.0.0.1:PORT/mcp',
+      scopesSupported: ['notes:read'],
+      provider: new DefaultOAuthProvider({
+        store: new MemoryOAuthStore(),
+        signingKeys: [{ kid: 'k', privateKey }],
+        users: async () => undefined,
+      }),
+    }),
+    NotesModule,
+  ],
+})
+class AppModule {}
+
+const app = await NestFactory.create(AppModule, { logger: false });
+await app.listen(0, '127.0.0.1');
+const base = await app.getUrl();
+const metadata = await (await fetch(base + '/.well-known/oauth-authorization-server')).json();
+const unauthenticated = await fetch(base + '/mcp', { method: 'POST' });
+console.log(JSON.stringify({ tokenEndpoint: metadata.token_endpoint, mcpStatus: unauthenticated.status }));
+await app.close();
+`;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  return port;
+}
+
+describe('the packed library', () => {
+  const work = mkdtempSync(join(tmpdir(), 'mcp-auth-pack-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('npm pack builds dist with declarations, and a fresh app installs, type-checks and boots it', async () => {
+    await run('npm', ['pack', '--pack-destination', work], { cwd: repoRoot, timeout: 240_000 });
+    const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
+    expect(tarball).toBeDefined();
+    const { stdout: listing } = await run('tar', ['-tzf', join(work, tarball!)]);
+    expect(listing).toContain('package/dist/lib/index.js');
+    expect(listing).toContain('package/dist/lib/index.d.ts');
+
+    const app = join(work, 'app');
+    await run('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }));
+    await run(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball!), 'reflect-metadata', ...peers],
+      { cwd: app, timeout: 300_000 },
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2023',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          // As in the tsconfig \`nest new\` writes: the library's declarations name the optional peer ioredis.
+          skipLibCheck: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          types: ['node'],
+          outDir: 'out',
+        },
+        include: ['app.ts'],
+      }),
+    );
+    const port = String(await freePort());
+    writeFileSync(join(app, 'app.ts'), APP_SOURCE.replaceAll('PORT', port).replace('listen(0', `listen(${port}`));
+    await run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app });
+    const { stdout } = await run(process.execPath, [join(app, 'out/app.js')], { cwd: app, timeout: 60_000 });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { tokenEndpoint: string; mcpStatus: number };
+    expect(result).toEqual({ tokenEndpoint: `http://127.0.0.1:${port}/token`, mcpStatus: 401 });
+  }, 600_000);
+});
