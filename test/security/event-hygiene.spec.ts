@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpAuthEvent } from '../../lib/events/mcp-auth-events.js';
 import { MemoryOAuthStore } from '../../lib/stores/memory-oauth-store.js';
-import { callMcp, type Instance, OAuthFlow, RESOURCE, startInstanceWithStore } from '../e2e/redis/redis-as-app.js';
+import { callMcp, type Instance, OAuthFlow, RESOURCE, startInstanceOn } from '../e2e/redis/redis-as-app.js';
 import { createFuzzApp, type FuzzApp } from '../support/fuzz/fuzz-app.js';
 import { type FlowSecrets, runFullFlow } from '../support/fuzz/oauth-flow.js';
 import { ecKeyPem } from '../support/provider-fixtures.js';
@@ -79,11 +79,11 @@ describe('events of the guard and of broken listeners (S70)', () => {
   const signingKey = ecKeyPem().privateKey;
 
   beforeAll(async () => {
-    app = await startInstanceWithStore(new MemoryOAuthStore({ sweepIntervalMs: 0 }), signingKey, {
+    app = await startInstanceOn(new MemoryOAuthStore({ sweepIntervalMs: 0 }), signingKey, {
       requiredScopes: ['notes:write'],
       onEvent: (event) => void events.push(event),
     });
-    failing = await startInstanceWithStore(new MemoryOAuthStore({ sweepIntervalMs: 0 }), signingKey, {
+    failing = await startInstanceOn(new MemoryOAuthStore({ sweepIntervalMs: 0 }), signingKey, {
       onEvent: (event) => {
         if (event.type === 'tokens.issued') return Promise.reject(new Error('listener down'));
         throw new Error('listener broken');

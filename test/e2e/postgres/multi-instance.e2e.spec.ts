@@ -7,7 +7,7 @@ import {
   postgresUnavailableReason,
   type TestSchema,
 } from '../../support/postgres-server.js';
-import { callMcp, type Instance, OAuthFlow, startInstanceWithStore } from '../redis/redis-as-app.js';
+import { callMcp, type Instance, OAuthFlow, startInstanceOn } from '../redis/redis-as-app.js';
 
 announcePostgresSkip('PostgreSQL multi-instance e2e (S70: S11, S12, S22, S44)');
 
@@ -17,8 +17,7 @@ describe.skipIf(postgresUnavailableReason())('two instances sharing one PostgreS
   let b: Instance;
   const signingKey = ecKeyPem().privateKey;
   /** Each instance has its own pool (its own connections), as separate processes would. */
-  const instance = () =>
-    startInstanceWithStore(new PostgresOAuthStore({ pool: db.pool(), purgeIntervalMs: 0 }), signingKey);
+  const instance = () => startInstanceOn(new PostgresOAuthStore({ pool: db.pool(), purgeIntervalMs: 0 }), signingKey);
 
   beforeAll(async () => {
     db = await createTestSchema('multi_instance');

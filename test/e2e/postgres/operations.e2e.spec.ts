@@ -8,7 +8,7 @@ import { RedisOAuthStore } from '../../../lib/stores/redis/redis-oauth-store.js'
 import { ecKeyPem } from '../../support/provider-fixtures.js';
 import { createTestSchema, postgresUnavailableReason, type TestSchema } from '../../support/postgres-server.js';
 import { redisUnavailableReason, startTestRedis, type TestRedis, whenReady } from '../../support/redis-server.js';
-import { callMcp, type Instance, OAuthFlow, startInstanceWithStore } from '../redis/redis-as-app.js';
+import { callMcp, type Instance, OAuthFlow, startInstanceOn } from '../redis/redis-as-app.js';
 
 interface StoreUnderTest {
   name: string;
@@ -55,7 +55,7 @@ for (const storeUnderTest of stores) {
     const events: McpAuthEvent[] = [];
 
     beforeAll(async () => {
-      app = await startInstanceWithStore(await storeUnderTest.open(), ecKeyPem().privateKey, {
+      app = await startInstanceOn(await storeUnderTest.open(), ecKeyPem().privateKey, {
         onEvent: (event) => void events.push(event),
       });
       operations = app.app.get(McpAuthOperations);

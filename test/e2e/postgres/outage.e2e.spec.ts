@@ -8,7 +8,7 @@ import {
   startOwnPostgres,
   type TestSchema,
 } from '../../support/postgres-server.js';
-import { callMcp, type Instance, OAuthFlow, startInstanceWithStore } from '../redis/redis-as-app.js';
+import { callMcp, type Instance, OAuthFlow, startInstanceOn } from '../redis/redis-as-app.js';
 
 const unavailable = ownPostgresUnavailableReason();
 if (unavailable) console.warn(`\n!!! SKIPPED PostgreSQL outage e2e (S49, S70): ${unavailable} !!!\n`);
@@ -22,7 +22,7 @@ describe.skipIf(unavailable)('PostgreSQL outage: a server of our own, killed and
   beforeAll(async () => {
     server = await startOwnPostgres();
     db = await createTestSchema('outage', { url: server.url });
-    app = await startInstanceWithStore(
+    app = await startInstanceOn(
       new PostgresOAuthStore({ pool: db.pool(), purgeIntervalMs: 0, operationTimeoutMs: 1500 }),
       signingKey,
     );

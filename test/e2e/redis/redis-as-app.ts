@@ -8,8 +8,9 @@ import { BearerAuthGuard } from '../../../lib/guards/bearer-auth.guard.js';
 import type { McpAuthModuleOptions } from '../../../lib/interfaces/mcp-auth-options.interface.js';
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
-import { computeS256Challenge } from '../../../lib/services/pkce.js';
+import type { DefaultOAuthProviderOptions } from '../../../lib/provider/default-oauth-provider.options.js';
 import type { OAuthStore } from '../../../lib/stores/oauth-store.interface.js';
+import { computeS256Challenge } from '../../../lib/services/pkce.js';
 import { RedisOAuthStore } from '../../../lib/stores/redis/redis-oauth-store.js';
 
 /** One issuer and resource for every instance: they are one deployment behind a load balancer. */
@@ -40,20 +41,24 @@ export async function startInstance(
   signingKeyPem: string,
   options: Partial<McpAuthModuleOptions> = {},
   keyPrefix = 'e2e:',
+  providerOptions: Partial<DefaultOAuthProviderOptions> = {},
 ): Promise<Instance> {
-  return startInstanceWithStore(new RedisOAuthStore({ client, keyPrefix }), signingKeyPem, options);
+  const store = new RedisOAuthStore({ client, keyPrefix, clock: providerOptions.clock });
+  return startInstanceOn(store, signingKeyPem, options, providerOptions);
 }
 
-/** Starts an instance on any shared store (Redis, PostgreSQL). */
-export async function startInstanceWithStore(
+/** Starts an instance on any store (memory for a single instance, Redis for several). */
+export async function startInstanceOn(
   store: OAuthStore,
   signingKeyPem: string,
   options: Partial<McpAuthModuleOptions> = {},
+  providerOptions: Partial<DefaultOAuthProviderOptions> = {},
 ): Promise<Instance> {
   const provider = new DefaultOAuthProvider({
     store,
     signingKeys: [{ kid: 'shared-key', privateKey: signingKeyPem }],
     users: { alice: { password: 'wonderland', name: 'Alice' } },
+    ...providerOptions,
   });
   const moduleRef = await Test.createTestingModule({
     imports: [
