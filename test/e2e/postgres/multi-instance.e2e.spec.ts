@@ -106,8 +106,10 @@ describe.skipIf(postgresUnavailableReason())('two instances sharing one PostgreS
     await a.close();
     a = await instance();
     expect((await callMcp(a, rotated.body.access_token)).status).toBe(200);
-    const replay = await flow.refresh(a, tokens.body.refresh_token);
+    const onwards = await flow.refresh(a, rotated.body.refresh_token);
+    expect(onwards.status).toBe(200);
+    const replay = await flow.refresh(b, tokens.body.refresh_token);
     expect(replay.body.error).toBe('invalid_grant');
-    expect((await callMcp(b, rotated.body.access_token)).status).toBe(401);
+    expect((await callMcp(b, onwards.body.access_token)).status).toBe(401);
   });
 });
