@@ -63,7 +63,24 @@ export {
   buildAuthorizationServerMetadata,
 } from './services/authorization-server-metadata.js';
 export { OAuthClientResolver } from './services/client-resolver.service.js';
-export { ClientAuthenticator, SUPPORTED_CLIENT_AUTH_METHODS } from './services/client-authentication.service.js';
+export {
+  ClientAuthenticator,
+  SUPPORTED_CLIENT_AUTH_METHODS,
+  type ClientAuthenticationMethod,
+  type PresentedClientCredentials,
+} from './services/client-authentication.service.js';
+export {
+  verifyClientAssertion,
+  JWT_BEARER_CLIENT_ASSERTION_TYPE,
+  CLIENT_ASSERTION_REPLAY_NAMESPACE,
+  type ClientAssertionCheck,
+} from './services/client-assertion-verifier.js';
+export {
+  DEFAULT_CLIENT_ASSERTION_ALGORITHMS,
+  type PrivateKeyJwtOptions,
+  type ResolvedPrivateKeyJwt,
+} from './services/private-key-jwt-options.js';
+export { clientJwksProblem, MAX_CLIENT_JWKS_KEYS } from './services/client-public-keys.js';
 export { OAUTH_CLOCK, type OAuthClock } from './services/oauth-clock.js';
 export { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
 export { computeS256Challenge } from './services/pkce.js';

@@ -1,11 +1,12 @@
 import type { MetadataDocumentFetcher } from './metadata-document-fetcher.js';
 
 /**
- * Token endpoint authentication methods a metadata-document client may declare.
- * Shared-secret methods (`client_secret_*`) are never allowed (draft §4.1);
- * `private_key_jwt` joins this union when the token endpoint supports it.
+ * Token endpoint authentication methods a metadata-document client may use:
+ * `none`, or `private_key_jwt` (RFC 7523 §2.2) with `jwks` or `jwks_uri`
+ * (MCP authorization 2026-07-28, Client ID Metadata Documents). Shared-secret
+ * methods (`client_secret_*`) are never allowed (draft §4.1).
  */
-export type MetadataDocumentAuthMethod = 'none';
+export type MetadataDocumentAuthMethod = 'none' | 'private_key_jwt';
 
 /**
  * OAuth Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document,
@@ -44,7 +45,10 @@ export interface ClientIdMetadataDocumentOptions {
    * hosts and `localhost`. For tests and local development only. @default false
    */
   allowPrivateNetworks?: boolean;
-  /** Token endpoint authentication methods a document may declare. @default ['none'] */
+  /**
+   * Token endpoint authentication methods a document may use.
+   * @default ['none', 'private_key_jwt'] (only `none` when the module's `privateKeyJwt` is off)
+   */
   supportedAuthMethods?: readonly MetadataDocumentAuthMethod[];
   /** Clock in milliseconds since epoch (tests). @default Date.now */
   now?: () => number;

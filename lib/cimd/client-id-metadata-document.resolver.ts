@@ -6,10 +6,12 @@ import type {
   ResolvedClientIdMetadataDocumentOptions,
 } from './client-id-metadata-document.options.js';
 import type { MetadataDocumentClient } from './metadata-document-client.js';
-import { MetadataDocumentFetchError, type MetadataDocumentFetchResponse } from './metadata-document-fetcher.js';
+import { fetchGuardedDocument, parseJsonDocument } from './guarded-document-fetch.js';
+import type { MetadataDocumentFetchResponse } from './metadata-document-fetcher.js';
 import { clientFromMetadataDocument } from './metadata-document-rules.js';
 import { resolveClientIdMetadataDocumentOptions } from './resolve-options.js';
-import { specialUseAddressReason } from './special-use-addresses.js';
+
+const DOCUMENT_LABEL = 'client metadata document';
 
 interface CacheEntry {
   client: MetadataDocumentClient;
@@ -92,53 +94,12 @@ export class ClientIdMetadataDocumentResolver {
     return client;
   }
 
-  private async fetchWithTimeout(url: URL): Promise<MetadataDocumentFetchResponse> {
-    const { timeoutMs, maxBytes, allowPrivateNetworks } = this.options;
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(
-          new InvalidClientError(
-            `client metadata document could not be fetched: no complete response within ${timeoutMs} ms`,
-          ),
-        );
-      }, timeoutMs);
-    });
-    const assertAddressAllowed = (address: string) => {
-      const reason = allowPrivateNetworks ? undefined : specialUseAddressReason(address);
-      if (reason) throw new MetadataDocumentFetchError(`the host resolves to a refused address (${reason})`);
-    };
-    try {
-      return await Promise.race([
-        this.options.fetch({ url: new URL(url.href), signal: controller.signal, maxBytes, assertAddressAllowed }),
-        timeout,
-      ]);
-    } catch (error) {
-      throw fetchFailure(error);
-    } finally {
-      clearTimeout(timer);
-    }
+  private fetchWithTimeout(url: URL): Promise<MetadataDocumentFetchResponse> {
+    return fetchGuardedDocument(url, this.options.maxBytes, this.options, DOCUMENT_LABEL);
   }
 
   private parseBody(response: MetadataDocumentFetchResponse): unknown {
-    const refuse = (rule: string): never => {
-      throw new InvalidClientError(`client metadata document refused: ${rule}`);
-    };
-    if (response.status >= 300 && response.status < 400) refuse(`redirects are not followed (HTTP ${response.status})`);
-    if (response.status !== 200) refuse(`HTTP status ${response.status}, expected 200`);
-    const mediaType = (response.contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (mediaType !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) {
-      refuse('Content-Type must be application/json');
-    }
-    if (response.body.byteLength > this.options.maxBytes)
-      refuse(`the document is larger than ${this.options.maxBytes} bytes`);
-    try {
-      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(response.body));
-    } catch {
-      return refuse('not valid UTF-8 JSON');
-    }
+    return parseJsonDocument(response, this.options.maxBytes, DOCUMENT_LABEL);
   }
 
   private remember(clientId: string, client: MetadataDocumentClient, cacheControl: string | undefined): void {
@@ -152,12 +113,4 @@ export class ClientIdMetadataDocumentResolver {
     this.cache.delete(clientId);
     this.cache.set(clientId, { client, expiresAt: now + seconds * 1000 });
   }
-}
-
-function fetchFailure(error: unknown): InvalidClientError {
-  if (error instanceof InvalidClientError) return error;
-  if (error instanceof MetadataDocumentFetchError) {
-    return new InvalidClientError(`client metadata document could not be fetched: ${error.message}`);
-  }
-  return new InvalidClientError('client metadata document could not be fetched: connection or TLS failure');
 }

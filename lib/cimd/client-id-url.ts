@@ -59,7 +59,15 @@ export function assertClientIdMetadataUrl(clientId: string, options: { allowPriv
   return url;
 }
 
-function assertHostAllowed(hostname: string, allowPrivateNetworks: boolean, refuse: (rule: string) => never): void {
+/**
+ * Refuses IP-literal hosts, `localhost`, `*.localhost` and single-label names (S41)
+ * unless `allowPrivateNetworks`; shared with the `jwks_uri` rules.
+ */
+export function assertHostAllowed(
+  hostname: string,
+  allowPrivateNetworks: boolean,
+  refuse: (rule: string) => never,
+): void {
   if (allowPrivateNetworks) return;
   const ip = parseIpAddress(hostname);
   if (ip) {

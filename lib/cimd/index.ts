@@ -25,3 +25,5 @@ export { cacheLifetimeSeconds } from './cache-lifetime.js';
 export { clientFromMetadataDocument } from './metadata-document-rules.js';
 export { CIMD_DEFAULTS, resolveClientIdMetadataDocumentOptions } from './resolve-options.js';
 export { ClientIdMetadataDocumentResolver } from './client-id-metadata-document.resolver.js';
+export { RemoteJwksCache, assertJwksUrl, type RemoteJwksCacheSettings } from './remote-jwks-cache.js';
+export { fetchGuardedDocument, parseJsonDocument, type GuardedFetchSettings } from './guarded-document-fetch.js';

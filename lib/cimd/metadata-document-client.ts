@@ -11,12 +11,13 @@ export interface MetadataDocumentSource {
 }
 
 /**
- * A client described by a Client ID Metadata Document. Always a public client
- * (`tokenEndpointAuthMethod: 'none'`, no secret). Consent must always be shown
- * for it, with `metadataDocument.host` prominent: the document is self-asserted.
+ * A client described by a Client ID Metadata Document: never a secret; either a
+ * public client (`none`) or one authenticating with `private_key_jwt` against the
+ * document's `jwks` or `jwks_uri`. Consent must always be shown for it, with
+ * `metadataDocument.host` prominent: the document is self-asserted.
  */
 export interface MetadataDocumentClient extends OAuthClientInformation {
-  tokenEndpointAuthMethod: 'none';
+  tokenEndpointAuthMethod: 'none' | 'private_key_jwt';
   metadataDocument: MetadataDocumentSource;
 }
 

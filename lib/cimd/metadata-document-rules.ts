@@ -1,6 +1,8 @@
 import { InvalidClientError } from '../errors/index.js';
 import { isLoopbackHost } from '../services/url-rules.js';
 import type { MetadataDocumentAuthMethod } from './client-id-metadata-document.options.js';
+import type { ClientJsonWebKeySet } from '../interfaces/oauth-models.js';
+import { clientJwksProblem, copyClientJwks } from '../services/client-public-keys.js';
 import type { MetadataDocumentClient } from './metadata-document-client.js';
 
 const FORBIDDEN_REDIRECT_SCHEMES = new Set([
@@ -31,8 +33,10 @@ export interface MetadataDocumentContext {
  * the camelCase client model.
  *
  * - a JSON object whose `client_id` is identical to the URL (simple string comparison, RFC 3986 §6.2.1);
- * - no `client_secret` or `client_secret_expires_at`; `token_endpoint_auth_method` (default `none`)
- *   is never a `client_secret_*` method and is one of `supportedAuthMethods`;
+ * - no `client_secret` or `client_secret_expires_at`; neither `token_endpoint_auth_method`
+ *   (default `none`) nor `token_endpoint_auth_methods_supported` names a `client_secret_*` method;
+ * - the client gets ONE method the server supports (see {@link chooseAuthMethod}); `private_key_jwt`
+ *   needs `jwks` (public keys only) or an https `jwks_uri`, never both (RFC 7591 §2, RFC 7523 §2.2);
  * - `redirect_uris`: a non-empty array of absolute URIs without fragment or wildcard, not
  *   `javascript:`/`data:`-like, and `http` only on a loopback host;
  * - `grant_types` (when given) includes `authorization_code`; optional fields have their RFC 7591 types.
@@ -54,13 +58,8 @@ export function clientFromMetadataDocument(
   if ('client_secret' in doc) refuse('client_secret must not be present');
   if ('client_secret_expires_at' in doc) refuse('client_secret_expires_at must not be present');
 
-  const method = doc.token_endpoint_auth_method ?? 'none';
-  if (typeof method !== 'string') refuse('token_endpoint_auth_method must be a string');
-  if ((method as string).startsWith('client_secret_'))
-    refuse(`token_endpoint_auth_method ${method} uses a shared secret`);
-  if (!context.supportedAuthMethods.includes(method as MetadataDocumentAuthMethod)) {
-    refuse(`token_endpoint_auth_method ${method} is not supported`);
-  }
+  const keys = documentKeys(doc, refuse);
+  const method = chooseAuthMethod(doc, keys, context.supportedAuthMethods, refuse);
 
   const redirectUris = stringArray(doc, 'redirect_uris', refuse);
   if (!redirectUris || redirectUris.length === 0) refuse('redirect_uris must be a non-empty array of strings');
@@ -77,7 +76,7 @@ export function clientFromMetadataDocument(
   const client: MetadataDocumentClient = {
     clientId: context.clientId,
     redirectUris: [...redirectUris!],
-    tokenEndpointAuthMethod: 'none',
+    tokenEndpointAuthMethod: method,
     grantTypes: [...grantTypes],
     responseTypes: [...responseTypes],
     metadataDocument: { url: context.clientId, host: context.host, fetchedAt: context.fetchedAt },
@@ -89,7 +88,9 @@ export function clientFromMetadataDocument(
     logoUri: optionalWebUrl(doc, 'logo_uri', refuse),
     tosUri: optionalWebUrl(doc, 'tos_uri', refuse),
     policyUri: optionalWebUrl(doc, 'policy_uri', refuse),
-    jwksUri: optionalWebUrl(doc, 'jwks_uri', refuse),
+    jwksUri: keys.jwksUri,
+    jwks: keys.jwks,
+    tokenEndpointAuthSigningAlg: method === 'private_key_jwt' ? keys.signingAlg : undefined,
     contacts: stringArray(doc, 'contacts', refuse),
     softwareId: optionalString(doc, 'software_id', refuse),
     softwareVersion: optionalString(doc, 'software_version', refuse),
@@ -99,6 +100,59 @@ export function clientFromMetadataDocument(
     if (value !== undefined) Object.assign(client, { [key]: value });
   }
   return client;
+}
+
+interface DocumentKeys {
+  jwks?: ClientJsonWebKeySet;
+  jwksUri?: string;
+  signingAlg?: string;
+}
+
+/** `jwks` (public keys only), `jwks_uri` (https) and `token_endpoint_auth_signing_alg`, checked. */
+function documentKeys(doc: Record<string, unknown>, refuse: (rule: string) => never): DocumentKeys {
+  if (doc.jwks !== undefined && doc.jwks_uri !== undefined) refuse('jwks and jwks_uri must not both be present');
+  const keys: DocumentKeys = { signingAlg: optionalString(doc, 'token_endpoint_auth_signing_alg', refuse) };
+  if (doc.jwks !== undefined) {
+    const problem = clientJwksProblem(doc.jwks);
+    if (problem) refuse(problem);
+    keys.jwks = copyClientJwks(doc.jwks);
+  }
+  const jwksUri = optionalWebUrl(doc, 'jwks_uri', refuse);
+  if (jwksUri !== undefined && !jwksUri.startsWith('https://')) refuse('jwks_uri must be an https URL');
+  keys.jwksUri = jwksUri;
+  return keys;
+}
+
+/**
+ * The one token endpoint authentication method the client gets. The declared
+ * `token_endpoint_auth_method` (default `none`) when the server supports it (and, for
+ * `private_key_jwt`, the document has keys); otherwise, from the methods the document
+ * lists in `token_endpoint_auth_methods_supported` (as ChatGPT's document does),
+ * `private_key_jwt` when the document has keys, else `none`. Shared-secret methods are
+ * refused wherever they appear.
+ */
+function chooseAuthMethod(
+  doc: Record<string, unknown>,
+  keys: DocumentKeys,
+  supported: readonly MetadataDocumentAuthMethod[],
+  refuse: (rule: string) => never,
+): MetadataDocumentAuthMethod {
+  const declared = doc.token_endpoint_auth_method ?? 'none';
+  if (typeof declared !== 'string') refuse('token_endpoint_auth_method must be a string');
+  const listed = stringArray(doc, 'token_endpoint_auth_methods_supported', refuse) ?? [];
+  for (const method of [declared as string, ...listed]) {
+    if (method.startsWith('client_secret_')) refuse(`token_endpoint_auth_method ${method} uses a shared secret`);
+  }
+  const hasKeys = keys.jwks !== undefined || keys.jwksUri !== undefined;
+  const usable = (method: string): method is MetadataDocumentAuthMethod =>
+    supported.includes(method as MetadataDocumentAuthMethod) && (method !== 'private_key_jwt' || hasKeys);
+  if (usable(declared as string)) return declared as MetadataDocumentAuthMethod;
+  const offered = new Set([declared as string, ...listed]);
+  if (offered.has('private_key_jwt') && usable('private_key_jwt')) return 'private_key_jwt';
+  if (offered.has('none') && usable('none')) return 'none';
+  if (declared === 'private_key_jwt' && supported.includes('private_key_jwt'))
+    refuse('token_endpoint_auth_method private_key_jwt needs jwks or jwks_uri');
+  return refuse(`token_endpoint_auth_method ${String(declared)} is not supported`);
 }
 
 function stringArray(

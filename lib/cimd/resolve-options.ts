@@ -33,7 +33,7 @@ export function resolveClientIdMetadataDocumentOptions(
     maxCacheEntries: options.maxCacheEntries ?? CIMD_DEFAULTS.maxCacheEntries,
     fetch: options.fetch ?? createHttpsMetadataFetcher(),
     allowPrivateNetworks: options.allowPrivateNetworks ?? false,
-    supportedAuthMethods: options.supportedAuthMethods ?? ['none'],
+    supportedAuthMethods: options.supportedAuthMethods ?? ['none', 'private_key_jwt'],
     now: options.now ?? Date.now,
   };
   const fail = (message: string): never => {
@@ -56,7 +56,7 @@ export function resolveClientIdMetadataDocumentOptions(
   const methods = resolved.supportedAuthMethods as readonly string[];
   if (!Array.isArray(methods) || methods.length === 0) fail('supportedAuthMethods must be a non-empty array');
   for (const method of methods) {
-    if (method !== 'none')
+    if (method !== 'none' && method !== 'private_key_jwt')
       fail(`supportedAuthMethods: ${String(method)} is not supported for metadata-document clients`);
   }
   return resolved;

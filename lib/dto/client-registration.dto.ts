@@ -1,5 +1,5 @@
 import { Expose } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsIn, IsObject, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
 
 const WEB_URL: Parameters<typeof IsUrl>[0] = {
   protocols: ['https', 'http'],
@@ -16,11 +16,17 @@ export class ClientRegistrationDto {
   /** Array of redirection URIs (RFC 7591 §2). */
   @Expose() @IsArray() @ArrayNotEmpty() redirect_uris!: unknown[];
 
-  /** `none`, `client_secret_basic` (the RFC 7591 default) or `client_secret_post`. */
+  /** `none`, `client_secret_basic` (the RFC 7591 default), `client_secret_post` or `private_key_jwt` (RFC 7523 §2.2). */
   @Expose()
   @IsOptional()
-  @IsIn(['none', 'client_secret_basic', 'client_secret_post'])
-  token_endpoint_auth_method?: 'none' | 'client_secret_basic' | 'client_secret_post';
+  @IsIn(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'])
+  token_endpoint_auth_method?: 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+  /** The client's public keys by value (RFC 7591 §2); checked separately (public keys only). */
+  @Expose() @IsOptional() @IsObject() jwks?: Record<string, unknown>;
+
+  /** The JWS `alg` of the client's assertions (OpenID Connect Registration §2). */
+  @Expose() @IsOptional() @IsString() @MaxLength(20) token_endpoint_auth_signing_alg?: string;
 
   /** Subset of `authorization_code`, `refresh_token`. */
   @Expose()

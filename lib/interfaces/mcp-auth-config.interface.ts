@@ -1,5 +1,6 @@
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
+import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';
 import type { RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
@@ -65,6 +66,8 @@ export interface McpAuthConfig {
    * present when the feature is on (authorization-server mode only).
    */
   clientIdMetadataDocuments?: ClientIdMetadataDocumentResolver;
+  /** `private_key_jwt` settings (S65), present when the method is on (authorization-server mode only). */
+  privateKeyJwt?: ResolvedPrivateKeyJwt;
   revocation: { enabled: boolean };
   introspection: { enabled: boolean };
   rateLimits: ResolvedRateLimits;

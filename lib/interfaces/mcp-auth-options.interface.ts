@@ -3,6 +3,7 @@ import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
+import type { PrivateKeyJwtOptions } from '../services/private-key-jwt-options.js';
 
 /** One rate limit: at most `limit` requests per `ttlSeconds` window per client address. */
 export interface RateLimit {
@@ -74,6 +75,11 @@ export interface McpAuthModuleOptions {
    * as `client_id`, whose JSON document describes the client (S40–S42). @default { enabled: false }
    */
   clientIdMetadataDocuments?: ClientIdMetadataDocumentOptions;
+  /**
+   * `private_key_jwt` client authentication (RFC 7523 §2.2, S65) at the token, revocation
+   * and introspection endpoints. @default { enabled: true } with a provider
+   */
+  privateKeyJwt?: PrivateKeyJwtOptions;
   /** Token revocation endpoint (RFC 7009). @default { enabled: true } with a provider */
   revocation?: { enabled?: boolean };
   /** Token introspection endpoint (RFC 7662), client-authenticated. @default { enabled: true } with a provider */

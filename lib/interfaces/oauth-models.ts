@@ -5,8 +5,13 @@
  * them) are produced only by the controllers that render responses.
  */
 
-/** How a client authenticates at the token, revocation and introspection endpoints (RFC 7591 §2). */
-export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+/** How a client authenticates at the token, revocation and introspection endpoints (RFC 7591 §2, RFC 7523 §2.2). */
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/** A JSON Web Key Set (RFC 7517 §5) of PUBLIC keys, as a client registers it in `jwks`. */
+export interface ClientJsonWebKeySet {
+  keys: Record<string, unknown>[];
+}
 
 /**
  * Client metadata as registered (RFC 7591 §2), camelCase.
@@ -29,7 +34,12 @@ export interface OAuthClientMetadata {
   contacts?: string[];
   tosUri?: string;
   policyUri?: string;
+  /** URL of the client's public key set (RFC 7591 §2), for `private_key_jwt` (RFC 7523 §2.2). Not with `jwks`. */
   jwksUri?: string;
+  /** The client's public key set by value (RFC 7591 §2). Not with `jwksUri`. */
+  jwks?: ClientJsonWebKeySet;
+  /** The one JWS `alg` the client signs its assertions with (OpenID Connect Registration §2). */
+  tokenEndpointAuthSigningAlg?: string;
   softwareId?: string;
   softwareVersion?: string;
   /** RFC 7591 / OIDC Registration: 'web' (default) or 'native'. Native clients may use loopback http redirects. */

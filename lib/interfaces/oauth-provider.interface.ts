@@ -51,6 +51,15 @@ export interface OAuthAuthorizationServerProvider<
   verifyClientSecret?(client: OAuthClientInformation, presentedSecret: string): Promise<boolean>;
 
   /**
+   * Remembers a one-time identifier (the `jti` of a `private_key_jwt` client
+   * assertion, RFC 7523 §3 item 7): `true` the first time `namespace` + `id` is
+   * seen, `false` while remembered (until `expiresAtMs`). Implement it on a store
+   * shared by every instance. Optional: when absent, the endpoints remember
+   * identifiers in process memory (one instance only).
+   */
+  markUsedOnce?(namespace: string, id: string, expiresAtMs: number): Promise<boolean>;
+
+  /**
    * Starts the user-facing part of an authorization request after `/authorize`
    * validated it. Returns the URL the user agent is sent to (a login or consent
    * page, or directly the client's redirect URI with a code).

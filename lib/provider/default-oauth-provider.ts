@@ -168,6 +168,11 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     });
   }
 
+  /** One-time identifiers (client assertion `jti`, S65) live in the store, shared by every instance. */
+  markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean> {
+    return this.store.markUsedOnce(namespace, id, expiresAtMs);
+  }
+
   /** Constant-time check of a presented secret against the stored hash; expired secrets fail (S37). */
   async verifyClientSecret(client: OAuthClientInformation, presentedSecret: string): Promise<boolean> {
     const stored = await this.store.getClient(client.clientId);

@@ -15,14 +15,17 @@ export type AuthorizationServerMetadataExtension = (config: McpAuthConfig) => Re
 /**
  * The RFC 8414 §2 authorization-server metadata document (S28): `issuer`
  * exactly as configured, every enabled endpoint, and exactly the methods that
- * work.
+ * work (`private_key_jwt` with its signing algorithms, RFC 8414 §2, S65, when on).
  */
 export function buildAuthorizationServerMetadata(
   config: McpAuthConfig,
   extensions: readonly AuthorizationServerMetadataExtension[] = [],
 ): Record<string, unknown> {
   const endpoints = config.endpoints!;
-  const authMethods = [...SUPPORTED_CLIENT_AUTH_METHODS];
+  const authMethods = SUPPORTED_CLIENT_AUTH_METHODS.filter(
+    (method) => method !== 'private_key_jwt' || config.privateKeyJwt !== undefined,
+  );
+  const signingAlgorithms = config.privateKeyJwt?.signingAlgorithms;
   const metadata: Record<string, unknown> = {
     issuer: config.issuer,
     authorization_endpoint: endpoints.authorization.url,
@@ -37,14 +40,17 @@ export function buildAuthorizationServerMetadata(
     grant_types_supported: ['authorization_code', 'refresh_token'],
     token_endpoint_auth_methods_supported: authMethods,
   });
+  if (signingAlgorithms) metadata.token_endpoint_auth_signing_alg_values_supported = [...signingAlgorithms];
   if (config.serviceDocumentationUrl) metadata.service_documentation = config.serviceDocumentationUrl;
   if (config.revocation.enabled) {
     metadata.revocation_endpoint = endpoints.revocation.url;
     metadata.revocation_endpoint_auth_methods_supported = [...authMethods];
+    if (signingAlgorithms) metadata.revocation_endpoint_auth_signing_alg_values_supported = [...signingAlgorithms];
   }
   if (config.introspection.enabled) {
     metadata.introspection_endpoint = endpoints.introspection.url;
     metadata.introspection_endpoint_auth_methods_supported = [...authMethods];
+    if (signingAlgorithms) metadata.introspection_endpoint_auth_signing_alg_values_supported = [...signingAlgorithms];
   }
   metadata.code_challenge_methods_supported = [...SUPPORTED_CODE_CHALLENGE_METHODS];
   metadata.authorization_response_iss_parameter_supported = true;

@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import { decodeJwt } from 'jose';
 import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation, TokenEndpointAuthMethod } from '../interfaces/oauth-models.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
+import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from './client-assertion-verifier.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
 import { readParameter } from './request-parameters.js';
+import { PrivateKeyJwtAuthentication } from './private-key-jwt-authentication.js';
 import { constantTimeEquals } from './secure-values.js';
 
 /** Client credentials as presented on one request. */
@@ -14,6 +17,18 @@ export interface PresentedClientCredentials {
   method: TokenEndpointAuthMethod;
   clientId: string;
   clientSecret?: string;
+  /** The JWT of `private_key_jwt` (RFC 7523 §2.2). */
+  clientAssertion?: string;
+}
+
+/**
+ * One way a client authenticates (RFC 6749 §2.3, RFC 7523 §2.2): checks the
+ * credentials presented for `client`, whose registered method it is.
+ */
+export interface ClientAuthenticationMethod {
+  readonly name: TokenEndpointAuthMethod;
+  /** @throws InvalidClientError when the credentials do not authenticate the client */
+  verify(presented: PresentedClientCredentials, client: OAuthClientInformation): Promise<void>;
 }
 
 /** The methods the token, revocation and introspection endpoints accept, in metadata order (RFC 8414 §2). */
@@ -21,6 +36,7 @@ export const SUPPORTED_CLIENT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] =
   'none',
   'client_secret_basic',
   'client_secret_post',
+  'private_key_jwt',
 ];
 
 /** Decodes one `application/x-www-form-urlencoded` value (RFC 6749 §2.3.1, Appendix B). */
@@ -33,15 +49,23 @@ function formDecode(value: string): string {
 }
 
 /**
- * Reads the client credentials of a request (RFC 6749 §2.3.1): HTTP Basic
- * with form-url-decoded id and secret, or `client_id`/`client_secret` in the
- * body. Using two methods at once is `invalid_request`.
+ * Reads the client credentials of a request (RFC 6749 §2.3.1, RFC 7521 §4.2):
+ * HTTP Basic with form-url-decoded id and secret, `client_id`/`client_secret`
+ * in the body, or a `client_assertion` of type jwt-bearer (RFC 7523 §2.2).
+ * Using two methods at once is `invalid_request`.
  */
 export function readClientCredentials(req: Request): PresentedClientCredentials {
   const header = req.headers.authorization;
   const bodyId = readParameter(req.body, 'client_id');
   const bodySecret = readParameter(req.body, 'client_secret');
+  const assertionType = readParameter(req.body, 'client_assertion_type');
+  const assertion = readParameter(req.body, 'client_assertion');
   const basic = typeof header === 'string' ? /^basic +(.*)$/i.exec(header.trim()) : null;
+  if (assertionType !== undefined || assertion !== undefined) {
+    if (basic || bodySecret !== undefined)
+      throw new InvalidRequestError('Use one client authentication method, not two');
+    return readAssertionCredentials(bodyId, assertionType, assertion);
+  }
   if (basic) {
     if (bodySecret !== undefined) throw new InvalidRequestError('Use one client authentication method, not two');
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
@@ -61,18 +85,77 @@ export function readClientCredentials(req: Request): PresentedClientCredentials 
 }
 
 /**
+ * `client_assertion` + `client_assertion_type` (RFC 7521 §4.2): both or neither;
+ * only the jwt-bearer type (RFC 7523 §2.2). `client_id` is optional: without it
+ * the client is the assertion's (not yet verified) `sub`, which verification then binds.
+ */
+function readAssertionCredentials(
+  bodyId: string | undefined,
+  assertionType: string | undefined,
+  assertion: string | undefined,
+): PresentedClientCredentials {
+  if (assertionType === undefined || assertion === undefined) {
+    throw new InvalidRequestError('client_assertion and client_assertion_type must be sent together');
+  }
+  if (assertionType !== JWT_BEARER_CLIENT_ASSERTION_TYPE) {
+    throw new InvalidClientError('Client authentication failed: unsupported client_assertion_type');
+  }
+  let clientId = bodyId;
+  if (clientId === undefined) {
+    let subject: unknown;
+    try {
+      subject = decodeJwt(assertion).sub;
+    } catch {
+      throw new InvalidClientError('Client authentication failed: the client assertion is not a JWT');
+    }
+    if (typeof subject !== 'string' || subject === '') {
+      throw new InvalidClientError('Client authentication failed: the client assertion has no sub');
+    }
+    clientId = subject;
+  }
+  return { method: 'private_key_jwt', clientId, clientAssertion: assertion };
+}
+
+/**
  * Authenticates the client of a token, revocation or introspection request
- * (RFC 6749 §2.3, S37): the method must be the registered one, the secret is
- * compared in constant time (by the provider when it implements
- * `verifyClientSecret`), and an expired secret is refused.
+ * (RFC 6749 §2.3, RFC 7523 §2.2, S37, S65) in one place: the presented method must
+ * be the registered one, then that method's check runs. Secrets are compared in
+ * constant time (by the provider when it implements `verifyClientSecret`) and an
+ * expired secret is refused; `private_key_jwt` assertions are verified against the
+ * client's keys with replay protection.
  */
 @Injectable()
 export class ClientAuthenticator {
+  private readonly methods: ReadonlyMap<TokenEndpointAuthMethod, ClientAuthenticationMethod>;
+
   constructor(
     @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
     private readonly clients: OAuthClientResolver,
     @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
-  ) {}
+  ) {
+    const privateKeyJwt = new PrivateKeyJwtAuthentication(config, clock);
+    const secret = (name: TokenEndpointAuthMethod): ClientAuthenticationMethod => ({
+      name,
+      verify: (presented, client) => this.verifySecret(presented, client),
+    });
+    const methods: ClientAuthenticationMethod[] = [
+      { name: 'none', verify: async () => undefined },
+      secret('client_secret_basic'),
+      secret('client_secret_post'),
+    ];
+    if (privateKeyJwt.enabled) {
+      methods.push({
+        name: 'private_key_jwt',
+        verify: (presented, client) => privateKeyJwt.verify(presented.clientAssertion!, client),
+      });
+    }
+    this.methods = new Map(methods.map((method) => [method.name, method]));
+  }
+
+  /** The methods this server accepts, in metadata order (RFC 8414 §2). */
+  get supportedMethods(): TokenEndpointAuthMethod[] {
+    return SUPPORTED_CLIENT_AUTH_METHODS.filter((name) => this.methods.has(name));
+  }
 
   /** The authenticated client, or an `InvalidClientError` / `InvalidRequestError`. */
   async authenticate(req: Request): Promise<OAuthClientInformation> {
@@ -81,10 +164,16 @@ export class ClientAuthenticator {
     const client = await this.clients.resolve(presented.clientId);
     if (!client) throw new InvalidClientError('Client authentication failed', usedBasic);
     const registered = client.tokenEndpointAuthMethod ?? 'client_secret_basic';
-    if (registered !== presented.method) {
+    const method = this.methods.get(presented.method);
+    if (registered !== presented.method || !method) {
       throw new InvalidClientError('Client authentication failed: unexpected authentication method', usedBasic);
     }
-    if (presented.method === 'none') return client;
+    await method.verify(presented, client);
+    return client;
+  }
+
+  private async verifySecret(presented: PresentedClientCredentials, client: OAuthClientInformation): Promise<void> {
+    const usedBasic = presented.method === 'client_secret_basic';
     if (!(await this.secretMatches(client, presented.clientSecret!))) {
       throw new InvalidClientError('Client authentication failed', usedBasic);
     }
@@ -92,7 +181,6 @@ export class ClientAuthenticator {
     if (expiresAt !== 0 && expiresAt <= epochSeconds(this.clock)) {
       throw new InvalidClientError('The client secret has expired', usedBasic);
     }
-    return client;
   }
 
   private async secretMatches(client: OAuthClientInformation, presented: string): Promise<boolean> {

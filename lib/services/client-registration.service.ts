@@ -5,7 +5,8 @@ import { validate } from 'class-validator';
 import { ClientRegistrationDto } from '../dto/client-registration.dto.js';
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '../errors/oauth-error.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
-import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
+import type { OAuthClientInformation, TokenEndpointAuthMethod } from '../interfaces/oauth-models.js';
+import { clientJwksProblem, copyClientJwks } from './client-public-keys.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
 import { redirectUriRegistrationProblem } from './redirect-uri-rules.js';
@@ -48,11 +49,14 @@ export class ClientRegistrationService {
       tosUri: metadata.tos_uri,
       policyUri: metadata.policy_uri,
       jwksUri: metadata.jwks_uri,
+      jwks: metadata.jwks === undefined ? undefined : copyClientJwks(metadata.jwks),
+      tokenEndpointAuthSigningAlg: metadata.token_endpoint_auth_signing_alg,
       softwareId: metadata.software_id,
       softwareVersion: metadata.software_version,
       applicationType: metadata.application_type ?? 'web',
     };
-    if (authMethod !== 'none') {
+    this.assertKeyMetadata(metadata, authMethod);
+    if (authMethod !== 'none' && authMethod !== 'private_key_jwt') {
       client.clientSecret = randomBytes(32).toString('base64url');
       const expiry = this.config.clientRegistration.clientSecretExpirySeconds;
       client.clientSecretExpiresAt = expiry ? now + expiry : 0;
@@ -79,6 +83,34 @@ export class ClientRegistrationService {
       if (problem) throw new InvalidRedirectUriError(problem);
     }
     return dto;
+  }
+
+  /**
+   * Key metadata (RFC 7591 §2, RFC 7523 §2.2, S65): `jwks` and `jwks_uri` never both;
+   * inline keys are asymmetric public keys only; `private_key_jwt` needs one of them
+   * (an https `jwks_uri`) and an accepted `token_endpoint_auth_signing_alg`.
+   */
+  private assertKeyMetadata(metadata: ClientRegistrationDto, authMethod: TokenEndpointAuthMethod): void {
+    if (metadata.jwks !== undefined && metadata.jwks_uri !== undefined) {
+      throw new InvalidClientMetadataError('jwks and jwks_uri must not both be present');
+    }
+    if (metadata.jwks !== undefined) {
+      const problem = clientJwksProblem(metadata.jwks);
+      if (problem) throw new InvalidClientMetadataError(problem);
+    }
+    const settings = this.config.privateKeyJwt;
+    const alg = metadata.token_endpoint_auth_signing_alg;
+    if (alg !== undefined && !settings?.signingAlgorithms.includes(alg)) {
+      throw new InvalidClientMetadataError(`token_endpoint_auth_signing_alg ${alg} is not supported`);
+    }
+    if (authMethod !== 'private_key_jwt') return;
+    if (!settings) throw new InvalidClientMetadataError('token_endpoint_auth_method private_key_jwt is not supported');
+    if (metadata.jwks === undefined && metadata.jwks_uri === undefined) {
+      throw new InvalidClientMetadataError('private_key_jwt needs jwks or jwks_uri');
+    }
+    if (metadata.jwks_uri !== undefined && !metadata.jwks_uri.startsWith('https://')) {
+      throw new InvalidClientMetadataError('jwks_uri must be an https URL');
+    }
   }
 
   private registeredScope(requested: string | undefined): string | undefined {
@@ -115,6 +147,8 @@ export function renderClientInformation(client: OAuthClientInformation): Record<
     tos_uri: client.tosUri,
     policy_uri: client.policyUri,
     jwks_uri: client.jwksUri,
+    jwks: client.jwks,
+    token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg,
     software_id: client.softwareId,
     software_version: client.softwareVersion,
     application_type: client.applicationType,

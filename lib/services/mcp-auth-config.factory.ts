@@ -8,6 +8,7 @@ import type {
 } from '../interfaces/mcp-auth-config.interface.js';
 import type { McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
+import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
 import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
 
 /** Thrown at startup for a bad option; the message says what to fix. */
@@ -85,11 +86,19 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     },
     clientIdMetadataDocuments:
       hasProvider && options.clientIdMetadataDocuments?.enabled
-        ? new ClientIdMetadataDocumentResolver(options.clientIdMetadataDocuments)
+        ? new ClientIdMetadataDocumentResolver({
+            supportedAuthMethods: options.privateKeyJwt?.enabled === false ? ['none'] : undefined,
+            ...options.clientIdMetadataDocuments,
+          })
         : undefined,
     revocation: { enabled: hasProvider && (options.revocation?.enabled ?? true) },
     introspection: { enabled: hasProvider && (options.introspection?.enabled ?? true) },
     rateLimits: resolveRateLimits(options.rateLimits),
+    privateKeyJwt: hasProvider
+      ? resolvePrivateKeyJwt(options.privateKeyJwt, options.clientIdMetadataDocuments, (message) => {
+          throw new McpAuthConfigurationError(message);
+        })
+      : undefined,
     clockSkewSeconds,
     asyncContext: options.asyncContext ?? true,
     bodyLimitBytes,

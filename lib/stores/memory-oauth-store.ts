@@ -52,6 +52,7 @@ export class MemoryOAuthStore implements OAuthStore {
   private readonly sessions: ExpiringMap<SessionRecord>;
   private readonly upstreamFlows: ExpiringMap<UpstreamFlowEntry>;
   private readonly upstreamTokens: ExpiringMap<UpstreamTokenRecord>;
+  private readonly usedOnce: ExpiringMap<true>;
   private readonly sweepTimer?: ReturnType<typeof setInterval>;
 
   constructor(options: MemoryOAuthStoreOptions = {}) {
@@ -67,6 +68,7 @@ export class MemoryOAuthStore implements OAuthStore {
     this.sessions = map();
     this.upstreamFlows = map();
     this.upstreamTokens = map();
+    this.usedOnce = map();
     const interval = options.sweepIntervalMs ?? 60_000;
     if (interval > 0) {
       this.sweepTimer = setInterval(() => this.sweep(), interval);
@@ -264,8 +266,16 @@ export class MemoryOAuthStore implements OAuthStore {
     return this.sweep();
   }
 
+  async markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean> {
+    const key = JSON.stringify([namespace, id]);
+    if (this.usedOnce.get(key)) return false;
+    this.usedOnce.set(key, true, expiresAtMs);
+    return true;
+  }
+
   private allMaps(): ExpiringMap<unknown>[] {
     return [
+      this.usedOnce,
       this.interactions,
       this.codes,
       this.grants,

@@ -129,6 +129,15 @@ export interface OAuthStore {
    * that expire records by themselves (Redis TTLs) may return 0.
    */
   purgeExpired(): Promise<number>;
+
+  /**
+   * Remembers a one-time identifier, such as the `jti` of a client assertion
+   * (RFC 7523 §3 item 7, S65): `true` the first time `namespace` + `id` is seen,
+   * `false` while it is remembered (until `expiresAtMs`). Atomic across
+   * instances: of concurrent callers exactly one gets `true`
+   * (Redis `SET NX PX`, SQL `INSERT … ON CONFLICT DO NOTHING`).
+   */
+  markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean>;
 }
 
 /** A registered client; `clientSecretHash` replaces the plain secret (S37). */

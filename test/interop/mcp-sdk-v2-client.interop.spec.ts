@@ -1,7 +1,13 @@
-import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
+import {
+  Client,
+  createPrivateKeyJwtAuth,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpsMetadataFetcher } from '../../lib/index.js';
 import { StubMetadataServer } from '../e2e/cimd/stub-metadata-server.js';
+import { clientSigningKey, type ClientSigningKey } from '../support/client-assertion.js';
 import { startInteropServer, startSampleServer, type RunningServer } from './support/interop-server.js';
 import {
   InteractiveOAuthProviderV2,
@@ -131,6 +137,98 @@ describe('MCP TypeScript SDK v2 client with a Client ID Metadata Document (inter
     expect(documentServer.hitCount('/oauth/client.json')).toBeGreaterThan(0);
     expect(await callTool(client, 'list_notes')).toMatchObject({ subject: 'alice' });
     await client.close();
+  });
+});
+
+describe('MCP TypeScript SDK v2 client as a ChatGPT-shaped CIMD client with private_key_jwt (interop)', () => {
+  const documentServer = new StubMetadataServer();
+  let server: RunningServer;
+  let documentUrl: string;
+  let key: ClientSigningKey;
+
+  beforeAll(async () => {
+    key = await clientSigningKey('RS256', 'sdk-v2-rsa');
+    await documentServer.start();
+    documentUrl = documentServer.url('/oauth/chatgpt-shaped.json');
+    const send = (res: import('node:http').ServerResponse, body: unknown, cacheControl = 'max-age=300') =>
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': cacheControl })
+        .end(JSON.stringify(body));
+    documentServer
+      .route('/oauth/chatgpt-shaped.json', (_req, res) =>
+        send(res, {
+          client_id: documentUrl,
+          client_name: 'ChatGPT-shaped client (SDK v2)',
+          redirect_uris: [REDIRECT],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'private_key_jwt',
+          token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
+          token_endpoint_auth_signing_alg: 'RS256',
+          jwks_uri: documentServer.url('/oauth/jwks.json'),
+        }),
+      )
+      .route('/oauth/jwks.json', (_req, res) => send(res, { keys: [key.publicJwk] }));
+    server = await startInteropServer({
+      clientIdMetadataDocuments: {
+        enabled: true,
+        allowPrivateNetworks: true,
+        fetch: createHttpsMetadataFetcher({ ca: documentServer.certificate.certPem }),
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await documentServer.stop();
+  });
+
+  it('S65 S40 discovery → authorize with the https client_id → token with an assertion from the SDK createPrivateKeyJwtAuth → tool call', async () => {
+    const { client, provider, log } = await connectWithLogin(server, {
+      clientMetadataUrl: documentUrl,
+      addClientAuthentication: createPrivateKeyJwtAuth({
+        issuer: documentUrl,
+        subject: documentUrl,
+        privateKey: key.privateKeyPem,
+        alg: 'RS256',
+      }),
+    });
+    expect(log.lines()).toContain('GET /.well-known/oauth-authorization-server 200');
+    expect(log.to('/register')).toEqual([]);
+    expect(provider.authorizationUrls[0].searchParams.get('client_id')).toBe(documentUrl);
+    const tokenRequests = log.to('/token');
+    expect(tokenRequests).toHaveLength(1);
+    expect(tokenRequests[0].status).toBe(200);
+    expect(tokenRequests[0].form).toMatchObject({
+      grant_type: 'authorization_code',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    });
+    expect(tokenRequests[0].form?.client_secret).toBeUndefined();
+    expect(documentServer.hitCount('/oauth/jwks.json')).toBe(1);
+    expect(await callTool(client, 'list_notes')).toMatchObject({ subject: 'alice' });
+    await client.close();
+  });
+
+  it('S65 the same flow with a key the document does not publish ends in invalid_client at /token', async () => {
+    const outsider = await clientSigningKey('RS256', 'sdk-v2-rsa');
+    const provider = new InteractiveOAuthProviderV2({
+      redirectUrl: REDIRECT,
+      clientMetadataUrl: documentUrl,
+      addClientAuthentication: createPrivateKeyJwtAuth({
+        issuer: documentUrl,
+        subject: documentUrl,
+        privateKey: outsider.privateKeyPem,
+        alg: 'RS256',
+      }),
+    });
+    const log = new TrafficLog();
+    const transport = new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+      authProvider: provider,
+      fetch: log.fetch,
+    });
+    await expect(new Client(CLIENT_INFO).connect(transport)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(transport.finishAuth(provider.takeCallbackParams())).rejects.toThrow();
+    expect(log.to('/token').map((exchange) => exchange.status)).toEqual([401]);
+    expect(provider.tokens()).toBeUndefined();
   });
 });
 

@@ -12,6 +12,13 @@ import { startInteropServer, type RunningServer } from './support/interop-server
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 const REDIRECT = 'http://127.0.0.1:38112/callback';
 
+/** The public JWK a `private_key_jwt` client registers in `jwks` (RFC 7591 §2). */
+async function publicJwkOf(publicKey: oauth.CryptoKey, kid: string): Promise<oauth.JsonObject> {
+  const { kty, n, e, crv, x, y } = await crypto.subtle.exportKey('jwk', publicKey);
+  const members = { kty, n, e, crv, x, y, kid, use: 'sig' };
+  return Object.fromEntries(Object.entries(members).filter(([, value]) => value !== undefined)) as oauth.JsonObject;
+}
+
 describe('oauth4webapi strict client (interop)', () => {
   let server: RunningServer;
   let as: oauth.AuthorizationServer;
@@ -187,6 +194,72 @@ describe('oauth4webapi strict client (interop)', () => {
       ).rejects.toMatchObject({ error: 'invalid_grant' });
     });
   }
+
+  for (const alg of ['RS256', 'ES256'] as const) {
+    it(`S65 private_key_jwt (${alg}) with oauth4webapi PrivateKeyJwt: registration with inline jwks, code exchange, refresh, introspection, revocation`, async () => {
+      const { privateKey, publicKey } = await oauth.generateKeyPair(alg, { extractable: true });
+      const publicJwk = await publicJwkOf(publicKey, `o4w-${alg}`);
+      expect(as.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+      expect(as.token_endpoint_auth_signing_alg_values_supported).toContain(alg);
+      const client = await register({
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: alg,
+        jwks: { keys: [publicJwk] },
+      });
+      expect(client.client_secret).toBeUndefined();
+      const auth = oauth.PrivateKeyJwt({ key: privateKey, kid: `o4w-${alg}` });
+      const { params, codeVerifier } = await authorize(client, 'notes:read');
+      const tokens = await oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT, codeVerifier, {
+          additionalParameters: { resource: server.mcpUrl },
+          ...insecure,
+        }),
+      );
+      expect(tokens.scope).toBe('notes:read');
+      const refreshed = await oauth.processRefreshTokenResponse(
+        as,
+        client,
+        await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refresh_token!, insecure),
+      );
+      const active = await oauth.processIntrospectionResponse(
+        as,
+        client,
+        await oauth.introspectionRequest(as, client, auth, refreshed.access_token, insecure),
+      );
+      expect(active).toMatchObject({ active: true, client_id: client.client_id });
+      await oauth.processRevocationResponse(
+        await oauth.revocationRequest(as, client, auth, refreshed.refresh_token!, insecure),
+      );
+      await expect(
+        oauth.processRefreshTokenResponse(
+          as,
+          client,
+          await oauth.refreshTokenGrantRequest(as, client, auth, refreshed.refresh_token!, insecure),
+        ),
+      ).rejects.toMatchObject({ error: 'invalid_grant' });
+    });
+  }
+
+  it('S65 oauth4webapi ClientSecretJwt (HS256) or None for a private_key_jwt client: 401 invalid_client', async () => {
+    const { publicKey } = await oauth.generateKeyPair('ES256', { extractable: true });
+    const publicJwk = await publicJwkOf(publicKey, 'o4w-hs');
+    const client = await register({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk] } });
+    for (const auth of [oauth.ClientSecretJwt(JSON.stringify(publicJwk)), oauth.None()]) {
+      const { params, codeVerifier } = await authorize(client, 'notes:read');
+      await expect(
+        oauth.processAuthorizationCodeResponse(
+          as,
+          client,
+          await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT, codeVerifier, {
+            additionalParameters: { resource: server.mcpUrl },
+            ...insecure,
+          }),
+        ),
+      ).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    }
+  });
 
   it('S37 a wrong client secret: 401 invalid_client with a Basic challenge, surfaced by oauth4webapi as a WWWAuthenticateChallengeError', async () => {
     const client = await register({ token_endpoint_auth_method: 'client_secret_basic' });

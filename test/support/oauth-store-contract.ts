@@ -265,6 +265,27 @@ export function describeOAuthStoreContract(
       expect(await store.consumeUpstreamFlow(stateHash)).toEqual({ status: 'unknown' });
     });
 
+    it('S65 markUsedOnce: of concurrent callers exactly one gets true; namespace and id both count', async () => {
+      const id = unique('jti');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.markUsedOnce('client_assertion', id, later(60))),
+      );
+      expect(results.filter((first) => first)).toHaveLength(1);
+      expect(await store.markUsedOnce('client_assertion', id, later(60))).toBe(false);
+      expect(await store.markUsedOnce('dpop', id, later(60))).toBe(true);
+      expect(await store.markUsedOnce('client_assertion', unique('jti'), later(60))).toBe(true);
+    });
+
+    it('S65 markUsedOnce forgets an identifier after its expiry', async () => {
+      const id = unique('jti');
+      const lifetimeMs = usesClock ? 1000 : 150;
+      expect(await store.markUsedOnce('client_assertion', id, clock.now() + lifetimeMs)).toBe(true);
+      expect(await store.markUsedOnce('client_assertion', id, clock.now() + lifetimeMs)).toBe(false);
+      if (usesClock) clock.advance(lifetimeMs + 1);
+      else await new Promise((resolve) => setTimeout(resolve, lifetimeMs + 150));
+      expect(await store.markUsedOnce('client_assertion', id, clock.now() + lifetimeMs)).toBe(true);
+    });
+
     it('keeps upstream tokens per live grant and deletes them when the grant is revoked', async () => {
       const g = grant();
       await store.createGrant(g);

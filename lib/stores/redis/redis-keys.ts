@@ -48,6 +48,11 @@ export class RedisKeys {
     return `${this.prefix}jti:${jti}`;
   }
 
+  /** A one-time identifier (`markUsedOnce`); namespace and id are hashed together. */
+  usedOnce(namespace: string, id: string): string {
+    return `${this.prefix}once:${hashValue(JSON.stringify([namespace, id]))}`;
+  }
+
   consent(subject: string, clientId: string): string {
     return `${this.prefix}consent:${hashValue(JSON.stringify([subject, clientId]))}`;
   }

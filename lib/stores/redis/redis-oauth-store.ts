@@ -296,6 +296,15 @@ export class RedisOAuthStore implements OAuthStore {
     });
   }
 
+  /** `SET key 1 NX PX ttl`: one atomic command, so of concurrent callers on any instance one wins. */
+  markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean> {
+    return this.run(async () => {
+      const ttl = this.ttlMs(expiresAtMs);
+      if (ttl <= 0) return true;
+      return (await this.client.set(this.keys.usedOnce(namespace, id), '1', 'PX', ttl, 'NX')) === 'OK';
+    });
+  }
+
   /** A page of clients in id order, from the client index (clients saved by this version or later). */
   listClients(options: { limit?: number; cursor?: string } = {}): Promise<{
     clients: StoredClient[];

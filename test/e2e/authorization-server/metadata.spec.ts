@@ -8,7 +8,9 @@ describe('authorization-server metadata (RFC 8414)', () => {
   });
   afterAll(() => t.close());
 
-  it('S28 serves the RFC 8414 document with exactly what works', async () => {
+  it('S28 S65 serves the RFC 8414 document with exactly what works', async () => {
+    const methods = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+    const algorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
     const res = await t.http.get('/.well-known/oauth-authorization-server');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -20,12 +22,15 @@ describe('authorization-server metadata (RFC 8414)', () => {
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token'],
-      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: methods,
+      token_endpoint_auth_signing_alg_values_supported: algorithms,
       service_documentation: 'https://docs.example.com/mcp',
       revocation_endpoint: `${ISSUER}/revoke`,
-      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: methods,
+      revocation_endpoint_auth_signing_alg_values_supported: algorithms,
       introspection_endpoint: `${ISSUER}/introspect`,
-      introspection_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: methods,
+      introspection_endpoint_auth_signing_alg_values_supported: algorithms,
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
     });

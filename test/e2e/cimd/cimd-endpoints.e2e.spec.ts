@@ -180,7 +180,23 @@ describe('Client ID Metadata Documents through the endpoints', () => {
     ['client_secret_basic', validDocument({ token_endpoint_auth_method: 'client_secret_basic' })],
     ['another client_id', validDocument({ client_id: `${CLIENT_ID}/` })],
     ['no redirect_uris', validDocument({ redirect_uris: undefined })],
-  ])('S40 a document with %s is refused with an error page and no consent', async (_label, document) => {
+    ['private_key_jwt and no keys', validDocument({ token_endpoint_auth_method: 'private_key_jwt' })],
+    [
+      'private_key_jwt and a private key in jwks',
+      validDocument({
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'AQAB', y: 'AQAB', d: 'AQAB' }] },
+      }),
+    ],
+    [
+      'private_key_jwt and both jwks and jwks_uri',
+      validDocument({
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'AQAB', y: 'AQAB' }] },
+        jwks_uri: 'https://client.example.com/jwks.json',
+      }),
+    ],
+  ])('S40 S65 a document with %s is refused with an error page and no consent', async (_label, document) => {
     documents.set(CLIENT_ID, document);
     const res = await authorize(CLIENT_ID, pkcePair().challenge);
     expect(res.status).toBe(401);

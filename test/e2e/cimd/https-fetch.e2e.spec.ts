@@ -8,6 +8,7 @@ import {
   type ClientIdMetadataDocumentOptions,
   type HostResolver,
 } from '../../../lib/index.js';
+import { resolvePrivateKeyJwt } from '../../../lib/services/private-key-jwt-options.js';
 import { StubMetadataServer } from './stub-metadata-server.js';
 
 const server = new StubMetadataServer();
@@ -29,6 +30,14 @@ function sendJson(res: import('node:http').ServerResponse, body: unknown, header
 }
 
 let flakyCalls = 0;
+let flakyJwksCalls = 0;
+const PUBLIC_JWK = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+  y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+  kid: 'k1',
+};
 
 beforeAll(async () => {
   await server.start();
@@ -63,6 +72,15 @@ beforeAll(async () => {
     .route('/slow-body.json', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"client_id":');
+    })
+    .route('/jwks.json', (_req, res) => sendJson(res, { keys: [PUBLIC_JWK] }, { 'cache-control': 'max-age=600' }))
+    .route('/jwks-big.json', (_req, res) => sendJson(res, { keys: [PUBLIC_JWK], padding: 'z'.repeat(20_000) }))
+    .route('/jwks-private.json', (_req, res) => sendJson(res, { keys: [{ ...PUBLIC_JWK, d: 'AQAB' }] }))
+    .route('/jwks-redirect.json', (_req, res) => res.writeHead(302, { location: server.url('/jwks.json') }).end())
+    .route('/jwks-flaky.json', (_req, res) => {
+      flakyJwksCalls++;
+      if (flakyJwksCalls === 1) res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+      else sendJson(res, { keys: [PUBLIC_JWK] }, { 'cache-control': 'max-age=600' });
     })
     .route('/flaky.json', (_req, res) => {
       flakyCalls++;
@@ -252,5 +270,58 @@ describe('CIMD fetch over real HTTPS to a loopback stub', () => {
     const r = resolver({ allowPrivateNetworks: true, allow: (url) => url.hostname !== 'localhost' });
     expect(await refusal(r.resolve(server.url('/client.json')))).toContain('not allowed by the server policy');
     expect(server.connections).toBe(0);
+  });
+});
+
+/** The `jwks_uri` key sets of private_key_jwt clients go through the same fetcher and rules (S65). */
+describe('jwks_uri fetch over real HTTPS to a loopback stub (same SSRF-guarded fetcher as CIMD)', () => {
+  const jwksCache = (options: ClientIdMetadataDocumentOptions & { resolveHost?: HostResolver } = {}) => {
+    const { resolveHost, ...rest } = options;
+    const fail = (message: string): never => {
+      throw new Error(message);
+    };
+    return resolvePrivateKeyJwt(
+      undefined,
+      { fetch: createHttpsMetadataFetcher({ ca: server.certificate.certPem, resolveHost }), ...rest },
+      fail,
+    )!.remoteKeySets;
+  };
+
+  it('S41 S65 a jwks_uri on loopback or resolving to a private address is refused without connecting', async () => {
+    expect(await refusal(jwksCache().keySet(server.url('/jwks.json')))).toContain('loopback');
+    expect(await refusal(jwksCache().keySet(server.url('/jwks.json', '127.0.0.1')))).toContain('IP address');
+    const viaName = `https://jwks.example.com:${server.port}/jwks.json`;
+    const description = await refusal(jwksCache({ resolveHost: resolvesTo('10.0.0.7') }).keySet(viaName));
+    expect(description).toContain('resolves to a refused address');
+    expect(server.connections).toBe(0);
+  });
+
+  it('S40 S65 a jwks_uri document is bounded in size, must hold public keys only, and redirects are not followed', async () => {
+    const cache = jwksCache({ allowPrivateNetworks: true });
+    expect(await refusal(cache.keySet(server.url('/jwks-big.json')))).toContain('larger than 16384 bytes');
+    expect(await refusal(cache.keySet(server.url('/jwks-private.json')))).toContain('private member');
+    expect(await refusal(cache.keySet(server.url('/jwks-redirect.json')))).toContain('redirects are not followed');
+    expect(server.hitCount('/jwks.json')).toBe(0);
+  });
+
+  it('S42 S65 a jwks_uri key set is cached per Cache-Control (clamped) and refetched after it', async () => {
+    let now = 9_000_000;
+    const cache = jwksCache({ allowPrivateNetworks: true, now: () => now });
+    const sets = await Promise.all(Array.from({ length: 5 }, () => cache.keySet(server.url('/jwks.json'))));
+    expect(sets.every((set) => set.keys[0]!.kid === 'k1')).toBe(true);
+    expect(server.hitCount('/jwks.json')).toBe(1);
+    now += 599_000;
+    await cache.keySet(server.url('/jwks.json'));
+    expect(server.hitCount('/jwks.json')).toBe(1);
+    now += 1_000;
+    await cache.keySet(server.url('/jwks.json'));
+    expect(server.hitCount('/jwks.json')).toBe(2);
+  });
+
+  it('S42 S65 an error response for a jwks_uri is never cached', async () => {
+    const cache = jwksCache({ allowPrivateNetworks: true });
+    expect(await refusal(cache.keySet(server.url('/jwks-flaky.json')))).toContain('HTTP status 503');
+    await expect(cache.keySet(server.url('/jwks-flaky.json'))).resolves.toMatchObject({ keys: [{ kid: 'k1' }] });
+    expect(server.hitCount('/jwks-flaky.json')).toBe(2);
   });
 });

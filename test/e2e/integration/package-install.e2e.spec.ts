@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -11,9 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const execFileAsync = promisify(execFile);
 
 /** execFile that puts the command's own output into the error, so a failed compile says why. */
-async function run(...args: Parameters<typeof execFileAsync>): Promise<{ stdout: string }> {
+async function run(file: string, args: string[], options: ExecFileOptions = {}): Promise<{ stdout: string }> {
   try {
-    const { stdout } = await execFileAsync(...args);
+    const { stdout } = await execFileAsync(file, args, options);
     return { stdout: String(stdout) };
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };

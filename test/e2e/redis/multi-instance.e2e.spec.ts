@@ -7,7 +7,8 @@ import {
   type TestRedis,
   whenReady,
 } from '../../support/redis-server.js';
-import { callMcp, type Instance, OAuthFlow, startInstance } from './redis-as-app.js';
+import { clientSigningKey, JWT_BEARER, signClientAssertion } from '../../support/client-assertion.js';
+import { callMcp, type Instance, ISSUER, OAuthFlow, REDIRECT_URI, startInstance } from './redis-as-app.js';
 
 announceRedisSkip('Redis multi-instance e2e (S44, S12)');
 
@@ -102,5 +103,35 @@ describe.skipIf(redisUnavailableReason())('two instances sharing one Redis (S44)
     for (const r of responses) if (r.status === 400) expect(r.body.error).toBe('invalid_grant');
     const winner = responses.find((r) => r.status === 200)!;
     expect((await callMcp(a, winner.body.access_token)).status).toBe(401);
+  });
+
+  it('S65 S44 a client assertion accepted on A is a replay on B (jti in Redis); of 10 parallel uses on both, one succeeds', async () => {
+    const key = await clientSigningKey('ES256', 'redis-e2e');
+    const registered = await a
+      .http()
+      .post('/register')
+      .send({
+        redirect_uris: [REDIRECT_URI],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [key.publicJwk] },
+      });
+    expect(registered.status).toBe(201);
+    const clientId = registered.body.client_id as string;
+    const revokeWith = (on: Instance, assertion: string) =>
+      on.http().post('/revoke').type('form').send({
+        token: 'unknown-token',
+        client_assertion_type: JWT_BEARER,
+        client_assertion: assertion,
+      });
+    const assertion = await signClientAssertion(key, clientId, ISSUER);
+    expect((await revokeWith(a, assertion)).status).toBe(200);
+    const replay = await revokeWith(b, assertion);
+    expect(replay.status).toBe(401);
+    expect(replay.body.error).toBe('invalid_client');
+    expect(replay.body.error_description).toContain('already used');
+
+    const contested = await signClientAssertion(key, clientId, ISSUER);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => revokeWith(i % 2 ? a : b, contested)));
+    expect(results.map((res) => res.status).sort()).toEqual([200, ...Array(9).fill(401)]);
   });
 });

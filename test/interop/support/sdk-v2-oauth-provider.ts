@@ -1,4 +1,5 @@
 import type {
+  AddClientAuthentication,
   OAuthClientMetadata,
   OAuthClientProvider,
   StoredOAuthClientInformation,
@@ -10,6 +11,8 @@ import { InteractiveOAuthProvider, type InteractiveOAuthProviderSettings } from 
 export interface InteractiveOAuthProviderV2Settings extends InteractiveOAuthProviderSettings<OAuthClientMetadata> {
   /** A Client ID Metadata Document URL (the SDK uses it as `client_id` when the AS supports CIMD). */
   clientMetadataUrl?: string;
+  /** Client authentication at the token endpoint, e.g. the SDK's `createPrivateKeyJwtAuth(...)`. */
+  addClientAuthentication?: AddClientAuthentication;
 }
 
 /**
@@ -22,10 +25,12 @@ export class InteractiveOAuthProviderV2
   implements OAuthClientProvider
 {
   readonly clientMetadataUrl?: string;
+  readonly addClientAuthentication?: AddClientAuthentication;
 
   constructor(settings: InteractiveOAuthProviderV2Settings) {
     super(settings, 'Interop test client (SDK v2)');
     this.clientMetadataUrl = settings.clientMetadataUrl;
+    if (settings.addClientAuthentication) this.addClientAuthentication = settings.addClientAuthentication;
   }
 
   /** The last callback's query, after the app's own `state` check (the SDK checks `iss`). */

@@ -9,6 +9,20 @@ const context = {
   supportedAuthMethods: ['none'] as const,
   fetchedAt: 1_000,
 };
+const JWKS_URI = 'https://app.example.com/oauth/jwks.json';
+const PUBLIC_RSA = { kty: 'RSA', n: 'sXch', e: 'AQAB', kid: 'k1', alg: 'RS256', use: 'sig' };
+const withKeys = { ...context, supportedAuthMethods: ['none', 'private_key_jwt'] as const };
+
+function refusalWithKeys(document: unknown): string {
+  try {
+    clientFromMetadataDocument(document, withKeys);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidClientError);
+    return (error as InvalidClientError).description ?? '';
+  }
+  throw new Error('expected the document to be refused');
+}
+
 const valid = {
   client_id: CLIENT_ID,
   client_name: 'Example MCP Client',
@@ -108,8 +122,10 @@ describe('CIMD document rules (S40)', () => {
     },
   );
 
-  it('S40 refuses an auth method that supportedAuthMethods does not list (private_key_jwt today)', () => {
-    expect(refusal({ ...valid, token_endpoint_auth_method: 'private_key_jwt' })).toContain('not supported');
+  it('S40 refuses an auth method that supportedAuthMethods does not list (private_key_jwt switched off)', () => {
+    expect(refusal({ ...valid, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: JWKS_URI })).toContain(
+      'not supported',
+    );
     expect(refusal({ ...valid, token_endpoint_auth_method: 7 })).toContain('must be a string');
   });
 
@@ -134,5 +150,76 @@ describe('CIMD document rules (S40)', () => {
     expect(refusal({ ...valid, logo_uri: 'javascript:alert(1)' })).toContain('logo_uri');
     expect(refusal({ ...valid, grant_types: ['client_credentials'] })).toContain('authorization_code');
     expect(refusal({ ...valid, application_type: 'desktop' })).toContain('application_type');
+  });
+
+  it('S40 S65 a ChatGPT-shaped document (private_key_jwt, methods list, RS256, jwks_uri) gets private_key_jwt', () => {
+    const client = clientFromMetadataDocument(
+      {
+        ...valid,
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
+        token_endpoint_auth_signing_alg: 'RS256',
+        jwks_uri: JWKS_URI,
+      },
+      withKeys,
+    );
+    expect(client.tokenEndpointAuthMethod).toBe('private_key_jwt');
+    expect(client.jwksUri).toBe(JWKS_URI);
+    expect(client.tokenEndpointAuthSigningAlg).toBe('RS256');
+    expect(client.clientSecret).toBeUndefined();
+    const inline = clientFromMetadataDocument(
+      { ...valid, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [PUBLIC_RSA] } },
+      withKeys,
+    );
+    expect(inline.tokenEndpointAuthMethod).toBe('private_key_jwt');
+    expect(inline.jwks).toEqual({ keys: [PUBLIC_RSA] });
+  });
+
+  it('S40 S65 a document listing several methods gets one the server supports: private_key_jwt with keys, else none', () => {
+    const listing = { ...valid, token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'] };
+    const declaredKeyless = { ...listing, token_endpoint_auth_method: 'private_key_jwt' };
+    expect(clientFromMetadataDocument(declaredKeyless, withKeys).tokenEndpointAuthMethod).toBe('none');
+    expect(
+      clientFromMetadataDocument({ ...declaredKeyless, jwks_uri: JWKS_URI }, context).tokenEndpointAuthMethod,
+    ).toBe('none');
+    const undeclared = { ...listing, token_endpoint_auth_method: undefined, jwks_uri: JWKS_URI };
+    expect(clientFromMetadataDocument(undeclared, withKeys).tokenEndpointAuthMethod).toBe('none');
+    const onlyListed = {
+      ...valid,
+      token_endpoint_auth_method: 'tls_client_auth',
+      token_endpoint_auth_methods_supported: ['tls_client_auth', 'private_key_jwt', 'none'],
+      jwks_uri: JWKS_URI,
+    };
+    expect(clientFromMetadataDocument(onlyListed, withKeys).tokenEndpointAuthMethod).toBe('private_key_jwt');
+    expect(clientFromMetadataDocument({ ...onlyListed, jwks_uri: undefined }, withKeys).tokenEndpointAuthMethod).toBe(
+      'none',
+    );
+  });
+
+  it('S40 S65 refuses private_key_jwt without keys, with both jwks and jwks_uri, or with an http jwks_uri', () => {
+    const pkjwt = { ...valid, token_endpoint_auth_method: 'private_key_jwt' };
+    expect(refusalWithKeys(pkjwt)).toContain('needs jwks or jwks_uri');
+    expect(refusalWithKeys({ ...pkjwt, jwks: { keys: [PUBLIC_RSA] }, jwks_uri: JWKS_URI })).toContain('both');
+    expect(refusalWithKeys({ ...pkjwt, jwks_uri: 'http://app.example.com/jwks.json' })).toContain('https');
+  });
+
+  it('S40 S65 refuses inline jwks with private key material or symmetric keys', () => {
+    const pkjwt = { ...valid, token_endpoint_auth_method: 'private_key_jwt' };
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
+      expect(refusalWithKeys({ ...pkjwt, jwks: { keys: [{ ...PUBLIC_RSA, [member]: 'AQAB' }] } })).toContain(
+        `private member "${member}"`,
+      );
+    }
+    expect(refusalWithKeys({ ...pkjwt, jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } })).toContain('symmetric');
+    expect(refusalWithKeys({ ...pkjwt, jwks: { keys: 'none' } })).toContain('non-empty array');
+  });
+
+  it('S40 S65 a shared-secret method is refused in token_endpoint_auth_methods_supported too', () => {
+    expect(
+      refusalWithKeys({
+        ...valid,
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'none'],
+      }),
+    ).toContain('shared secret');
   });
 });
