@@ -19,6 +19,7 @@ export { REQUEST_AUTH_PROPERTY, MCP_TOOL_NAME_METADATA } from './mcp-auth.consta
 export { BearerAuthGuard, DEFAULT_VERIFIER_RETRY_AFTER_SECONDS } from './guards/bearer-auth.guard.js';
 export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
 export { Public, PublicRoute } from './decorators/public.decorator.js';
+export { NotMcpEndpoint } from './decorators/not-mcp-endpoint.decorator.js';
 export { McpToolName } from './decorators/mcp-tool-name.decorator.js';
 export { CurrentAuth } from './decorators/current-auth.decorator.js';
 export { AuthContext } from './context/auth-context.js';
@@ -28,7 +29,8 @@ export { ToolScopeRegistry } from './services/tool-scope-registry.js';
 export { filterToolsByScopes } from './services/filter-tools-by-scopes.js';
 export { toolNamesFromJsonRpcBody, TOOLS_CALL_METHOD } from './services/json-rpc-tool-calls.js';
 export { REKOG_MCP_TOOL_METADATA } from './services/tool-name-adapter.js';
-export { canonicalResourceUri, audienceIncludes, AudienceMatcher } from './services/resource-audience.js';
+export { audienceIncludes, AudienceMatcher } from './services/resource-audience.js';
+export { canonicalResourceUri, sameResource } from './services/resource-uri.js';
 export { parseBearerAuthorizationHeader, type BearerHeaderParseResult } from './services/bearer-token.js';
 export {
   ProtectedResourceMetadataController,

@@ -9,6 +9,8 @@ export const REQUIRED_SCOPES_METADATA = 'mcp_auth:scopes';
 
 /** Metadata key of `@Public()`. */
 export const PUBLIC_ROUTE_METADATA = 'mcp_auth:public';
+/** Metadata key of `@NotMcpEndpoint()`: the guard does not read POST bodies there (S51). */
+export const NOT_MCP_ENDPOINT_METADATA = 'mcp_auth:not_mcp_endpoint';
 
 /** Metadata key of `@McpToolName()`: the MCP tool a method implements. */
 export const MCP_TOOL_NAME_METADATA = 'mcp_auth:tool_name';

@@ -30,6 +30,7 @@ import {
   BUILT_IN_PROVIDER_PROVIDERS,
 } from './provider/built-in-provider.controllers.js';
 import { createBodyParserErrorHandler } from './http/body-parser-errors.js';
+import { createJsonDepthLimit } from './http/json-depth-limit.js';
 import { resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
 import { ownRequestMatcher } from './services/own-request-paths.js';
 
@@ -80,10 +81,12 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
   }
 
   /**
-   * Opens the per-request AsyncLocalStorage slot behind `getAccessToken()` /
+   * Refuses over-deep JSON bodies on this module's OAuth paths (S58), and opens the
+   * per-request AsyncLocalStorage slot behind `getAccessToken()` /
    * `AuthContext.current()` on every route (unless `asyncContext: false`).
    */
   configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(createJsonDepthLimit(this.config)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
     if (!this.config.asyncContext) return;
     consumer.apply(AuthContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }

@@ -21,6 +21,8 @@ export interface SampleOptions {
   logger?: boolean;
   /** Where clients and grants live. @default a `MemoryOAuthStore` (see `DATABASE_URL` for PostgreSQL) */
   store?: OAuthStore;
+  /** Publish the identity in AsyncLocalStorage (`McpAuthModule`'s `asyncContext`). @default true */
+  asyncContext?: boolean;
 }
 
 /** `SampleOptions` plus where to listen. */

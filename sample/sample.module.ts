@@ -45,6 +45,7 @@ export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions 
     defaultScopes: [NOTES_SCOPES.read],
     clientRegistration: { enabled: true, validScopes: scopes },
     rateLimits: options.rateLimits === false ? false : undefined,
+    asyncContext: options.asyncContext,
   };
 }
 

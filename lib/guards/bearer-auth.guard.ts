@@ -17,11 +17,14 @@ import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
 import {
   MCP_AUTH_CONFIG,
   MCP_AUTH_TOKEN_VERIFIER,
+  NOT_MCP_ENDPOINT_METADATA,
   PUBLIC_ROUTE_METADATA,
   REQUEST_AUTH_PROPERTY,
   REQUIRED_SCOPES_METADATA,
 } from '../mcp-auth.constants.js';
 import { parseBearerAuthorizationHeader } from '../services/bearer-token.js';
+import { readMcpRequestBody } from './mcp-request-body.js';
+import { assertMcpHeadersMatchBody, hasMcpStandardHeaders } from './mcp-standard-headers.js';
 import { AudienceMatcher } from '../services/resource-audience.js';
 import { mergeScopes, missingScopes } from '../services/scope-rules.js';
 import { ToolScopeRegistry } from '../services/tool-scope-registry.js';
@@ -40,6 +43,11 @@ export const DEFAULT_VERIFIER_RETRY_AFTER_SECONDS = 5;
  * - token in the query string only: treated as absent; in the header and the query or form body: 400 `invalid_request` (S6)
  * - missing scopes (module `requiredScopes` ∪ class and handler `@RequireScopes` ∪ scopes of every
  *   tool a JSON-RPC `tools/call` names): 403 `insufficient_scope` naming all of them (S7)
+ * - while any tool declares scopes, a POST whose body cannot be read as JSON exactly as the MCP
+ *   transport will read it (wrong or malformed `Content-Type`, unparsable, nested deeper than
+ *   `jsonMaxDepth`, consumed elsewhere): 4xx `invalid_request` before any handler runs (S51, S58);
+ *   routes marked `@NotMcpEndpoint()` are exempt
+ * - `Mcp-Method` / `Mcp-Name` headers that do not match the JSON-RPC body: 400 `invalid_request` (S66)
  * - verifier outage (`TemporarilyUnavailableError`) or any verifier exception: 503
  *   `temporarily_unavailable` with `Retry-After` (fail closed; the exception is logged by name only)
  *
@@ -74,11 +82,15 @@ export class BearerAuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const scopes = this.requiredScopes(context, request);
+    let scopes = this.requiredScopes(context, request);
     try {
       const token = this.extractToken(request);
       if (token === undefined) throw new MissingCredentialsError();
       const accessToken = await this.verify(token, request);
+      if (!this.routeMetadata(context).notMcpEndpoint && this.mustReadBody(request)) {
+        await this.readBody(request);
+        scopes = this.requiredScopes(context, request);
+      }
       this.checkScopes(accessToken, scopes);
       this.attach(request, accessToken);
       return true;
@@ -100,6 +112,28 @@ export class BearerAuthGuard implements CanActivate {
   }
 
   /**
+   * True when the guard must read the JSON-RPC body before deciding (S51, S66): a
+   * POST while any tool declares scopes, or a request carrying `Mcp-Method` / `Mcp-Name`.
+   * Kept to a method check and two header lookups: it runs on every request.
+   */
+  protected mustReadBody(request: Request): boolean {
+    return request.method === 'POST' && (this.toolScopes.hasToolScopes || hasMcpStandardHeaders(request));
+  }
+
+  /**
+   * Reads the JSON-RPC body the way the MCP transport will (S51, S58; fails closed
+   * with 4xx when it cannot) and checks `Mcp-Method` / `Mcp-Name` against it (S66).
+   * Afterwards `request.body` is what the tool scopes are decided on and what runs.
+   */
+  protected async readBody(request: Request): Promise<void> {
+    const body = await readMcpRequestBody(request, {
+      limitBytes: this.config.mcpBodyLimitBytes,
+      maxDepth: this.config.jsonMaxDepth,
+    });
+    assertMcpHeadersMatchBody(request, body);
+  }
+
+  /**
    * `@Public()` and the static scopes (module ∪ class ∪ handler) of a route,
    * read once per class and handler: decorator metadata does not change after
    * bootstrap, and the guard runs on every request.
@@ -114,6 +148,9 @@ export class BearerAuthGuard implements CanActivate {
       metadata = {
         isPublic: Boolean(
           this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE_METADATA, [handler, type]),
+        ),
+        notMcpEndpoint: Boolean(
+          this.reflector.getAllAndOverride<boolean | undefined>(NOT_MCP_ENDPOINT_METADATA, [handler, type]),
         ),
         scopes: Object.freeze(
           mergeScopes(
@@ -227,6 +264,8 @@ export class BearerAuthGuard implements CanActivate {
 /** What the guard reads from decorators for one route. */
 interface RouteMetadata {
   isPublic: boolean;
+  /** `@NotMcpEndpoint()`: no JSON body required on POSTs (S51). */
+  notMcpEndpoint: boolean;
   scopes: string[];
 }
 

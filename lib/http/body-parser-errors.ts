@@ -6,6 +6,7 @@ import { sendOAuthError } from '../errors/oauth-exception.filter.js';
 const BODY_PARSER_FAILURES: Readonly<Record<string, readonly [status: number, description: string]>> = {
   'entity.too.large': [413, 'The request body is too large'],
   'parameters.too.many': [413, 'The request body has too many parameters'],
+  'querystring.parse.rangeError': [400, 'The request body is nested too deeply'],
   'entity.parse.failed': [400, 'The request body is malformed'],
   'entity.verify.failed': [400, 'The request body is malformed'],
   'request.size.invalid': [400, 'The request body does not match its Content-Length'],

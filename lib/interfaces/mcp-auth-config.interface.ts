@@ -75,6 +75,10 @@ export interface McpAuthConfig {
   /** Whether the identity is published in AsyncLocalStorage (`asyncContext` option). */
   asyncContext: boolean;
   bodyLimitBytes: number;
+  /** Deepest JSON nesting accepted in request bodies (S58). */
+  jsonMaxDepth: number;
+  /** Largest MCP request body the guard reads from the stream itself (S51). */
+  mcpBodyLimitBytes: number;
   resourceName?: string;
   serviceDocumentationUrl?: string;
   realm?: string;

@@ -96,6 +96,19 @@ export interface McpAuthModuleOptions {
   clockSkewSeconds?: number;
   /** Largest request body accepted on OAuth endpoints, in bytes (S38). @default 65536 */
   bodyLimitBytes?: number;
+  /**
+   * Deepest nesting of arrays/objects accepted in a JSON request body, on the
+   * OAuth endpoints and in the MCP request body the guard reads; deeper is 400
+   * `invalid_request` (S58). @default 32
+   */
+  jsonMaxDepth?: number;
+  /**
+   * Largest MCP request body the guard reads itself when no body parser read it
+   * (a `Content-Type` the parser skipped, or no parser mounted), in bytes; larger is
+   * 413 (S51). Bodies a parser read are bounded by that parser. @default 4194304
+   * (the MCP SDK transport's own limit)
+   */
+  mcpBodyLimitBytes?: number;
   /** Human-readable name of the protected resource (RFC 9728 `resource_name`). */
   resourceName?: string;
   /** `service_documentation` in the metadata documents. */

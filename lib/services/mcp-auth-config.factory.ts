@@ -9,6 +9,7 @@ import type {
 import type { McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
 import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
+import { DEFAULT_JSON_MAX_DEPTH } from '../http/json-depth.js';
 import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
 
 /** Thrown at startup for a bad option; the message says what to fix. */
@@ -18,6 +19,9 @@ export class McpAuthConfigurationError extends Error {
     this.name = 'McpAuthConfigurationError';
   }
 }
+
+/** Default `mcpBodyLimitBytes`: the MCP SDK transport's own request-body limit (4 MiB). */
+export const DEFAULT_MCP_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** S36 defaults: no looser than 100/15 min, 50/15 min, 20/h, 50/15 min. */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<keyof ResolvedRateLimits, RateLimit>> = {
@@ -63,6 +67,12 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
   }
   const clockSkewSeconds = nonNegativeNumber(options.clockSkewSeconds, 5, 'clockSkewSeconds');
   const bodyLimitBytes = nonNegativeNumber(options.bodyLimitBytes, 65536, 'bodyLimitBytes');
+  const jsonMaxDepth = nonNegativeNumber(options.jsonMaxDepth, DEFAULT_JSON_MAX_DEPTH, 'jsonMaxDepth');
+  const mcpBodyLimitBytes = nonNegativeNumber(
+    options.mcpBodyLimitBytes,
+    DEFAULT_MCP_BODY_LIMIT_BYTES,
+    'mcpBodyLimitBytes',
+  );
   const hasProvider = Boolean(options.provider);
 
   return {
@@ -102,6 +112,8 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     clockSkewSeconds,
     asyncContext: options.asyncContext ?? true,
     bodyLimitBytes,
+    jsonMaxDepth,
+    mcpBodyLimitBytes,
     resourceName: options.resourceName,
     serviceDocumentationUrl: options.serviceDocumentationUrl,
     realm: options.realm,

@@ -1,19 +1,9 @@
-/**
- * Audience checks for resource indicators (RFC 8707 §2, RFC 9068 §4, S4).
- */
+import { canonicalResourceUri } from './resource-uri.js';
 
 /**
- * Canonical form of a resource URI for comparison: scheme and host in
- * lowercase, default port dropped (both done by the WHATWG URL parser), path
- * and query kept exactly. `undefined` for anything that is not an absolute
- * URI or that carries a fragment (RFC 8707 §2 forbids fragments).
+ * Audience checks for resource indicators (RFC 8707 §2, RFC 9068 §4, S4),
+ * by the one resource comparison rule (`canonicalResourceUri`, S60).
  */
-export function canonicalResourceUri(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.includes('#') || !URL.canParse(value)) return undefined;
-  const url = new URL(value);
-  if (!url.protocol || !url.host) return undefined;
-  return url.href;
-}
 
 /**
  * Matches token audiences against one expected resource, canonicalised once

@@ -1,26 +1,14 @@
 import { InvalidRequestError, InvalidTargetError } from '../errors/oauth-error.js';
+import { sameResource } from './resource-uri.js';
 import { parseAbsoluteUrl } from './url-rules.js';
 
-/**
- * Compares two resource URIs the way RFC 3986 §6.2.2.1 allows: scheme and
- * host case-insensitively, everything else exactly.
- */
-export function sameResource(a: string, b: string): boolean {
-  const left = parseAbsoluteUrl(a);
-  const right = parseAbsoluteUrl(b);
-  if (!left || !right) return false;
-  return (
-    left.protocol === right.protocol &&
-    left.host === right.host &&
-    stripScheme(a).slice(authorityLength(a)) === stripScheme(b).slice(authorityLength(b))
-  );
-}
+export { sameResource } from './resource-uri.js';
 
 /**
  * Validates an RFC 8707 `resource` parameter: an absolute URI without a
  * fragment that names the resource this server issues tokens for (S25).
  * Returns the configured canonical resource, or `undefined` when none was
- * given. Anything else is `invalid_target`.
+ * given. Anything else is `invalid_target`. Compared by the one canonical rule (S60).
  */
 export function validateResourceIndicator(value: string | undefined, canonicalResource: string): string | undefined {
   if (value === undefined) return undefined;
@@ -30,17 +18,6 @@ export function validateResourceIndicator(value: string | undefined, canonicalRe
   if (!sameResource(value, canonicalResource))
     throw new InvalidTargetError('The resource is not served by this server');
   return canonicalResource;
-}
-
-function stripScheme(value: string): string {
-  return value.slice(value.indexOf(':') + 1);
-}
-
-function authorityLength(value: string): number {
-  const rest = stripScheme(value);
-  if (!rest.startsWith('//')) return 0;
-  const end = rest.slice(2).search(/[/?#]/);
-  return end === -1 ? rest.length : end + 2;
 }
 
 /**

@@ -37,6 +37,11 @@ export class ToolScopeRegistry implements OnModuleInit {
     this.scopesByTool.set(toolName, Object.freeze(mergeScopes(this.scopesByTool.get(toolName), scopes)));
   }
 
+  /** True once any tool declares scopes: the guard then reads every POST body it guards (S51). */
+  get hasToolScopes(): boolean {
+    return this.scopesByTool.size > 0;
+  }
+
   /** Scopes a call of `toolName` needs (empty for unknown tools). */
   scopesFor(toolName: string): readonly string[] {
     return this.scopesByTool.get(toolName) ?? [];

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSampleServer, type RunningServer } from './support/interop-server.js';
-import { ensurePythonMcpClient, PYTHON_MCP_PACKAGE, runPythonClient } from './support/python-sdk-client.js';
+import { freePort, startSampleServer, type RunningServer } from './support/interop-server.js';
+import {
+  ensurePythonMcpClient,
+  PYTHON_FASTMCP_PACKAGE,
+  PYTHON_MCP_PACKAGE,
+  runPythonClient,
+} from './support/python-sdk-client.js';
 
 /**
  * The MCP Python SDK's own OAuth client (`mcp` 2.3.0: `OAuthClientProvider` on httpx2, `Client`
@@ -10,7 +15,7 @@ import { ensurePythonMcpClient, PYTHON_MCP_PACKAGE, runPythonClient } from './su
  */
 const REDIRECT = 'http://127.0.0.1:38114/callback';
 const unavailable = await ensurePythonMcpClient();
-if (unavailable) console.warn(`SKIPPED: MCP Python SDK interop: ${unavailable}`);
+if (unavailable) console.warn(`SKIPPED: Python client interop (MCP Python SDK, FastMCP): ${unavailable}`);
 
 describe.skipIf(unavailable !== undefined)(`MCP Python SDK client (${PYTHON_MCP_PACKAGE}) against the sample`, () => {
   let server: RunningServer;
@@ -23,7 +28,10 @@ describe.skipIf(unavailable !== undefined)(`MCP Python SDK client (${PYTHON_MCP_
   });
 
   it('S1 S27 S28 S29 discovers the server from the 401, registers, signs in and calls tools', async () => {
-    const run = await runPythonClient(server.mcpUrl, REDIRECT, [{ tool: 'whoami' }, { tool: 'list_notes' }]);
+    const run = await runPythonClient(server.mcpUrl, { client: 'mcp-sdk', redirectUri: REDIRECT }, [
+      { tool: 'whoami' },
+      { tool: 'list_notes' },
+    ]);
     expect(run.stderr).not.toMatch(/Traceback/);
     expect(run.exitCode).toBe(0);
     expect(run.authorizationUrls).toHaveLength(1);
@@ -45,7 +53,7 @@ describe.skipIf(unavailable !== undefined)(`MCP Python SDK client (${PYTHON_MCP_
   it('S7 a 403 insufficient_scope makes the Python client authorize again for the wider scope; the tool then runs', async () => {
     const run = await runPythonClient(
       server.mcpUrl,
-      REDIRECT,
+      { client: 'mcp-sdk', redirectUri: REDIRECT },
       [{ tool: 'list_notes' }, { tool: 'add_note', arguments: { text: 'from python' } }, { tool: 'list_notes' }],
       { username: 'bob', password: 'bob' },
     );
@@ -61,3 +69,37 @@ describe.skipIf(unavailable !== undefined)(`MCP Python SDK client (${PYTHON_MCP_
     expect(run.tools[2].structured?.notes).toEqual([expect.objectContaining({ text: 'from python' })]);
   });
 });
+
+describe.skipIf(unavailable !== undefined)(
+  `FastMCP client (${PYTHON_FASTMCP_PACKAGE}) with its own OAuth helper against the sample`,
+  () => {
+    let server: RunningServer;
+
+    beforeAll(async () => {
+      server = await startSampleServer();
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('S1 S28 S29 registers, serves its loopback redirect URI, signs in through the pages and calls tools', async () => {
+      const callbackPort = await freePort();
+      const run = await runPythonClient(server.mcpUrl, { client: 'fastmcp', callbackPort }, [
+        { tool: 'whoami' },
+        { tool: 'list_notes' },
+      ]);
+      expect(run.stderr).not.toMatch(/Traceback/);
+      expect(run.exitCode).toBe(0);
+      expect(run.authorizationUrls).toHaveLength(1);
+      expect(run.authorizationUrls[0].searchParams.get('redirect_uri')).toBe(
+        `http://127.0.0.1:${callbackPort}/callback`,
+      );
+      expect(run.authorizationUrls[0].searchParams.get('resource')).toBe(server.mcpUrl);
+      expect(run.tools.map((t) => [t.tool, t.isError])).toEqual([
+        ['whoami', false],
+        ['list_notes', false],
+      ]);
+      expect(run.tools[0].structured).toMatchObject({ subject: 'alice' });
+    }, 90_000);
+  },
+);

@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createSampleApp } from '../../sample/app.js';
+import { NotesStore } from '../../sample/notes/notes.store.js';
+import {
+  type AsMetadata,
+  REDIRECT_URI,
+  asMetadataUrl,
+  authorizeThroughPages,
+  registerPublicClient,
+  tokenRequest,
+} from '../e2e/sample/sample-client.js';
+import { freeLoopbackPort } from '../e2e/sample/sample-process.js';
+import { HtmlUserAgent } from '../support/html-user-agent.js';
 import {
   authorizationHeader,
   contentType,
@@ -8,6 +21,7 @@ import {
   FUZZ_RUNS,
   invalidUtf8,
   jsonBody,
+  jsonContentTypeVariant,
   paramValue,
 } from '../support/fuzz/arbitraries.js';
 import { createFuzzApp, type FuzzApp, GuardedMcpController } from '../support/fuzz/fuzz-app.js';
@@ -73,6 +87,31 @@ interface Sent {
   type?: string;
   authorization?: string;
   cookie?: string;
+}
+
+/** A raw HTTP/1.1 POST: `Content-Length` or chunked, header bytes exactly as given (latin1). */
+function rawPost(
+  port: number,
+  path: string,
+  headers: Record<string, string | undefined>,
+  body: string,
+  chunked: boolean,
+): Buffer {
+  const lines = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close'];
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) lines.push(`${name}: ${value}`);
+  const bytes = Buffer.from(body);
+  if (!chunked) {
+    lines.push(`Content-Length: ${bytes.length}`);
+    return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), bytes]);
+  }
+  lines.push('Transfer-Encoding: chunked');
+  const parts: Buffer[] = [Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1')];
+  for (let offset = 0; offset < bytes.length; offset += 1000) {
+    const piece = bytes.subarray(offset, offset + 1000);
+    parts.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from('0\r\n\r\n'));
+  return Buffer.concat(parts);
 }
 
 describe('fuzzing every endpoint (S50)', () => {
@@ -274,5 +313,119 @@ describe('fuzzing every endpoint (S50)', () => {
         expect(snapshotStore(t.store)).toBe(before);
       }
     }
+  });
+
+  it('S50 S58 S51 chunked and Content-Length bodies with content-type variants and deep nesting on every body endpoint: never 5xx', async () => {
+    const paths = ['/token', '/register', '/revoke', '/introspect', '/mcp', '/login', '/consent', '/authorize'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.oneof(contentType, jsonContentTypeVariant),
+        fc.oneof(jsonBody, encodedParams),
+        fc.boolean(),
+        async (path, type, body, chunked) => {
+          const before = snapshotStore(t.store);
+          const callsBefore = GuardedMcpController.calls;
+          const res = await rawRequest(t.port, rawPost(t.port, path, { 'Content-Type': type }, body, chunked));
+          const where = `${path} ${JSON.stringify(type)} chunked=${chunked} ${body.slice(0, 120)}`;
+          expect(res.status, where).toBeGreaterThanOrEqual(200);
+          expect(res.status, where).toBeLessThan(500);
+          if (path === '/register' && res.status < 400) return;
+          if (res.status >= 400) expect(snapshotStore(t.store), where).toBe(before);
+          if (path === '/mcp') expect(GuardedMcpController.calls, where).toBe(callsBefore);
+        },
+      ),
+      { numRuns: FUZZ_RUNS * 4 },
+    );
+  });
+});
+
+describe('fuzzing the guarded MCP endpoint with tool-scoped tools (S51, S58, S66)', () => {
+  let app: NestExpressApplication;
+  let port: number;
+  let readToken: string;
+
+  beforeAll(async () => {
+    port = await freeLoopbackPort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    app = await createSampleApp({ baseUrl, logger: false, rateLimits: false, asyncContext: false });
+    await app.listen(port, '127.0.0.1');
+    const metadata = (await (await fetch(asMetadataUrl(baseUrl))).json()) as AsMetadata;
+    const clientId = ((await (await registerPublicClient(metadata, 'fuzz')).json()) as Record<string, string>)
+      .client_id;
+    const outcome = await authorizeThroughPages(new HtmlUserAgent(), metadata, clientId, {
+      scope: 'notes:read',
+      resource: `${baseUrl}/mcp`,
+      user: 'alice',
+      password: 'alice',
+    });
+    const res = await tokenRequest(metadata, {
+      grant_type: 'authorization_code',
+      code: outcome.callback.searchParams.get('code')!,
+      redirect_uri: REDIRECT_URI,
+      client_id: clientId,
+      code_verifier: outcome.verifier,
+      resource: `${baseUrl}/mcp`,
+    });
+    readToken = ((await res.json()) as Record<string, string>).access_token;
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const addNote = (text: string) => ({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: { name: 'add_note', arguments: { text } },
+  });
+  const bodyShape = fc.constantFrom('single', 'batch', 'deep', 'bom', 'padded');
+
+  it('S51 S58 S66 a notes:read token never gets add_note to run: any Content-Type, chunked or not, any Mcp-* headers, 4xx and no note', async () => {
+    const store = app.get(NotesStore);
+    let sequence = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        jsonContentTypeVariant,
+        bodyShape,
+        fc.boolean(),
+        fc.option(fc.constantFrom('tools/call', 'tools/list', 'TOOLS/CALL'), { nil: undefined }),
+        fc.option(fc.constantFrom('add_note', 'list_notes', '=?base64?bGlzdF9ub3Rlcw==?='), { nil: undefined }),
+        async (type, shape, chunked, method, name) => {
+          const text = `fuzz-${++sequence}`;
+          const message = addNote(text);
+          const body =
+            shape === 'single'
+              ? JSON.stringify(message)
+              : shape === 'batch'
+                ? JSON.stringify([
+                    { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_notes' } },
+                    message,
+                  ])
+                : shape === 'deep'
+                  ? JSON.stringify({ ...message, pad: 'P' }).replace('"P"', `${'['.repeat(3000)}${']'.repeat(3000)}`)
+                  : shape === 'bom'
+                    ? `\ufeff${JSON.stringify(message)}`
+                    : `  \n${JSON.stringify(message)}\n  `;
+          const headers = {
+            Authorization: `Bearer ${readToken}`,
+            Accept: 'application/json, text/event-stream',
+            'Content-Type': type,
+            'Mcp-Method': method,
+            'Mcp-Name': name,
+          };
+          const res = await rawRequest(port, rawPost(port, '/mcp', headers, body, chunked));
+          const where = `${JSON.stringify(type)} ${shape} chunked=${chunked} ${method} ${name} → ${res.raw.slice(0, 160)}`;
+          expect(res.status, where).toBeGreaterThanOrEqual(400);
+          expect(res.status, where).toBeLessThan(500);
+          expect(
+            store.list('alice').map((note) => note.text),
+            where,
+          ).not.toContain(text);
+        },
+      ),
+      { numRuns: FUZZ_RUNS * 4 },
+    );
+    expect(store.list('alice')).toEqual([]);
   });
 });

@@ -73,6 +73,7 @@ export const paramValue: fc.Arbitrary<string> = fc.oneof(
     ),
   ),
   fc.integer({ min: 1000, max: 9000 }).map((n) => 'a'.repeat(n)),
+  fc.integer({ min: 20_000, max: 70_000 }).map((n) => 'A'.repeat(n)),
   fc.constant(''),
   brokenPercent,
 );
@@ -115,6 +116,21 @@ export const jsonBody: fc.Arbitrary<string> = fc.oneof(
     '[{"jsonrpc":"2.0","method":"tools/call","params":null,"id":1}]',
   ),
   fc.integer({ min: 100, max: 5000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
+  fc
+    .tuple(
+      fc.constantFrom('contacts', 'redirect_uris', 'client_name', 'grant_types', 'jwks'),
+      fc.integer({ min: 30, max: 5000 }),
+    )
+    .map(
+      ([field, depth]) =>
+        `{"redirect_uris":["http://127.0.0.1:7777/cb"],"${field}":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    ),
+  fc
+    .integer({ min: 30, max: 5000 })
+    .map(
+      (depth) =>
+        `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_note","arguments":{"text":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}}}`,
+    ),
   fc.integer({ min: 100, max: 3000 }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
   fc.string(),
 );
@@ -132,6 +148,54 @@ export const contentType: fc.Arbitrary<string | undefined> = fc.constantFrom(
   'application/xml',
   '*/*',
   'garbage',
+  'APPLICATION/JSON',
+  'application/json; charset=UTF-8',
+  'application/json\u00a0',
+  '\u00a0application/json',
+  'application/json;',
+  'application/json; charset=',
+  'application/json garbage',
+  'application/json, text/plain',
+  'application/vnd.api+json',
+  'application/merge-patch+json',
+  'Application/X-WWW-Form-Urlencoded',
+  'application/x-www-form-urlencoded\u00a0',
+  'application/x-www-form-urlencoded;;',
+);
+
+/**
+ * `Content-Type` values around `application/json` that a body parser and the MCP
+ * transport may read differently (S51): case, parameters, HTTP and non-HTTP
+ * whitespace, trailing junk, structured-syntax suffixes, joined duplicates.
+ */
+export const jsonContentTypeVariant: fc.Arbitrary<string | undefined> = fc.oneof(
+  fc.constant(undefined),
+  fc
+    .tuple(
+      fc.constantFrom('', ' ', '\t', '\u00a0', '\u0085'),
+      fc.constantFrom(
+        'application/json',
+        'APPLICATION/JSON',
+        'Application/Json',
+        'application/vnd.mcp+json',
+        'text/plain',
+      ),
+      fc.constantFrom(
+        '',
+        ' ',
+        '\t',
+        '\u00a0',
+        ';',
+        ';;',
+        '; charset=utf-8',
+        '; charset=latin1',
+        '; charset=',
+        ', text/plain',
+        ' x',
+        'x',
+      ),
+    )
+    .map(([before, type, after]) => `${before}${type}${after}`),
 );
 
 /** An `Authorization` header value (or none). */

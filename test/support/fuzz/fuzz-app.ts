@@ -1,8 +1,18 @@
 import 'reflect-metadata';
-import { Body, Controller, Get, type INestApplication, type LoggerService, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  type INestApplication,
+  Injectable,
+  type LoggerService,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { McpToolName } from '../../../lib/decorators/mcp-tool-name.decorator.js';
 import { RequireScopes } from '../../../lib/decorators/require-scopes.decorator.js';
 import { BearerAuthGuard } from '../../../lib/guards/bearer-auth.guard.js';
 import type { McpAuthModuleOptions } from '../../../lib/interfaces/mcp-auth-options.interface.js';
@@ -33,6 +43,16 @@ export class GuardedMcpController {
   stream() {
     GuardedMcpController.calls += 1;
     return { ok: true };
+  }
+}
+
+/** Tools with per-tool scopes, so the guard reads every POST body it guards (S51). */
+@Injectable()
+export class FuzzTools {
+  @McpToolName('add_note')
+  @RequireScopes('notes:write')
+  addNote(): string {
+    return 'added';
   }
 }
 
@@ -73,6 +93,7 @@ export async function createFuzzApp(
       }),
     ],
     controllers: [GuardedMcpController],
+    providers: [FuzzTools],
   }).compile();
   const app = moduleRef.createNestApplication({ logger });
   await app.listen(0, '127.0.0.1');

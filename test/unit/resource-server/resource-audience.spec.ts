@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { audienceIncludes, canonicalResourceUri } from '../../../lib/services/resource-audience.js';
+import { audienceIncludes } from '../../../lib/services/resource-audience.js';
+import { canonicalResourceUri } from '../../../lib/services/resource-uri.js';
 
 describe('audience canonicalisation (RFC 8707, S4)', () => {
   it.each([
