@@ -8,9 +8,9 @@ export interface SampleOptions {
   /** Rate limits of the OAuth endpoints (S36). @default true */
   rateLimits?: boolean;
   /**
-   * Issue refresh tokens (to clients registered for the `refresh_token` grant). `false` works around
-   * MCP TypeScript SDK 1.x clients that try a refresh instead of re-authorizing on a 403 step-up
-   * (modelcontextprotocol/typescript-sdk#2255). @default true
+   * Issue refresh tokens (to clients registered for the `refresh_token` grant). Step-up works with
+   * them on, also for MCP TypeScript SDK 1.x clients that refresh instead of re-authorizing on a 403
+   * (modelcontextprotocol/typescript-sdk#2255): the refresh is refused with `invalid_grant` (S63). @default true
    */
   refreshTokens?: boolean;
   /** Access-token lifetime in seconds. @default the provider's 900 */

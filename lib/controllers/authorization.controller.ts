@@ -35,7 +35,7 @@ export class AuthorizationController {
         res.set('Allow', 'GET, POST');
         throw new MethodNotAllowedError();
       }
-      await this.rateLimiter.consume('authorize', req);
+      await this.rateLimiter.consume('authorize', req, requestedClientId(req));
       if (req.method === 'POST') assertBodyWithinLimit(req, this.config.bodyLimitBytes);
     } catch (exception) {
       const error = toOAuthError(exception);
@@ -48,4 +48,11 @@ export class AuthorizationController {
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
     res.redirect(req.method === 'POST' ? 303 : 302, outcome.location);
   }
+}
+
+/** The `client_id` of an authorization request (query or form body), for counting only. */
+function requestedClientId(req: Request): string | undefined {
+  const source = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown> | undefined;
+  const value = source?.client_id;
+  return typeof value === 'string' ? value : undefined;
 }

@@ -11,6 +11,7 @@ import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
 import { assertFormRequest } from '../services/form-request.js';
 import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../services/oauth-clock.js';
+import { OAuthRateLimiter, claimedClientId } from '../services/rate-limiter.service.js';
 import { readParameters } from '../services/request-parameters.js';
 import { type FoundToken, findToken } from '../services/token-lookup.js';
 import { Public } from '../decorators/public.decorator.js';
@@ -28,6 +29,7 @@ export class IntrospectionController {
     @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
     private readonly clients: ClientAuthenticator,
     @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
+    private readonly rateLimiter: OAuthRateLimiter,
   ) {}
 
   /** `POST <issuer>/introspect`. */
@@ -36,6 +38,7 @@ export class IntrospectionController {
     if (!isConfiguredEndpoint(req, this.config, 'introspection')) return next();
     applyNoStore(res);
     if (answerPreflightOrRefuseMethod(req, res, ['POST'])) return;
+    await this.rateLimiter.consume('introspect', req, claimedClientId(req));
     assertFormRequest(req, this.config.bodyLimitBytes);
     const client = await this.clients.authenticate(req);
     const params = readParameters(req.body, ['token', 'token_type_hint']);

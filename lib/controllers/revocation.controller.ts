@@ -10,7 +10,7 @@ import { ClientAuthenticator } from '../services/client-authentication.service.j
 import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
 import { assertFormRequest } from '../services/form-request.js';
 import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
-import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
+import { OAuthRateLimiter, claimedClientId } from '../services/rate-limiter.service.js';
 import { readParameters } from '../services/request-parameters.js';
 import { findToken } from '../services/token-lookup.js';
 import { Public } from '../decorators/public.decorator.js';
@@ -37,7 +37,7 @@ export class RevocationController {
     applyCorsHeaders(res, ['POST', 'OPTIONS']);
     applyNoStore(res);
     if (answerPreflightOrRefuseMethod(req, res, ['POST'])) return;
-    await this.rateLimiter.consume('revoke', req);
+    await this.rateLimiter.consume('revoke', req, claimedClientId(req));
     assertFormRequest(req, this.config.bodyLimitBytes);
     const client = await this.clients.authenticate(req);
     const params = readParameters(req.body, ['token', 'token_type_hint']);

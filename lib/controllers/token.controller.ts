@@ -9,13 +9,16 @@ import { assertFormRequest } from '../services/form-request.js';
 import { ClientAuthenticator } from '../services/client-authentication.service.js';
 import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
 import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
-import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
+import { OAuthRateLimiter, claimedClientId } from '../services/rate-limiter.service.js';
+import { OAuthError } from '../errors/oauth-error.js';
+import { TooManyRequestsError } from '../errors/http-status-errors.js';
 import { TokenGrantService, renderTokenResponse } from '../services/token-grant.service.js';
 import { Public } from '../decorators/public.decorator.js';
 
 /**
  * The token endpoint (RFC 6749 §3.2, §5): form POST, client authentication
- * (S37), `no-store` on every response (S31), CORS (S32).
+ * (S37), `no-store` on every response (S31), CORS (S32). Counted per client
+ * and address; failed requests count on their own, tighter limit (S62).
  */
 @Controller()
 @Public()
@@ -35,10 +38,21 @@ export class TokenController {
     applyCorsHeaders(res, ['POST', 'OPTIONS']);
     applyNoStore(res);
     if (answerPreflightOrRefuseMethod(req, res, ['POST'])) return;
-    await this.rateLimiter.consume('token', req);
-    assertFormRequest(req, this.config.bodyLimitBytes);
-    const client = await this.clients.authenticate(req);
-    const token = await this.grants.exchange(client, req.body);
-    res.status(200).json(renderTokenResponse(token));
+    const claimedClient = claimedClientId(req);
+    const clientKey = this.rateLimiter.clientKey(req, claimedClient);
+    this.rateLimiter.assertNotBlocked('tokenFailures', clientKey);
+    await this.rateLimiter.consume('token', req, claimedClient);
+    try {
+      assertFormRequest(req, this.config.bodyLimitBytes);
+      const client = await this.clients.authenticate(req);
+      const token = await this.grants.exchange(client, req.body);
+      res.status(200).json(renderTokenResponse(token));
+    } catch (error) {
+      if (error instanceof OAuthError && error.getStatus() < 500 && !(error instanceof TooManyRequestsError)) {
+        const blockedSeconds = await this.rateLimiter.recordFailure('tokenFailures', clientKey);
+        if (blockedSeconds > 0) throw new TooManyRequestsError(blockedSeconds);
+      }
+      throw error;
+    }
   }
 }

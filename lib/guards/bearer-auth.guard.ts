@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { setCurrentAccessToken } from '../context/auth-storage.js';
 import { toRequestAuth } from '../context/request-auth.js';
 import {
+  InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
   OAuthError,
@@ -91,7 +92,12 @@ export class BearerAuthGuard implements CanActivate {
         await this.readBody(request);
         scopes = this.requiredScopes(context, request);
       }
-      this.checkScopes(accessToken, scopes);
+      try {
+        this.checkScopes(accessToken, scopes);
+      } catch (error) {
+        if (error instanceof InsufficientScopeError) await this.reportInsufficientScope(accessToken, scopes);
+        throw error;
+      }
       this.attach(request, accessToken);
       return true;
     } catch (error) {
@@ -201,6 +207,20 @@ export class BearerAuthGuard implements CanActivate {
   protected checkScopes(accessToken: AccessToken, requiredScopes: string[]): void {
     if (missingScopes(requiredScopes, accessToken.scopes).length)
       throw stepUpChallenge(this.config.onEvent, accessToken, requiredScopes);
+  }
+
+  /**
+   * Tells the verifier, when it listens, that a token lacked scope (S63: the
+   * built-in server then asks refresh-first clients to re-authorize). A
+   * failure is logged by name and leaves the 403 as it is.
+   */
+  private async reportInsufficientScope(accessToken: AccessToken, requiredScopes: string[]): Promise<void> {
+    if (!this.verifier.onInsufficientScope) return;
+    try {
+      await this.verifier.onInsufficientScope(accessToken, requiredScopes);
+    } catch (error) {
+      this.logger.warn(`Could not record insufficient_scope for step-up (${errorName(error)})`);
+    }
   }
 
   /** Removes the credentials from the request (S8) and publishes the identity. */

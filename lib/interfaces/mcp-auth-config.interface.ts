@@ -26,13 +26,22 @@ export interface AuthorizationServerEndpoints {
   consent: EndpointLocation;
 }
 
-/** Rate limits after defaults were applied; `false` = off. */
-export interface ResolvedRateLimits {
-  authorize: RateLimit | false;
-  token: RateLimit | false;
-  register: RateLimit | false;
-  revoke: RateLimit | false;
-}
+/** Rate limits after defaults were applied; `false` = off (see `RateLimitOptions`). */
+export type ResolvedRateLimits = Record<RateLimitName, RateLimit | false>;
+
+/** The names of the rate limits (S36, S55, S62). */
+export type RateLimitName =
+  | 'perAddress'
+  | 'authorize'
+  | 'token'
+  | 'tokenFailures'
+  | 'refreshPerGrant'
+  | 'register'
+  | 'registerGlobal'
+  | 'revoke'
+  | 'introspect'
+  | 'loginFailuresPerAccount'
+  | 'loginFailuresPerAddress';
 
 /**
  * The validated configuration every part of the library reads

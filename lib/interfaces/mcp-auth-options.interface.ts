@@ -5,21 +5,53 @@ import type { TokenVerifier } from './token-verifier.interface.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
 import type { PrivateKeyJwtOptions } from '../services/private-key-jwt-options.js';
 
-/** One rate limit: at most `limit` requests per `ttlSeconds` window per client address. */
+/** One rate limit: at most `limit` requests per `ttlSeconds` window per counted key (see {@link RateLimitOptions}). */
 export interface RateLimit {
   limit: number;
   ttlSeconds: number;
 }
 
 /**
- * Per-endpoint rate limits (S36). `false` switches every limit off.
- * @default authorize 100/15 min, token 50/15 min, register 20/h, revoke 50/15 min
+ * Rate limits of the OAuth endpoints and the login form (S36, S55, S62), each
+ * `false` to switch it off; `rateLimits: false` switches every one off. Limits
+ * count per client (the `client_id` of the request) AND client address, so the
+ * users of one hosted client behind a few egress addresses do not lock each
+ * other out, and a stranger cannot spend a client's budget from elsewhere; the
+ * address alone is only a coarse outer bound (`perAddress`). The address is
+ * `req.ip`: set Express's `trust proxy` behind a proxy. See the README,
+ * "Hosted clients", for why the defaults are what they are.
  */
 export interface RateLimitOptions {
+  /** Every OAuth endpoint and the login form together, per address (coarse outer bound). @default 20000 / 15 min */
+  perAddress?: RateLimit | false;
+  /** `/authorize` per client and address. @default 3000 / 15 min */
   authorize?: RateLimit | false;
+  /** `/token` per client and address. @default 6000 / 15 min */
   token?: RateLimit | false;
+  /**
+   * FAILED `/token` requests (any 4xx answer) per client and address; over it,
+   * the client's token requests from that address get 429 until the window ends.
+   * @default 100 / 15 min
+   */
+  tokenFailures?: RateLimit | false;
+  /** Refresh-token grants per grant (one user's sign-in). @default 60 / 15 min */
+  refreshPerGrant?: RateLimit | false;
+  /** `/register` per address (a hosted client registers each of its users). @default 2000 / h */
   register?: RateLimit | false;
+  /** `/register` over all addresses together (a cap on stored clients per hour). @default 20000 / h */
+  registerGlobal?: RateLimit | false;
+  /** `/revoke` per client and address. @default 1000 / 15 min */
   revoke?: RateLimit | false;
+  /** `/introspect` per client and address. @default 6000 / 15 min */
+  introspect?: RateLimit | false;
+  /**
+   * Failed password logins per account (S55): over it, 429 with `Retry-After`
+   * for that username until the window ends, the same for unknown users.
+   * @default 10 / 15 min
+   */
+  loginFailuresPerAccount?: RateLimit | false;
+  /** Failed password logins per address (S55). @default 100 / 15 min */
+  loginFailuresPerAddress?: RateLimit | false;
 }
 
 /** Dynamic client registration (RFC 7591). */
@@ -84,12 +116,12 @@ export interface McpAuthModuleOptions {
   revocation?: { enabled?: boolean };
   /** Token introspection endpoint (RFC 7662), client-authenticated. @default { enabled: true } with a provider */
   introspection?: { enabled?: boolean };
-  /** Rate limits per endpoint, or `false` for none. */
+  /** Rate limits per client, address, grant and account (S36, S55, S62), or `false` for none. */
   rateLimits?: RateLimitOptions | false;
   /**
    * Where rate-limit counters live: any `@nestjs/throttler` `ThrottlerStorage`.
    * Give a `RedisThrottlerStorage` so several instances share one count per
-   * client address (S36). @default an in-memory storage per instance
+   * client, address, grant and account (S36, S62). @default an in-memory storage per instance
    */
   rateLimitStorage?: ThrottlerStorage;
   /** Leeway for `exp`/`nbf`/`iat` checks, in seconds (S3). @default 5 */

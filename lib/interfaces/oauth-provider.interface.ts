@@ -94,6 +94,14 @@ export interface OAuthAuthorizationServerProvider<
   /** Resolves a bearer token; `undefined` when unknown, revoked or invalid. */
   loadAccessToken(token: string): Promise<TAccess | undefined>;
 
+  /**
+   * Optional: the resource server answered 403 `insufficient_scope` for
+   * `accessToken` (RFC 6750 §3.1). A provider may then refuse refreshes of its
+   * grant for a while, so that clients which refresh instead of re-authorizing
+   * ask the user for the wider scope (S63).
+   */
+  onInsufficientScope?(accessToken: TAccess, requiredScopes: string[]): Promise<void>;
+
   /** Revokes a token (RFC 7009); revoking a refresh token should revoke its grant's access tokens. */
   revokeToken(token: TAccess | TRefresh): Promise<void>;
 

@@ -10,4 +10,12 @@ import type { AccessToken } from './oauth-models.js';
  */
 export interface TokenVerifier {
   verifyToken(token: string): Promise<AccessToken | undefined>;
+  /**
+   * Optional: told when the guard answers 403 `insufficient_scope` for a
+   * verified token (RFC 6750 §3.1), before the answer is sent. The built-in
+   * authorization server uses it to make a refresh of that grant ask for a new
+   * authorization (S63). Never called for successful requests; a failure here
+   * is logged and does not change the 403.
+   */
+  onInsufficientScope?(accessToken: AccessToken, requiredScopes: string[]): Promise<void>;
 }

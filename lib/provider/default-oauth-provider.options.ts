@@ -74,6 +74,25 @@ export interface DefaultOAuthProviderOptions {
   rememberConsent?: boolean;
   /** Issue refresh tokens to clients registered for the `refresh_token` grant. @default true */
   issueRefreshTokens?: boolean;
+  /**
+   * Rotation grace (S61): a rotated-out refresh token presented again by the
+   * client it was issued to, within this many seconds of its rotation and while
+   * its successor was not used yet, gets the SAME successor refresh token again
+   * and a fresh access token, instead of counting as reuse (S22). Covers
+   * parallel refreshes and lost responses. `0` switches it off (strict OAuth 2.1
+   * §4.3.1 reuse detection). At most 300.
+   * @default 30
+   */
+  refreshTokenRotationGraceSeconds?: number;
+  /**
+   * Step-up for clients that refresh instead of re-authorizing (S63): after the
+   * resource server answered 403 `insufficient_scope` for an access token of a
+   * grant, a refresh of that grant within this many seconds answers
+   * `invalid_grant` asking for a new authorization. The grant's live access
+   * tokens keep working. `false` or `0` switches it off.
+   * @default 600
+   */
+  stepUpRefreshWindowSeconds?: number | false;
   lifetimes?: ProviderLifetimes;
   /**
    * How many verified access tokens to remember (until each expires), so a
@@ -84,6 +103,30 @@ export interface DefaultOAuthProviderOptions {
   verifiedTokenCacheSize?: number;
   /** Time source (epoch ms). @default Date */
   clock?: Clock;
+}
+
+/** Default of {@link DefaultOAuthProviderOptions.refreshTokenRotationGraceSeconds}. */
+export const DEFAULT_REFRESH_TOKEN_ROTATION_GRACE_SECONDS = 30;
+/** Default of {@link DefaultOAuthProviderOptions.stepUpRefreshWindowSeconds}. */
+export const DEFAULT_STEP_UP_REFRESH_WINDOW_SECONDS = 600;
+
+/** The rotation grace in ms (S61); throws with a plain message on a bad value. */
+export function resolveRotationGraceMs(seconds: number | undefined): number {
+  const value = seconds ?? DEFAULT_REFRESH_TOKEN_ROTATION_GRACE_SECONDS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 300) {
+    throw new Error('DefaultOAuthProvider: refreshTokenRotationGraceSeconds must be a number of seconds from 0 to 300');
+  }
+  return value * 1000;
+}
+
+/** The step-up window in ms, `0` when off (S63); throws with a plain message on a bad value. */
+export function resolveStepUpWindowMs(seconds: number | false | undefined): number {
+  if (seconds === false) return 0;
+  const value = seconds ?? DEFAULT_STEP_UP_REFRESH_WINDOW_SECONDS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error('DefaultOAuthProvider: stepUpRefreshWindowSeconds must be a number of seconds, 0 or false');
+  }
+  return value * 1000;
 }
 
 /** Lifetimes after defaults, in seconds. */

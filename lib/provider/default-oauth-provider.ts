@@ -1,7 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { InvalidGrantError, InvalidScopeError } from '../errors/index.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
-import type { AuthorizationParams, OAuthClientInformation, OAuthToken } from '../interfaces/oauth-models.js';
+import type {
+  AccessToken,
+  AuthorizationParams,
+  OAuthClientInformation,
+  OAuthToken,
+} from '../interfaces/oauth-models.js';
 import type { OAuthAuthorizationServerProvider } from '../interfaces/oauth-provider.interface.js';
 import { buildAuthorizationResponseUrl } from '../services/authorization-response.js';
 import { pathWithoutTrailingSlash } from '../services/url-rules.js';
@@ -11,6 +16,7 @@ import type {
   GrantRecord,
   InteractionRecord,
   OAuthStore,
+  RefreshTokenLookup,
   RefreshTokenRecord,
   StoredClient,
 } from '../stores/oauth-store.interface.js';
@@ -27,7 +33,10 @@ import {
   type PasswordCheck,
   type ResolvedLifetimes,
   resolveLifetimes,
+  resolveRotationGraceMs,
+  resolveStepUpWindowMs,
 } from './default-oauth-provider.options.js';
+import { sealRefreshSuccessor, unsealRefreshSuccessor } from './refresh-successor-seal.js';
 import { InteractionPages } from './interaction-pages.js';
 import { passwordCheckFrom } from './password-check.js';
 import { hashValue, randomValue } from '../services/secure-values.js';
@@ -88,6 +97,10 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   private readonly signer: AccessTokenSigner;
   private readonly accessTokens = new WeakMap<AccessTokenClaims, DefaultAccessToken>();
   private readonly issueRefreshTokens: boolean;
+  private readonly rotationGraceMs: number;
+  private readonly stepUpWindowMs: number;
+  /** Refresh tokens loaded inside their rotation grace (S61) → the successor to hand out again. */
+  private readonly graceSuccessors = new WeakMap<DefaultRefreshToken, string>();
   private resolved?: ProviderSettings;
   private eventListener?: McpAuthEventListener;
 
@@ -105,6 +118,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     this.rememberConsent = options.rememberConsent ?? false;
     this.upstream = options.upstream;
     this.issueRefreshTokens = options.issueRefreshTokens ?? true;
+    this.rotationGraceMs = resolveRotationGraceMs(options.refreshTokenRotationGraceSeconds);
+    this.stepUpWindowMs = resolveStepUpWindowMs(options.stepUpRefreshWindowSeconds);
     this.signer = new AccessTokenSigner(this.signingKeys(options), options.verifiedTokenCacheSize);
     this.pages = new InteractionPages(this);
   }
@@ -317,17 +332,35 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     return { ...token, refreshToken };
   }
 
-  /** A live refresh token of `client`; a rotated-out one revokes its grant (S22); expired ones are refused (S26). */
+  /**
+   * A live refresh token of `client`; expired ones are refused (S26). A
+   * rotated-out one revokes its grant (S22), unless it is inside its rotation
+   * grace (S61): then it stands for its successor, which
+   * {@link exchangeRefreshToken} hands out again.
+   */
   async loadRefreshToken(
     client: OAuthClientInformation,
     refreshToken: string,
   ): Promise<DefaultRefreshToken | undefined> {
     if (typeof refreshToken !== 'string' || !refreshToken) return undefined;
-    const record = await this.liveRecord(
-      await this.store.findRefreshToken(hashValue(refreshToken)),
-      client,
-      'refresh_token',
-    );
+    const lookup = await this.store.findRefreshToken(hashValue(refreshToken));
+    const successor = this.graceSuccessor(lookup, client, refreshToken);
+    if (successor !== undefined && lookup.status === 'reused') {
+      const grant = await this.activeGrant(lookup.grantId);
+      if (!grant) return undefined;
+      const loaded: DefaultRefreshToken = {
+        token: refreshToken,
+        clientId: client.clientId,
+        scopes: grant.scopes,
+        expiresAt: Math.floor(grant.expiresAtMs / 1000),
+        resource: grant.resource,
+        subject: grant.subject,
+        grantId: grant.grantId,
+      };
+      this.graceSuccessors.set(loaded, successor);
+      return loaded;
+    }
+    const record = await this.liveRecord(lookup, client, 'refresh_token');
     if (!record) return undefined;
     const grant = await this.activeGrant(record.grantId);
     if (!grant) return undefined;
@@ -346,6 +379,9 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
    * Rotates the refresh token atomically (OAuth 2.1 §4.3.1) and issues an
    * access token with `scopes` (already narrowed by the endpoint; the grant
    * keeps its original scopes so a later refresh may widen back up to them).
+   * Inside the rotation grace (S61) the successor is handed out again instead;
+   * a grant marked for step-up (S63) answers `invalid_grant` asking for a new
+   * authorization.
    */
   async exchangeRefreshToken(
     client: OAuthClientInformation,
@@ -358,20 +394,45 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     }
     if (scopes.some((scope) => !grant.scopes.includes(scope)))
       throw new InvalidScopeError('The requested scope exceeds the grant');
+    if (this.stepUpWindowMs > 0 && (grant.stepUpRequiredUntilMs ?? 0) > this.clock.now()) {
+      throw new InvalidGrantError(
+        'The resource server asked for more scope than this grant has (insufficient_scope): ' +
+          'start a new authorization request with the wider scope instead of refreshing',
+      );
+    }
+    const graceSuccessor = this.graceSuccessors.get(refreshToken);
+    if (graceSuccessor !== undefined) return this.reissue(grant, client.clientId, scopes, graceSuccessor);
     const newRefreshToken = randomValue();
     const result = await this.store.rotateRefreshToken(
       hashValue(refreshToken.token),
       hashValue(newRefreshToken),
       this.refreshRecord(grant, client.clientId),
+      this.rotationGraceMs > 0
+        ? { sealedSuccessor: sealRefreshSuccessor(refreshToken.token, newRefreshToken, grant.grantId) }
+        : undefined,
     );
     if (result.status === 'reused') {
+      const successor = this.graceSuccessor(result, client, refreshToken.token);
+      if (successor !== undefined) return this.reissue(grant, client.clientId, scopes, successor);
       await this.revokeForReuse(result.grantId, 'refresh_token', client.clientId);
       throw new InvalidGrantError('The refresh token was already used');
     }
     if (result.status !== 'ok') throw new InvalidGrantError('The refresh token is invalid, expired or revoked');
-    const token = await this.signAccessToken(grant, client.clientId, scopes);
-    this.emitTokensIssued('refresh_token', grant, client.clientId, scopes, true);
-    return { ...token, refreshToken: newRefreshToken };
+    return this.reissue(grant, client.clientId, scopes, newRefreshToken);
+  }
+
+  /**
+   * Optional hook of the bearer guard (S63): the resource server answered 403
+   * `insufficient_scope` for `accessToken`. Marks its grant so that a refresh
+   * within `stepUpRefreshWindowSeconds` asks for a new authorization (RFC 6750
+   * §3.1): clients that refresh instead of re-authorizing (MCP SDK v1) then fall
+   * through to authorizing with the wider scope. Only for this provider's tokens.
+   */
+  async onInsufficientScope(accessToken: AccessToken): Promise<void> {
+    const grantId = (accessToken as Partial<DefaultAccessToken>).grantId;
+    if (this.stepUpWindowMs <= 0 || typeof grantId !== 'string') return;
+    if (accessToken.issuer !== undefined && accessToken.issuer !== this.resolved?.issuer) return;
+    await this.store.requireStepUp(grantId, this.clock.now() + this.stepUpWindowMs);
   }
 
   /** Verifies signature, issuer, type and expiry, then revocation of the token and its grant (S2, S3, S5, S9). */
@@ -504,6 +565,37 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   /** @internal Delivers an event to the module's `onEvent` listener (never throws). */
   emit(event: McpAuthEventInput): void {
     emitMcpAuthEvent(this.eventListener, event, this.clock.now());
+  }
+
+  /**
+   * The successor a rotated-out refresh token may receive again (S61): the same
+   * client presents it within the grace window while the store reports the
+   * successor still live, and the sealed successor opens with this token.
+   * Anything else is reuse (S22).
+   */
+  private graceSuccessor(
+    lookup: RefreshTokenLookup,
+    client: OAuthClientInformation,
+    presentedToken: string,
+  ): string | undefined {
+    if (this.rotationGraceMs <= 0 || lookup.status !== 'reused') return undefined;
+    const rotation = lookup.rotation;
+    if (!rotation?.successorLive || rotation.sealedSuccessor === undefined) return undefined;
+    if (rotation.clientId !== client.clientId) return undefined;
+    if (this.clock.now() - rotation.rotatedAtMs > this.rotationGraceMs) return undefined;
+    return unsealRefreshSuccessor(presentedToken, rotation.sealedSuccessor, lookup.grantId);
+  }
+
+  /** A fresh access token with `scopes` and the given refresh token. */
+  private async reissue(
+    grant: GrantRecord,
+    clientId: string,
+    scopes: string[],
+    refreshToken: string,
+  ): Promise<OAuthToken> {
+    const token = await this.signAccessToken(grant, clientId, scopes);
+    this.emitTokensIssued('refresh_token', grant, clientId, scopes, true);
+    return { ...token, refreshToken };
   }
 
   private async activeGrant(grantId: string): Promise<GrantRecord | undefined> {

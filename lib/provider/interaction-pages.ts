@@ -8,6 +8,17 @@ import { renderLoginPage } from './login-page.js';
 import { constantTimeEquals, hashValue, randomValue } from '../services/secure-values.js';
 import { readCookie, serializeSessionCookie, SESSION_COOKIE_NAME } from './session-cookie.js';
 
+/**
+ * Throttling of the password login (S55), given by the login controller:
+ * failures count per account and per client address.
+ */
+export interface LoginThrottle {
+  /** Seconds a sign-in as `username` must wait now; 0 when allowed. */
+  blockedFor(username: string): number;
+  /** Counts a failed sign-in as `username`; returns the seconds it is now blocked (0 when not). */
+  recordFailure(username: string): Promise<number>;
+}
+
 /** Headers of the 303 redirects that end a login or consent POST (S30, S31). */
 const REDIRECT_HEADERS = {
   'Cache-Control': 'no-store',
@@ -87,15 +98,19 @@ export class InteractionPages {
   }
 
   /** POST login: checks the password, starts a session (cookie), 303 back to the consent page (S30). */
-  async submitLogin(req: Request, res: Response): Promise<void> {
+  async submitLogin(req: Request, res: Response, throttle?: LoginThrottle): Promise<void> {
     const form = await this.verifiedForm(req, res);
     if (!form) return;
     const { body, interactionId, interaction } = form;
     const username = singleValue(body.username) ?? '';
     const password = singleValue(body.password) ?? '';
+    const waitSeconds = throttle?.blockedFor(username) ?? 0;
+    if (waitSeconds > 0) return this.sendThrottled(res, waitSeconds, interactionId, interaction, username);
     const user = username && password ? await this.provider.passwordCheck?.(username, password) : undefined;
     if (!user) {
       this.provider.emit({ type: 'login.failed', clientId: interaction.clientId, username });
+      const blockedSeconds = (await throttle?.recordFailure(username)) ?? 0;
+      if (blockedSeconds > 0) return this.sendThrottled(res, blockedSeconds, interactionId, interaction, username);
       return this.sendLogin(res, 401, interactionId, interaction, 'Wrong username or password.', username);
     }
     const sessionId = randomValue();
@@ -195,6 +210,19 @@ export class InteractionPages {
     const url = new URL(this.provider.settings.consentUrl);
     url.searchParams.set('interaction', interactionId);
     return url.toString();
+  }
+
+  /** 429 with `Retry-After` (S55): the same page for a known and an unknown username. */
+  private sendThrottled(
+    res: Response,
+    waitSeconds: number,
+    interactionId: string,
+    interaction: InteractionRecord,
+    username: string,
+  ): void {
+    res.setHeader('Retry-After', String(waitSeconds));
+    const message = `Too many failed sign-ins. Try again in ${waitSeconds} seconds.`;
+    this.sendLogin(res, 429, interactionId, interaction, message, username);
   }
 
   private sendLogin(

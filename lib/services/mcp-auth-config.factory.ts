@@ -23,12 +23,23 @@ export class McpAuthConfigurationError extends Error {
 /** Default `mcpBodyLimitBytes`: the MCP SDK transport's own request-body limit (4 MiB). */
 export const DEFAULT_MCP_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
-/** S36 defaults: no looser than 100/15 min, 50/15 min, 20/h, 50/15 min. */
+/**
+ * S36/S55/S62 defaults, justified in the README ("Hosted clients"): 1000 users
+ * of one hosted client behind one address connect within an hour with room to
+ * spare, while failures (token, login) are bounded tightly.
+ */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<keyof ResolvedRateLimits, RateLimit>> = {
-  authorize: { limit: 100, ttlSeconds: 900 },
-  token: { limit: 50, ttlSeconds: 900 },
-  register: { limit: 20, ttlSeconds: 3600 },
-  revoke: { limit: 50, ttlSeconds: 900 },
+  perAddress: { limit: 20_000, ttlSeconds: 900 },
+  authorize: { limit: 3000, ttlSeconds: 900 },
+  token: { limit: 6000, ttlSeconds: 900 },
+  tokenFailures: { limit: 100, ttlSeconds: 900 },
+  refreshPerGrant: { limit: 60, ttlSeconds: 900 },
+  register: { limit: 2000, ttlSeconds: 3600 },
+  registerGlobal: { limit: 20_000, ttlSeconds: 3600 },
+  revoke: { limit: 1000, ttlSeconds: 900 },
+  introspect: { limit: 6000, ttlSeconds: 900 },
+  loginFailuresPerAccount: { limit: 10, ttlSeconds: 900 },
+  loginFailuresPerAddress: { limit: 100, ttlSeconds: 900 },
 };
 
 /**
@@ -174,7 +185,8 @@ export function wellKnownLocation(base: URL, wellKnownSuffix: string): EndpointL
 }
 
 function resolveRateLimits(option: McpAuthModuleOptions['rateLimits']): ResolvedRateLimits {
-  if (option === false) return { authorize: false, token: false, register: false, revoke: false };
+  const names = Object.keys(DEFAULT_RATE_LIMITS) as (keyof ResolvedRateLimits)[];
+  if (option === false) return Object.fromEntries(names.map((name) => [name, false])) as ResolvedRateLimits;
   const pick = (name: keyof ResolvedRateLimits): RateLimit | false => {
     const value = option?.[name];
     if (value === false) return false;
@@ -184,7 +196,7 @@ function resolveRateLimits(option: McpAuthModuleOptions['rateLimits']): Resolved
     }
     return value;
   };
-  return { authorize: pick('authorize'), token: pick('token'), register: pick('register'), revoke: pick('revoke') };
+  return Object.fromEntries(names.map((name) => [name, pick(name)])) as ResolvedRateLimits;
 }
 
 function uniqueScopes(scopes: string[], name: string): string[] {

@@ -10,6 +10,7 @@ import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation, OAuthToken } from '../interfaces/oauth-models.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
+import { OAuthRateLimiter } from './rate-limiter.service.js';
 import { verifyS256 } from './pkce.js';
 import { readParameters } from './request-parameters.js';
 import { readResourceParameter, sameResource } from './resource-indicator.js';
@@ -38,6 +39,7 @@ export class TokenGrantService {
   constructor(
     @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
     @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
+    private readonly rateLimiter: OAuthRateLimiter,
   ) {}
 
   /** Exchanges the grant in `body` for tokens. */
@@ -87,6 +89,8 @@ export class TokenGrantService {
     const provider = this.config.provider!;
     const token = await provider.loadRefreshToken(client, params.refresh_token);
     if (!token || token.clientId !== client.clientId) throw new InvalidGrantError('The refresh token is invalid');
+    const grantId = (token as { grantId?: unknown }).grantId;
+    await this.rateLimiter.consumeGrant(typeof grantId === 'string' ? grantId : params.refresh_token);
     if (token.expiresAt !== undefined && token.expiresAt <= epochSeconds(this.clock)) {
       throw new InvalidGrantError('The refresh token has expired');
     }

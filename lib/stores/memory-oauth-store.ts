@@ -10,6 +10,7 @@ import type {
   OAuthStore,
   RefreshTokenLookup,
   RefreshTokenRecord,
+  RotatedRefreshToken,
   SessionRecord,
   StoredClient,
   UpstreamFlowLookup,
@@ -26,7 +27,9 @@ export interface MemoryOAuthStoreOptions {
 }
 
 type CodeEntry = { consumed: false; record: AuthorizationCodeRecord } | { consumed: true; grantId: string };
-type RefreshEntry = { used: false; record: RefreshTokenRecord } | { used: true; grantId: string };
+type RefreshEntry =
+  { used: false; record: RefreshTokenRecord } | { used: true; grantId: string; rotation?: RotationEntry };
+type RotationEntry = Omit<RotatedRefreshToken, 'successorLive'> & { successorHash: string };
 type UpstreamFlowEntry = { consumed: boolean; record: UpstreamFlowRecord };
 
 /**
@@ -161,20 +164,32 @@ export class MemoryOAuthStore implements OAuthStore {
     this.liveRefreshTokenOfGrant.set(token.grantId, tokenHash, grant.expiresAtMs);
   }
 
+  async requireStepUp(grantId: string, untilMs: number): Promise<void> {
+    const grant = this.grants.get(grantId);
+    if (grant) grant.stepUpRequiredUntilMs = untilMs;
+  }
+
   async findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup> {
-    return lookupRefresh(this.refreshTokens.get(tokenHash));
+    return this.lookupRefresh(this.refreshTokens.get(tokenHash));
   }
 
   async rotateRefreshToken(
     oldTokenHash: string,
     newTokenHash: string,
     token: RefreshTokenRecord,
+    rotation?: { sealedSuccessor: string },
   ): Promise<RefreshTokenLookup> {
     const entry = this.refreshTokens.get(oldTokenHash);
-    if (!entry || entry.used) return lookupRefresh(entry);
+    if (!entry || entry.used) return this.lookupRefresh(entry);
     const grant = this.grants.get(entry.record.grantId);
     if (!grant || grant.revoked || token.grantId !== grant.grantId) return { status: 'unknown' };
-    this.refreshTokens.set(oldTokenHash, { used: true, grantId: grant.grantId }, grant.expiresAtMs);
+    const rotated: RotationEntry = {
+      clientId: entry.record.clientId,
+      rotatedAtMs: this.clock.now(),
+      successorHash: newTokenHash,
+      ...(rotation?.sealedSuccessor !== undefined && { sealedSuccessor: rotation.sealedSuccessor }),
+    };
+    this.refreshTokens.set(oldTokenHash, { used: true, grantId: grant.grantId, rotation: rotated }, grant.expiresAtMs);
     this.refreshTokens.set(newTokenHash, { used: false, record: structuredClone(token) }, token.expiresAtMs);
     this.liveRefreshTokenOfGrant.set(grant.grantId, newTokenHash, grant.expiresAtMs);
     return { status: 'ok', record: entry.record };
@@ -273,6 +288,23 @@ export class MemoryOAuthStore implements OAuthStore {
     return true;
   }
 
+  /** A lookup answer; a rotated-out token reports whether its successor is still the grant's live token (S61). */
+  private lookupRefresh(entry: RefreshEntry | undefined): RefreshTokenLookup {
+    if (!entry) return { status: 'unknown' };
+    if (!entry.used) return { status: 'ok', record: structuredClone(entry.record) };
+    if (!entry.rotation) return { status: 'reused', grantId: entry.grantId };
+    const { successorHash, ...rotation } = entry.rotation;
+    const grant = this.grants.get(entry.grantId);
+    const successor = this.refreshTokens.get(successorHash);
+    const successorLive =
+      grant !== undefined &&
+      !grant.revoked &&
+      this.liveRefreshTokenOfGrant.get(entry.grantId) === successorHash &&
+      successor !== undefined &&
+      !successor.used;
+    return { status: 'reused', grantId: entry.grantId, rotation: { ...rotation, successorLive } };
+  }
+
   private allMaps(): ExpiringMap<unknown>[] {
     return [
       this.usedOnce,
@@ -288,13 +320,6 @@ export class MemoryOAuthStore implements OAuthStore {
       this.upstreamTokens,
     ];
   }
-}
-
-function lookupRefresh(entry: RefreshEntry | undefined): RefreshTokenLookup {
-  if (!entry) return { status: 'unknown' };
-  return entry.used
-    ? { status: 'reused', grantId: entry.grantId }
-    : { status: 'ok', record: structuredClone(entry.record) };
 }
 
 function consentKey(subject: string, clientId: string): string {

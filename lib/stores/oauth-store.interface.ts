@@ -41,6 +41,14 @@ export interface OAuthStore {
   /** A grant, revoked or not (with `stepUpRequiredUntilMs` when set); `undefined` once expired or unknown. */
   getGrant(grantId: string): Promise<GrantRecord | undefined>;
   /**
+   * Sets the grant's `stepUpRequiredUntilMs` to `untilMs` (S63): the resource
+   * server answered 403 `insufficient_scope` for one of its access tokens, so a
+   * refresh before `untilMs` must ask for a new authorization instead (RFC 6750
+   * §3.1, RFC 6749 §6). Nothing else clears it; it expires by time. An unknown
+   * grant is ignored.
+   */
+  requireStepUp(grantId: string, untilMs: number): Promise<void>;
+  /**
    * Marks a grant revoked (kept until its expiry so reuse stays detectable) and
    * deletes its live refresh token. Access tokens of the grant then fail
    * {@link isAccessTokenRevoked}. Idempotent; unknown grants are ignored.

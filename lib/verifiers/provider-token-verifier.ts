@@ -8,9 +8,16 @@ import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
  * authorization-server mode.
  */
 export class ProviderTokenVerifier implements TokenVerifier {
-  constructor(private readonly provider: Pick<OAuthAuthorizationServerProvider, 'loadAccessToken'>) {}
+  constructor(
+    private readonly provider: Pick<OAuthAuthorizationServerProvider, 'loadAccessToken' | 'onInsufficientScope'>,
+  ) {}
 
   verifyToken(token: string): Promise<AccessToken | undefined> {
     return this.provider.loadAccessToken(token);
+  }
+
+  /** Passes the guard's 403 `insufficient_scope` on to the provider (S63), when it listens. */
+  async onInsufficientScope(accessToken: AccessToken, requiredScopes: string[]): Promise<void> {
+    await this.provider.onInsufficientScope?.(accessToken, requiredScopes);
   }
 }

@@ -114,17 +114,52 @@ describe('MCP TypeScript SDK v1 client (interop)', () => {
     await client.close();
   });
 
-  it('S7 known SDK v1 limitation (typescript-sdk#2255): holding a refresh token, the SDK refreshes without scope and stops after the second identical 403', async () => {
+  it('S63 SDK v1 holding a refresh token, sample defaults: 403 → refresh answers invalid_grant → the SDK authorizes notes:read notes:write → add_note succeeds', async () => {
+    const defaults = await startSampleServer({ rateLimits: true });
+    try {
+      const { client, transport, provider, log } = await connectWithLogin(defaults);
+      const first = provider.tokens()!;
+      expect(first.refresh_token).toBeTruthy();
+      expect(first.scope).toBe('notes:read');
+      log.clear();
+      await expect(client.callTool({ name: 'add_note', arguments: { text: 'v1' } })).rejects.toBeInstanceOf(
+        UnauthorizedError,
+      );
+      expect(log.posts()).toEqual(['POST /mcp 403', 'POST /token 400']);
+      const refresh = log.to('/token')[0];
+      expect(refresh.form).toMatchObject({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+      expect(refresh.errorBody).toMatchObject({ error: 'invalid_grant' });
+      expect(String(refresh.errorBody?.error_description)).toMatch(/new authorization/);
+      expect(provider.authorizationUrls).toHaveLength(2);
+      expect(provider.authorizationUrls[1].searchParams.get('scope')).toBe('notes:read notes:write');
+      expect(provider.outcomes[1].consentHtml).toContain('notes:write');
+      await transport.finishAuth(provider.takeCode(defaults.baseUrl));
+      expect(provider.tokens()?.scope).toBe('notes:read notes:write');
+      expect(await callTool(client, 'add_note', { text: 'v1' })).toMatchObject({ note: { text: 'v1' } });
+      expect(log.posts().at(-1)).toBe('POST /mcp 200');
+      await client.close();
+    } finally {
+      await defaults.close();
+    }
+  });
+
+  it("S63 the old grant's access token keeps working after the step-up refusal", async () => {
     const { client, provider, log } = await connectWithLogin(server);
-    expect(provider.tokens()?.refresh_token).toBeTruthy();
+    const first = provider.tokens()!;
     log.clear();
-    await expect(client.callTool({ name: 'add_note', arguments: { text: 'x' } })).rejects.toThrow(
-      /403 after trying upscoping/,
+    await expect(client.callTool({ name: 'add_note', arguments: { text: 'x' } })).rejects.toBeInstanceOf(
+      UnauthorizedError,
     );
-    expect(log.posts()).toEqual(['POST /mcp 403', 'POST /token 200', 'POST /mcp 403']);
-    expect(log.to('/token')[0].form).toMatchObject({ grant_type: 'refresh_token' });
-    expect(log.to('/token')[0].form?.scope).toBeUndefined();
-    expect(provider.authorizationUrls).toHaveLength(1);
+    const toolsList = await fetch(server.mcpUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${first.access_token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    expect(toolsList.status).toBe(200);
     await client.close();
   });
 

@@ -94,6 +94,45 @@ describe('MCP TypeScript SDK v2 client against the sample (interop)', () => {
   });
 });
 
+describe('MCP TypeScript SDK v2 client against the sample defaults (refresh tokens and rate limits on)', () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startSampleServer({ rateLimits: true });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('S63 SDK v2 holding a refresh token: 403 → it authorizes notes:read notes:write directly → add_note succeeds; the old grant refreshes no more', async () => {
+    const { client, transport, provider, log } = await connectWithLogin(server);
+    const first = provider.tokens()!;
+    expect(first.refresh_token).toBeTruthy();
+    log.clear();
+    await expect(client.callTool({ name: 'add_note', arguments: { text: 'v2' } })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    expect(log.posts()[0]).toBe('POST /mcp 403');
+    expect(provider.authorizationUrls[1].searchParams.get('scope')).toBe('notes:read notes:write');
+    await transport.finishAuth(provider.takeCallbackParams());
+    expect(provider.tokens()?.scope).toBe('notes:read notes:write');
+    expect(await callTool(client, 'add_note', { text: 'v2' })).toMatchObject({ note: { text: 'v2' } });
+    const clientId = (provider.clientInformation() as { client_id: string }).client_id;
+    const oldRefresh = await fetch(`${server.baseUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: first.refresh_token!,
+        client_id: clientId,
+      }),
+    });
+    expect(oldRefresh.status).toBe(400);
+    expect(await oldRefresh.json()).toMatchObject({ error: 'invalid_grant' });
+    await client.close();
+  });
+});
+
 describe('MCP TypeScript SDK v2 client with a Client ID Metadata Document (interop)', () => {
   const documentServer = new StubMetadataServer();
   let server: RunningServer;

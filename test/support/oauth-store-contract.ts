@@ -234,6 +234,111 @@ export function describeOAuthStoreContract(
       },
     );
 
+    it('S61 a rotated-out refresh token reports its client, rotation time, sealed successor and a live successor', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const first = unique('rt');
+      const second = unique('rt');
+      await store.saveRefreshToken(first, refresh(g.grantId));
+      const rotatedAtMs = clock.now();
+      const rotated = await store.rotateRefreshToken(first, second, refresh(g.grantId), {
+        sealedSuccessor: 'sealed-2',
+      });
+      expect(rotated.status).toBe('ok');
+      clock.advanceSeconds(5);
+      expect(await store.findRefreshToken(first)).toEqual({
+        status: 'reused',
+        grantId: g.grantId,
+        rotation: { clientId: 'client-1', rotatedAtMs, successorLive: true, sealedSuccessor: 'sealed-2' },
+      });
+      expect((await store.findRefreshToken(second)).status).toBe('ok');
+    });
+
+    it("S61 a rotation that loses a race reports the winner's sealed successor, live", async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const first = unique('rt');
+      await store.saveRefreshToken(first, refresh(g.grantId));
+      const successors = Array.from({ length: 20 }, (_, i) => ({ hash: unique('rt'), sealed: `sealed-${i}` }));
+      const results = await Promise.all(
+        successors.map((next) =>
+          store.rotateRefreshToken(first, next.hash, refresh(g.grantId), { sealedSuccessor: next.sealed }),
+        ),
+      );
+      const winner = successors[results.findIndex((r) => r.status === 'ok')]!;
+      const losers = results.filter((r) => r.status === 'reused');
+      expect(losers).toHaveLength(19);
+      for (const loser of losers) {
+        expect(loser).toMatchObject({
+          grantId: g.grantId,
+          rotation: { clientId: 'client-1', successorLive: true, sealedSuccessor: winner.sealed },
+        });
+      }
+    });
+
+    it('S61 S22 the successor stops being live once it is rotated itself or the grant is revoked', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const [first, second, third] = [unique('rt'), unique('rt'), unique('rt')];
+      await store.saveRefreshToken(first, refresh(g.grantId));
+      await store.rotateRefreshToken(first, second, refresh(g.grantId), { sealedSuccessor: 's2' });
+      await store.rotateRefreshToken(second, third, refresh(g.grantId), { sealedSuccessor: 's3' });
+      expect(await store.findRefreshToken(first)).toMatchObject({ rotation: { successorLive: false } });
+      expect(await store.findRefreshToken(second)).toMatchObject({ rotation: { successorLive: true } });
+      await store.revokeGrant(g.grantId);
+      expect(await store.findRefreshToken(second)).toMatchObject({
+        status: 'reused',
+        rotation: { successorLive: false, sealedSuccessor: 's3' },
+      });
+      const revokedLive = await store.findRefreshToken(third);
+      expect(revokedLive).toEqual({ status: 'reused', grantId: g.grantId });
+      expect(await store.rotateRefreshToken(second, unique('rt'), refresh(g.grantId))).toMatchObject({
+        status: 'reused',
+        rotation: { successorLive: false },
+      });
+    });
+
+    it('S61 a rotation without a sealed successor remembers the rotation without one', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const first = unique('rt');
+      await store.saveRefreshToken(first, refresh(g.grantId));
+      await store.rotateRefreshToken(first, unique('rt'), refresh(g.grantId));
+      const lookup = await store.findRefreshToken(first);
+      expect(lookup).toMatchObject({ status: 'reused', rotation: { clientId: 'client-1', successorLive: true } });
+      expect(lookup.status === 'reused' && lookup.rotation && 'sealedSuccessor' in lookup.rotation).toBe(false);
+    });
+
+    it.runIf(usesClock)('S61 an expired successor is not live', async () => {
+      const g = grant({ expiresAtMs: later(1000) });
+      await store.createGrant(g);
+      const first = unique('rt');
+      await store.saveRefreshToken(first, refresh(g.grantId));
+      await store.rotateRefreshToken(first, unique('rt'), refresh(g.grantId, { expiresAtMs: later(20) }), {
+        sealedSuccessor: 's',
+      });
+      clock.advanceSeconds(21);
+      expect(await store.findRefreshToken(first)).toMatchObject({ rotation: { successorLive: false } });
+    });
+
+    it('S63 requireStepUp marks the grant until a time; its tokens stay live; unknown grants are ignored', async () => {
+      const g = grant();
+      await store.createGrant(g);
+      const live = unique('rt');
+      await store.saveRefreshToken(live, refresh(g.grantId));
+      expect((await store.getGrant(g.grantId))?.stepUpRequiredUntilMs).toBeUndefined();
+      const until = later(600);
+      await store.requireStepUp(g.grantId, until);
+      const marked = await store.getGrant(g.grantId);
+      expect(marked?.stepUpRequiredUntilMs).toBe(until);
+      expect(marked?.revoked).toBeFalsy();
+      expect(marked?.scopes).toEqual(g.scopes);
+      expect((await store.findRefreshToken(live)).status).toBe('ok');
+      expect(await store.isAccessTokenRevoked(unique('jti'), g.grantId)).toBe(false);
+      await store.requireStepUp(unique('unknown-grant'), until);
+      expect(await store.getGrant(unique('unknown-grant'))).toBeUndefined();
+    });
+
     const upstreamFlow = (overrides: Partial<UpstreamFlowRecord> = {}): UpstreamFlowRecord => ({
       upstreamName: 'github',
       interactionIdHash: unique('interaction'),

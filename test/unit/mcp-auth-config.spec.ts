@@ -56,9 +56,14 @@ describe('resolveMcpAuthConfig', () => {
 
   it('applies the S36 default rate limits and switches them off with false', () => {
     const on = resolveMcpAuthConfig({ ...base, issuerUrl: 'https://h.example' });
-    expect(on.rateLimits.register).toEqual({ limit: 20, ttlSeconds: 3600 });
+    expect(on.rateLimits.register).toEqual({ limit: 2000, ttlSeconds: 3600 });
+    expect(on.rateLimits.tokenFailures).toEqual({ limit: 100, ttlSeconds: 900 });
+    expect(on.rateLimits.loginFailuresPerAccount).toEqual({ limit: 10, ttlSeconds: 900 });
     const off = resolveMcpAuthConfig({ ...base, issuerUrl: 'https://h.example', rateLimits: false });
-    expect(off.rateLimits).toEqual({ authorize: false, token: false, register: false, revoke: false });
+    expect(Object.values(off.rateLimits)).toEqual(Array(11).fill(false));
+    const some = resolveMcpAuthConfig({ ...base, issuerUrl: 'https://h.example', rateLimits: { token: false } });
+    expect(some.rateLimits.token).toBe(false);
+    expect(some.rateLimits.tokenFailures).toEqual({ limit: 100, ttlSeconds: 900 });
   });
 });
 

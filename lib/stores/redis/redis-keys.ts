@@ -75,6 +75,7 @@ export class RedisKeys {
       revoked: `${tag}:revoked`,
       live: `${tag}:live`,
       upstreamTokens: `${tag}:upstream`,
+      stepUp: `${tag}:stepup`,
       refreshToken: (tokenHash: string) => `${tag}:rt:${tokenHash}`,
     };
   }
@@ -86,8 +87,10 @@ export interface GrantKeys {
   grant: string;
   /** Present once the grant is revoked, until the grant's expiry. */
   revoked: string;
-  /** Hash of the grant's live refresh token. */
+  /** Hash of the grant's live refresh token; expires with that token. */
   live: string;
+  /** `stepUpRequiredUntilMs` of the grant (S63), until then. */
+  stepUp: string;
   /** The grant's upstream tokens (sealed), deleted with the grant's revocation. */
   upstreamTokens: string;
   /** A refresh token entry of this grant (live or used). */

@@ -10,6 +10,7 @@ import type {
   OAuthStore,
   RefreshTokenLookup,
   RefreshTokenRecord,
+  RotatedRefreshToken,
   SessionRecord,
   StoredClient,
   UpstreamFlowLookup,
@@ -21,8 +22,10 @@ import { DEFAULT_REDIS_KEY_PREFIX, RedisKeys } from './redis-keys.js';
 import {
   CONSUME_CODE_SCRIPT,
   CONSUME_UPSTREAM_FLOW_SCRIPT,
+  FIND_REFRESH_SCRIPT,
   INDEX_GRANT_SCRIPT,
   REDIS_OAUTH_SCRIPTS,
+  REQUIRE_STEP_UP_SCRIPT,
   REVOKE_GRANT_SCRIPT,
   ROTATE_REFRESH_SCRIPT,
   SAVE_REFRESH_SCRIPT,
@@ -56,6 +59,10 @@ export interface RedisOAuthStoreOptions {
 
 type ScriptCaller = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
 type Entry<T> = { record: T } | { used: true; grantId: string };
+type RotationEntry = Omit<RotatedRefreshToken, 'successorLive'> & { successorHash: string };
+type UsedRefreshEntry = { used: true; grantId: string; rotation?: RotationEntry };
+/** What the refresh-token scripts answer: unknown, live entry, or used entry (+ successor liveness). */
+type RefreshScriptAnswer = null | ['ok', string] | ['reused', string] | ['reused', string, string, number];
 
 /**
  * An {@link OAuthStore} on Redis, shared by every instance of the
@@ -153,10 +160,18 @@ export class RedisOAuthStore implements OAuthStore {
   getGrant(grantId: string): Promise<GrantRecord | undefined> {
     return this.run(async () => {
       const keys = this.keys.grant(grantId);
-      const [grantJson, revoked] = await this.client.mget(keys.grant, keys.revoked);
+      const [grantJson, revoked, stepUp] = await this.client.mget(keys.grant, keys.revoked, keys.stepUp);
       const grant = parse<GrantRecord>(grantJson);
       if (grant && revoked) grant.revoked = true;
+      if (grant && stepUp) grant.stepUpRequiredUntilMs = Number(stepUp);
       return grant;
+    });
+  }
+
+  requireStepUp(grantId: string, untilMs: number): Promise<void> {
+    return this.run(async () => {
+      const keys = this.keys.grant(grantId);
+      await this.script(REQUIRE_STEP_UP_SCRIPT)(keys.grant, keys.stepUp, String(untilMs), this.ttlMs(untilMs));
     });
   }
 
@@ -188,11 +203,13 @@ export class RedisOAuthStore implements OAuthStore {
       const grantId = await this.client.get(this.keys.refreshIndex(tokenHash));
       if (!grantId) return { status: 'unknown' };
       const keys = this.keys.grant(grantId);
-      const [entryJson, revoked] = await this.client.mget(keys.refreshToken(tokenHash), keys.revoked);
-      const entry = parse<Entry<RefreshTokenRecord>>(entryJson);
-      if (!entry) return { status: 'unknown' };
-      if ('used' in entry) return { status: 'reused', grantId: entry.grantId };
-      return revoked ? { status: 'reused', grantId } : { status: 'ok', record: entry.record };
+      const answer = (await this.script(FIND_REFRESH_SCRIPT)(
+        keys.grant,
+        keys.revoked,
+        keys.live,
+        keys.refreshToken(tokenHash),
+      )) as RefreshScriptAnswer;
+      return refreshLookup(answer);
     });
   }
 
@@ -200,11 +217,22 @@ export class RedisOAuthStore implements OAuthStore {
     oldTokenHash: string,
     newTokenHash: string,
     token: RefreshTokenRecord,
+    rotation?: { sealedSuccessor: string },
   ): Promise<RefreshTokenLookup> {
     return this.run(async () => {
       const keys = this.keys.grant(token.grantId);
       if (!(await this.indexRefreshToken(newTokenHash, token.grantId))) return { status: 'unknown' };
-      const result = (await this.script(ROTATE_REFRESH_SCRIPT)(
+      const usedMarker: UsedRefreshEntry = {
+        used: true,
+        grantId: token.grantId,
+        rotation: {
+          clientId: token.clientId,
+          rotatedAtMs: this.clock.now(),
+          successorHash: newTokenHash,
+          ...(rotation?.sealedSuccessor !== undefined && { sealedSuccessor: rotation.sealedSuccessor }),
+        },
+      };
+      const answer = (await this.script(ROTATE_REFRESH_SCRIPT)(
         keys.grant,
         keys.revoked,
         keys.live,
@@ -213,10 +241,9 @@ export class RedisOAuthStore implements OAuthStore {
         JSON.stringify({ record: token }),
         this.ttlMs(token.expiresAtMs),
         newTokenHash,
-      )) as [string, string] | null;
-      if (!result) return { status: 'unknown' };
-      if (result[0] === 'reused') return { status: 'reused', grantId: result[1] };
-      return { status: 'ok', record: (JSON.parse(result[1]) as { record: RefreshTokenRecord }).record };
+        JSON.stringify(usedMarker),
+      )) as RefreshScriptAnswer;
+      return refreshLookup(answer);
     });
   }
 
@@ -408,6 +435,18 @@ export class RedisOAuthStore implements OAuthStore {
     const call = (this.client as unknown as Record<string, ScriptCaller>)[script.name];
     return call.bind(this.client);
   }
+}
+
+/** Turns a refresh-token script answer into a lookup (S22, S61). */
+function refreshLookup(answer: RefreshScriptAnswer): RefreshTokenLookup {
+  if (!answer) return { status: 'unknown' };
+  if (answer[0] === 'ok')
+    return { status: 'ok', record: (JSON.parse(answer[1]) as { record: RefreshTokenRecord }).record };
+  if (answer.length === 2) return { status: 'reused', grantId: answer[1] };
+  const { grantId, rotation } = JSON.parse(answer[2]) as UsedRefreshEntry;
+  if (!rotation) return { status: 'reused', grantId };
+  const { successorHash: _successorHash, ...remembered } = rotation;
+  return { status: 'reused', grantId, rotation: { ...remembered, successorLive: answer[3] === 1 } };
 }
 
 function parse<T>(json: string | null | undefined): T | undefined {

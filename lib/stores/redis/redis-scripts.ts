@@ -7,7 +7,9 @@
  * move stored JSON strings as they are and build only small markers.
  *
  * Entries of codes and refresh tokens are JSON: `{"record":{…}}` while live,
- * `{"used":true,"grantId":"…"}` once consumed or rotated out.
+ * `{"used":true,"grantId":"…"}` once consumed, and a rotated-out refresh token
+ * also carries `"rotation":{"clientId","rotatedAtMs","successorHash","sealedSuccessor"}`
+ * (written by the store in TypeScript, only decoded here).
  */
 export interface RedisScript {
   /** Command name registered with ioredis `defineCommand`. */
@@ -61,34 +63,69 @@ if grantTtl <= 0 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local ttl = math.min(tonumber(ARGV[2]), grantTtl)
 if ttl <= 0 then return 0 end
 redis.call('SET', KEYS[4], ARGV[1], 'PX', ttl)
-redis.call('SET', KEYS[3], ARGV[3], 'PX', grantTtl)
+redis.call('SET', KEYS[3], ARGV[3], 'PX', ttl)
 return 1`,
 };
 
 /**
- * Rotates a refresh token (OAuth 2.1 §4.3.1, S22): the old one becomes a
- * "used" marker kept for the grant's remaining lifetime (reuse detection), the
- * new one becomes live. A live token of a revoked grant counts as reused.
- * KEYS: grant, revoked, live, oldToken, newToken. ARGV: newEntryJson, newTtlMs, newTokenHash.
- * Returns `false` (unknown), `{'reused', grantId}` or `{'ok', oldEntryJson}`.
+ * The `reused` answer of a used refresh-token entry (S22, S61): grant id, the
+ * entry as stored, and 1 when the entry's successor is still the grant's live
+ * refresh token (grant not revoked; the live pointer expires with the token it
+ * names, so an expired successor is not live). KEYS[2]: revoked, KEYS[3]: live.
  */
-export const ROTATE_REFRESH_SCRIPT: RedisScript = {
-  name: 'mcpAuthRotateRefresh',
-  numberOfKeys: 5,
-  lua: `
+const REUSED_REFRESH_ANSWER = `
+local function reused(entry, value)
+  local live = 0
+  if type(entry.rotation) == 'table' and redis.call('EXISTS', KEYS[2]) == 0
+    and redis.call('GET', KEYS[3]) == entry.rotation.successorHash then live = 1 end
+  return {'reused', entry.grantId, value, live}
+end`;
+
+/**
+ * Reads a refresh token (S22, S61) in one step with its grant's revocation and
+ * live pointer. KEYS: grant, revoked, live, token. Returns `false` (unknown),
+ * `{'ok', entryJson}`, `{'reused', grantId}` (live token of a revoked grant) or
+ * `{'reused', grantId, usedEntryJson, successorLive}`.
+ */
+export const FIND_REFRESH_SCRIPT: RedisScript = {
+  name: 'mcpAuthFindRefresh',
+  numberOfKeys: 4,
+  lua: `${REUSED_REFRESH_ANSWER}
 local value = redis.call('GET', KEYS[4])
 if not value then return false end
 local entry = cjson.decode(value)
-if entry.used then return {'reused', entry.grantId} end
+if entry.used then return reused(entry, value) end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'reused', entry.record.grantId} end
+return {'ok', value}`,
+};
+
+/**
+ * Rotates a refresh token (OAuth 2.1 §4.3.1, S22, S61): the old one becomes the
+ * "used" marker `ARGV[4]` (with its rotation data) kept for the grant's
+ * remaining lifetime (reuse detection), the new one becomes live. A live token
+ * of a revoked grant counts as reused; a call that lost a race gets the used
+ * entry and whether its successor is still live, read in the same step.
+ * KEYS: grant, revoked, live, oldToken, newToken.
+ * ARGV: newEntryJson, newTtlMs, newTokenHash, usedMarkerJson.
+ * Returns `false` (unknown), `{'reused', grantId[, usedEntryJson, successorLive]}` or `{'ok', oldEntryJson}`.
+ */
+export const ROTATE_REFRESH_SCRIPT: RedisScript = {
+  name: 'mcpAuthRotateRefresh2',
+  numberOfKeys: 5,
+  lua: `${REUSED_REFRESH_ANSWER}
+local value = redis.call('GET', KEYS[4])
+if not value then return false end
+local entry = cjson.decode(value)
+if entry.used then return reused(entry, value) end
 local grantId = entry.record.grantId
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'reused', grantId} end
 local grantTtl = redis.call('PTTL', KEYS[1])
 if grantTtl <= 0 then return false end
-redis.call('SET', KEYS[4], cjson.encode({used = true, grantId = grantId}), 'PX', grantTtl)
+redis.call('SET', KEYS[4], ARGV[4], 'PX', grantTtl)
 local ttl = math.min(tonumber(ARGV[2]), grantTtl)
 if ttl > 0 then
   redis.call('SET', KEYS[5], ARGV[1], 'PX', ttl)
-  redis.call('SET', KEYS[3], ARGV[3], 'PX', grantTtl)
+  redis.call('SET', KEYS[3], ARGV[3], 'PX', ttl)
 else
   redis.call('DEL', KEYS[3])
 end
@@ -109,6 +146,23 @@ local grantTtl = redis.call('PTTL', KEYS[1])
 if grantTtl <= 0 then return 0 end
 redis.call('SET', KEYS[2], '1', 'PX', grantTtl)
 redis.call('DEL', KEYS[3], KEYS[4])
+return 1`,
+};
+
+/**
+ * Marks a grant for step-up (S63): stores `untilMs` beside the grant, never
+ * longer than the grant lives. Unknown grants are ignored.
+ * KEYS: grant, stepUp. ARGV: untilMs, ttlMs. Returns 1 or 0.
+ */
+export const REQUIRE_STEP_UP_SCRIPT: RedisScript = {
+  name: 'mcpAuthRequireStepUp',
+  numberOfKeys: 2,
+  lua: `
+local grantTtl = redis.call('PTTL', KEYS[1])
+if grantTtl <= 0 then return 0 end
+local ttl = math.min(tonumber(ARGV[2]), grantTtl)
+if ttl <= 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ttl)
 return 1`,
 };
 
@@ -167,8 +221,10 @@ export const REDIS_OAUTH_SCRIPTS: RedisScript[] = [
   TAKE_SCRIPT,
   CONSUME_CODE_SCRIPT,
   SAVE_REFRESH_SCRIPT,
+  FIND_REFRESH_SCRIPT,
   ROTATE_REFRESH_SCRIPT,
   REVOKE_GRANT_SCRIPT,
+  REQUIRE_STEP_UP_SCRIPT,
   CONSUME_UPSTREAM_FLOW_SCRIPT,
   SAVE_UPSTREAM_TOKENS_SCRIPT,
   INDEX_GRANT_SCRIPT,

@@ -45,20 +45,22 @@ describe.skipIf(redisUnavailableReason())('two instances sharing one Redis (S44)
     expect((await callMcp(b, tokens.body.access_token)).status).toBe(401);
   });
 
-  it('S44 S22 a refresh token rotated on A and replayed on B is detected and the grant revoked', async () => {
+  it('S44 S22 a refresh token rotated on A, whose successor was used, replayed on B is detected and the grant revoked', async () => {
     const flow = new OAuthFlow(() => b);
     await flow.register();
     const tokens = (await flow.redeem(a, await flow.authorize())).body;
     const rotated = await flow.refresh(a, tokens.refresh_token);
     expect(rotated.status).toBe(200);
     expect(rotated.body.refresh_token).not.toBe(tokens.refresh_token);
+    const successorUsed = await flow.refresh(a, rotated.body.refresh_token);
+    expect(successorUsed.status).toBe(200);
     const replay = await flow.refresh(b, tokens.refresh_token);
     expect(replay.status).toBe(400);
     expect(replay.body.error).toBe('invalid_grant');
-    const newest = await flow.refresh(a, rotated.body.refresh_token);
+    const newest = await flow.refresh(a, successorUsed.body.refresh_token);
     expect(newest.status).toBe(400);
     expect(newest.body.error).toBe('invalid_grant');
-    expect((await callMcp(a, rotated.body.access_token)).status).toBe(401);
+    expect((await callMcp(a, successorUsed.body.access_token)).status).toBe(401);
     expect((await callMcp(b, tokens.access_token)).status).toBe(401);
   });
 

@@ -79,7 +79,7 @@ describe.skipIf(redisUnavailableReason())('rate limits shared across instances (
     redis = await startTestRedis();
     const key = ecKeyPem().privateKey;
     const options = {
-      rateLimits: { register: { limit: 3, ttlSeconds: 3600 } },
+      rateLimits: { register: { limit: 3, ttlSeconds: 3600 }, tokenFailures: { limit: 5, ttlSeconds: 900 } },
       rateLimitStorage: new RedisThrottlerStorage({ client: await whenReady(redis.client()) }),
     };
     a = await startInstance(await whenReady(redis.client()), key, options);
@@ -104,6 +104,23 @@ describe.skipIf(redisUnavailableReason())('rate limits shared across instances (
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(3500);
     expect((await register(a)).status).toBe(429);
+  });
+
+  it('S62 failed token requests of one client count on both instances together; then both throttle it, other clients not', async () => {
+    const fail = (on: Instance, clientId: string) =>
+      on
+        .http()
+        .post('/token')
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: 'guess', client_id: clientId });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await fail(i % 2 ? b : a, 'noisy-client')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const onA = await fail(a, 'noisy-client');
+    expect(onA.status).toBe(429);
+    expect(Number(onA.headers['retry-after'])).toBeGreaterThan(800);
+    expect((await fail(b, 'noisy-client')).status).toBe(429);
+    expect((await fail(a, 'quiet-client')).status).toBe(401);
   });
 });
 

@@ -10,6 +10,8 @@ export interface Exchange {
   form?: Record<string, string>;
   /** `Authorization` scheme of the request (`Basic`, `Bearer`), when any. */
   authorizationScheme?: string;
+  /** The JSON body of a 4xx answer (an OAuth error such as `{ error, error_description }`), when any. */
+  errorBody?: Record<string, unknown>;
 }
 
 /** A `fetch` wrapper that records every exchange, so a test can assert the order of discovery and token calls. */
@@ -28,6 +30,13 @@ export class TrafficLog {
           : undefined;
     const response = await fetch(input, init);
     const url = new URL(request.url);
+    const errorBody =
+      response.status >= 400 && response.status < 500 && response.headers.get('content-type')?.includes('json')
+        ? ((await response
+            .clone()
+            .json()
+            .catch(() => undefined)) as Record<string, unknown> | undefined)
+        : undefined;
     this.exchanges.push({
       method: request.method,
       path: `${url.pathname}${url.search}`,
@@ -35,6 +44,7 @@ export class TrafficLog {
       wwwAuthenticate: response.headers.get('www-authenticate') ?? undefined,
       form,
       authorizationScheme: request.headers.get('authorization')?.split(' ')[0],
+      errorBody,
     });
     return response;
   };

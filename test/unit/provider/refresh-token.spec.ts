@@ -3,8 +3,8 @@ import { InvalidGrantError } from '../../../lib/errors/index.js';
 import { client, issueTokens, makeProvider, otherClient } from '../../support/provider-fixtures.js';
 
 describe('DefaultOAuthProvider refresh tokens', () => {
-  it('S22 every refresh returns a new refresh token and the old one is dead', async () => {
-    const { provider } = makeProvider();
+  it('S22 every refresh returns a new refresh token and the old one is dead (rotation grace off)', async () => {
+    const { provider } = makeProvider({ refreshTokenRotationGraceSeconds: 0 });
     const first = await issueTokens(provider);
     const loaded = (await provider.loadRefreshToken(client, first.refreshToken!))!;
     const second = await provider.exchangeRefreshToken(client, loaded, loaded.scopes);
@@ -16,8 +16,8 @@ describe('DefaultOAuthProvider refresh tokens', () => {
     );
   });
 
-  it('S22 presenting a rotated-out refresh token revokes the whole grant, access tokens included', async () => {
-    const { provider } = makeProvider();
+  it('S22 presenting a rotated-out refresh token revokes the whole grant, access tokens included (grace off)', async () => {
+    const { provider } = makeProvider({ refreshTokenRotationGraceSeconds: 0 });
     const first = await issueTokens(provider);
     const loaded = (await provider.loadRefreshToken(client, first.refreshToken!))!;
     const second = await provider.exchangeRefreshToken(client, loaded, loaded.scopes);
@@ -30,8 +30,8 @@ describe('DefaultOAuthProvider refresh tokens', () => {
     expect(await provider.loadAccessToken(first.accessToken)).toBeUndefined();
   });
 
-  it('S22 of concurrent refreshes with one token exactly one succeeds, and the loser revokes the grant', async () => {
-    const { provider } = makeProvider();
+  it('S22 of concurrent refreshes with one token exactly one succeeds, and the loser revokes the grant (grace off)', async () => {
+    const { provider } = makeProvider({ refreshTokenRotationGraceSeconds: 0 });
     const first = await issueTokens(provider);
     const loaded = (await provider.loadRefreshToken(client, first.refreshToken!))!;
     const results = await Promise.allSettled(
