@@ -45,7 +45,7 @@ describe('events (S70) never carry a secret (S46)', () => {
       scopes: ['notes:read', 'notes:write'],
     });
     const issued = events.filter((e) => e.type === 'tokens.issued');
-    expect(issued.map((e) => e.grantType)).toEqual(['authorization_code', 'refresh_token']);
+    expect(issued.map((e) => e.grantType)).toEqual(['authorization_code', 'refresh_token', 'refresh_token']);
     for (const e of issued) expect(e).toMatchObject({ grantId: consent.grantId, refreshTokenIssued: true });
     const reuse = events.find((e) => e.type === 'refresh.reuse_detected');
     expect(reuse).toMatchObject({ credential: 'refresh_token', grantId: consent.grantId, clientId: secrets.clientId });

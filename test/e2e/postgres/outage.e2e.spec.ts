@@ -67,6 +67,7 @@ describe.skipIf(unavailable)('PostgreSQL outage: a server of our own, killed and
     expect(recovered).toBe(200);
     const rotated = await flow.refresh(app, tokens.refresh_token);
     expect(rotated.status).toBe(200);
+    expect((await flow.refresh(app, rotated.body.refresh_token)).status).toBe(200);
     const replay = await flow.refresh(app, tokens.refresh_token);
     expect(replay.body.error).toBe('invalid_grant');
   }, 60_000);
