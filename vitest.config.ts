@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // global.gc for heap measurements (test/security/memory-bounds.spec.ts); nothing else changes.
+    execArgv: ['--expose-gc'],
   },
 });

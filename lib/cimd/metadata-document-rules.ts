@@ -1,19 +1,10 @@
 import { InvalidClientError } from '../errors/index.js';
-import { isLoopbackHost } from '../services/url-rules.js';
+import { redirectUriRegistrationProblem } from '../services/redirect-uri-rules.js';
 import type { MetadataDocumentAuthMethod } from './client-id-metadata-document.options.js';
 import type { ClientJsonWebKeySet } from '../interfaces/oauth-models.js';
 import { clientJwksProblem, copyClientJwks } from '../services/client-public-keys.js';
 import type { MetadataDocumentClient } from './metadata-document-client.js';
 
-const FORBIDDEN_REDIRECT_SCHEMES = new Set([
-  'javascript:',
-  'data:',
-  'vbscript:',
-  'file:',
-  'blob:',
-  'about:',
-  'filesystem:',
-]);
 const DEFAULT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 const DEFAULT_RESPONSE_TYPES = ['code'];
 
@@ -37,8 +28,8 @@ export interface MetadataDocumentContext {
  *   (default `none`) nor `token_endpoint_auth_methods_supported` names a `client_secret_*` method;
  * - the client gets ONE method the server supports (see {@link chooseAuthMethod}); `private_key_jwt`
  *   needs `jwks` (public keys only) or an https `jwks_uri`, never both (RFC 7591 §2, RFC 7523 §2.2);
- * - `redirect_uris`: a non-empty array of absolute URIs without fragment or wildcard, not
- *   `javascript:`/`data:`-like, and `http` only on a loopback host;
+ * - `redirect_uris`: a non-empty array, each accepted by the same rule as registration
+ *   ({@link redirectUriRegistrationProblem}: S39, S53, S54);
  * - `grant_types` (when given) includes `authorization_code`; optional fields have their RFC 7591 types.
  *
  * @throws InvalidClientError naming the rule that failed
@@ -61,17 +52,20 @@ export function clientFromMetadataDocument(
   const keys = documentKeys(doc, refuse);
   const method = chooseAuthMethod(doc, keys, context.supportedAuthMethods, refuse);
 
-  const redirectUris = stringArray(doc, 'redirect_uris', refuse);
-  if (!redirectUris || redirectUris.length === 0) refuse('redirect_uris must be a non-empty array of strings');
-  for (const uri of redirectUris!) assertRedirectUri(uri, refuse);
-
-  const grantTypes = stringArray(doc, 'grant_types', refuse) ?? DEFAULT_GRANT_TYPES;
-  if (!grantTypes.includes('authorization_code')) refuse('grant_types must include authorization_code');
-  const responseTypes = stringArray(doc, 'response_types', refuse) ?? DEFAULT_RESPONSE_TYPES;
   const applicationType = doc.application_type;
   if (applicationType !== undefined && applicationType !== 'web' && applicationType !== 'native') {
     refuse('application_type must be "web" or "native"');
   }
+  const redirectUris = stringArray(doc, 'redirect_uris', refuse);
+  if (!redirectUris || redirectUris.length === 0) refuse('redirect_uris must be a non-empty array of strings');
+  for (const uri of redirectUris!) {
+    const problem = redirectUriRegistrationProblem(uri, (applicationType as 'web' | 'native' | undefined) ?? 'web');
+    if (problem) refuse(problem);
+  }
+
+  const grantTypes = stringArray(doc, 'grant_types', refuse) ?? DEFAULT_GRANT_TYPES;
+  if (!grantTypes.includes('authorization_code')) refuse('grant_types must include authorization_code');
+  const responseTypes = stringArray(doc, 'response_types', refuse) ?? DEFAULT_RESPONSE_TYPES;
 
   const client: MetadataDocumentClient = {
     clientId: context.clientId,
@@ -187,14 +181,4 @@ function optionalWebUrl(
   const protocol = URL.canParse(value) ? new URL(value).protocol : '';
   if (protocol !== 'https:' && protocol !== 'http:') refuse(`${name} must be an absolute http(s) URL`);
   return value;
-}
-
-function assertRedirectUri(uri: string, refuse: (rule: string) => never): void {
-  if (!URL.canParse(uri)) refuse('every redirect URI must be an absolute URI');
-  if (uri.includes('#')) refuse('a redirect URI must not contain a fragment');
-  if (uri.includes('*')) refuse('a redirect URI must not contain a wildcard');
-  const url = new URL(uri);
-  if (FORBIDDEN_REDIRECT_SCHEMES.has(url.protocol)) refuse(`redirect URI scheme ${url.protocol} is not allowed`);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
-    refuse('an http redirect URI must use a loopback host');
 }

@@ -14,7 +14,7 @@ import { Public } from '../decorators/public.decorator.js';
 /**
  * The authorization endpoint (RFC 6749 §3.1, OAuth 2.1 §4.1.1): GET with a
  * query, or POST with a form. Redirects with 302 after GET and 303 after POST
- * (S30); errors that cannot be redirected are shown as an HTML page. Sends no
+ * (S30); errors that cannot or may not be redirected (S17, S18, S52) are shown as an HTML page. Sends no
  * CORS headers (S32): it is a browser navigation, not an API.
  */
 @Controller()
@@ -44,7 +44,7 @@ export class AuthorizationController {
     const params = req.method === 'POST' ? (req.is('application/x-www-form-urlencoded') ? req.body : {}) : req.query;
     const outcome = await this.requests.handle(params);
     if (outcome.kind === 'page')
-      return sendAuthorizationErrorPage(res, outcome.error, oauthErrorHeaders(outcome.error));
+      return sendAuthorizationErrorPage(res, outcome.error, oauthErrorHeaders(outcome.error), outcome.redirectUri);
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
     res.redirect(req.method === 'POST' ? 303 : 302, outcome.location);
   }

@@ -1,7 +1,7 @@
 import { All, Controller, Inject, Next, Req, Res, UseFilters } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { OAuthExceptionFilter } from '../errors/oauth-exception.filter.js';
-import { InvalidRequestError } from '../errors/oauth-error.js';
+import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error.js';
 import { applyNoStore } from '../http/no-store.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
@@ -17,9 +17,12 @@ import { type FoundToken, findToken } from '../services/token-lookup.js';
 import { Public } from '../decorators/public.decorator.js';
 
 /**
- * The introspection endpoint (RFC 7662): client-authenticated form POST.
- * Unknown, expired and revoked tokens, and refresh tokens of other clients,
- * are `{ "active": false }` (RFC 7662 §2.2). No CORS: it is for servers.
+ * The introspection endpoint (RFC 7662): form POST authenticated by a
+ * confidential client (RFC 7662 §2.1, S59); a public client gets 401
+ * `invalid_client`. Unknown, expired and revoked tokens, and tokens of other
+ * clients unless the caller is a configured resource server
+ * (`introspection.resourceServers`), are `{ "active": false }` (RFC 7662 §2.2).
+ * No CORS: it is for servers.
  */
 @Controller()
 @Public()
@@ -41,6 +44,9 @@ export class IntrospectionController {
     await this.rateLimiter.consume('introspect', req, claimedClientId(req));
     assertFormRequest(req, this.config.bodyLimitBytes);
     const client = await this.clients.authenticate(req);
+    if ((client.tokenEndpointAuthMethod ?? 'client_secret_basic') === 'none') {
+      throw new InvalidClientError('Introspection requires a confidential client or a resource-server credential');
+    }
     const params = readParameters(req.body, ['token', 'token_type_hint']);
     if (params.token === undefined) throw new InvalidRequestError('The token parameter is required');
     const found = await findToken(this.config.provider!, client, params.token, params.token_type_hint);
@@ -50,7 +56,10 @@ export class IntrospectionController {
   private describe(found: FoundToken | undefined, client: OAuthClientInformation): Record<string, unknown> {
     const now = epochSeconds(this.clock);
     if (!found || (found.token.expiresAt !== undefined && found.token.expiresAt <= now)) return { active: false };
-    if (found.type === 'refresh_token' && found.token.clientId !== client.clientId) return { active: false };
+    const resourceServer = this.config.introspection.resourceServers.includes(client.clientId);
+    if (found.token.clientId !== client.clientId && (found.type === 'refresh_token' || !resourceServer)) {
+      return { active: false };
+    }
     const token = found.token;
     const body: Record<string, unknown> = {
       active: true,

@@ -1,7 +1,7 @@
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';
-import type { RateLimit } from './mcp-auth-options.interface.js';
+import type { InputLimitOptions, RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
 
@@ -78,8 +78,11 @@ export interface McpAuthConfig {
   /** `private_key_jwt` settings (S65), present when the method is on (authorization-server mode only). */
   privateKeyJwt?: ResolvedPrivateKeyJwt;
   revocation: { enabled: boolean };
-  introspection: { enabled: boolean };
+  /** Introspection (S59): `resourceServers` may introspect any client's tokens. */
+  introspection: { enabled: boolean; resourceServers: string[] };
   rateLimits: ResolvedRateLimits;
+  /** Size limits after defaults (S57). */
+  inputLimits: Required<InputLimitOptions>;
   clockSkewSeconds: number;
   /** Whether the identity is published in AsyncLocalStorage (`asyncContext` option). */
   asyncContext: boolean;

@@ -67,6 +67,63 @@ export interface ClientRegistrationOptions {
 }
 
 /**
+ * Size limits on what a client sends (S57), so that no request can make the
+ * server keep much memory: an authorization request is held as a pending
+ * interaction for minutes, a registered client for up to a day before its
+ * first authorization. Over a limit: `invalid_request` at `/authorize`
+ * (shown on a page unless the client's redirect URIs are trusted, S52) and
+ * `invalid_client_metadata` / `invalid_redirect_uri` at `/register`.
+ */
+export interface InputLimitOptions {
+  /**
+   * Longest `state` at `/authorize`, in UTF-8 bytes. Clients send a random
+   * value (SDKs: 32–64 characters) or a small encoded object; 1 KiB leaves
+   * room for that and caps a pending interaction's size. @default 1024
+   */
+  stateBytes?: number;
+  /** Longest `scope` at `/authorize`, in bytes. @default 1024 */
+  scopeBytes?: number;
+  /** Longest `resource` at `/authorize`, in bytes (RFC 8707). @default 2048 */
+  resourceBytes?: number;
+  /**
+   * Longest of every other authorization parameter (`client_id`,
+   * `redirect_uri`, `code_challenge`, `nonce`, `login_hint`, `prompt`, …), in
+   * bytes. @default 2048
+   */
+  otherAuthorizationParameterBytes?: number;
+  /** Most `redirect_uris` in a registration. @default 20 */
+  registrationRedirectUris?: number;
+  /** Most `contacts` in a registration. @default 10 */
+  registrationContacts?: number;
+  /**
+   * Longest string anywhere in a registration (each redirect URI, contact,
+   * URL, name), in bytes; the DTO keeps tighter limits where it has them
+   * (`client_name` 200). @default 2048
+   */
+  registrationStringBytes?: number;
+  /** Largest registration document (its JSON), in bytes. @default 16384 */
+  registrationDocumentBytes?: number;
+}
+
+/**
+ * Token introspection (RFC 7662 §2.1, S59). Callers authenticate as a
+ * confidential client (a public client, auth method `none`, gets 401
+ * `invalid_client`). A client learns only about tokens issued to itself,
+ * except the resource servers listed here, which may introspect any token.
+ */
+export interface IntrospectionOptions {
+  /** @default true when a provider is configured */
+  enabled?: boolean;
+  /**
+   * Client ids of confidential clients that act as resource servers (RFC 7662
+   * §2.1 "protected resource"): they may introspect tokens of every client.
+   * Register them with a secret (`client_secret_basic` / `client_secret_post`).
+   * @default [] (every client sees only its own tokens)
+   */
+  resourceServers?: string[];
+}
+
+/**
  * Options of {@link McpAuthModule}.
  *
  * Two modes: give a `provider` (authorization server + resource server) or a
@@ -114,8 +171,10 @@ export interface McpAuthModuleOptions {
   privateKeyJwt?: PrivateKeyJwtOptions;
   /** Token revocation endpoint (RFC 7009). @default { enabled: true } with a provider */
   revocation?: { enabled?: boolean };
-  /** Token introspection endpoint (RFC 7662), client-authenticated. @default { enabled: true } with a provider */
-  introspection?: { enabled?: boolean };
+  /** Token introspection endpoint (RFC 7662). @default { enabled: true } with a provider */
+  introspection?: IntrospectionOptions;
+  /** Size limits on authorization parameters and registration metadata (S57). */
+  inputLimits?: InputLimitOptions;
   /** Rate limits per client, address, grant and account (S36, S55, S62), or `false` for none. */
   rateLimits?: RateLimitOptions | false;
   /**

@@ -44,6 +44,16 @@ export interface OAuthClientMetadata {
   softwareVersion?: string;
   /** RFC 7591 / OIDC Registration: 'web' (default) or 'native'. Native clients may use loopback http redirects. */
   applicationType?: 'web' | 'native';
+  /**
+   * Set by the operator on a client it registered itself (never by `/register`
+   * or a Client ID Metadata Document): its redirect URIs are trusted, so an
+   * authorization request refused before the user signed in is answered with
+   * an immediate error redirect (RFC 6749 §4.1.2.1, S20). Without it the error
+   * is shown on a page and nobody is sent to the client's site before signing
+   * in (RFC 9700 §4.11.2, S52).
+   * @default false
+   */
+  trustedRedirectUris?: boolean;
 }
 
 /**

@@ -8,6 +8,12 @@ import type {
   RefreshToken,
 } from './oauth-models.js';
 
+/** How a client reached {@link OAuthAuthorizationServerProvider.registerClient}. */
+export interface ClientRegistrationContext {
+  /** Registered through the dynamic registration endpoint (RFC 7591), not by the operator. */
+  dynamic?: boolean;
+}
+
 /**
  * The authorization-server provider protocol, the TypeScript form of the MCP
  * Python SDK's `OAuthAuthorizationServerProvider`.
@@ -39,9 +45,11 @@ export interface OAuthAuthorizationServerProvider<
   /**
    * Stores a newly registered client (RFC 7591). `client.clientSecret`, when
    * present, is the plain secret to be returned once; the provider should
-   * store only a hash of it.
+   * store only a hash of it. `context.dynamic` is true when the client came
+   * through the registration endpoint (anyone may have sent it): such a
+   * client should expire unless it completes an authorization (S57).
    */
-  registerClient(client: OAuthClientInformation): Promise<void>;
+  registerClient(client: OAuthClientInformation, context?: ClientRegistrationContext): Promise<void>;
 
   /**
    * Verifies a presented client secret (RFC 6749 §2.3.1) in constant time.

@@ -6,6 +6,8 @@ import type { InteractionRecord } from '../stores/oauth-store.interface.js';
 export interface ConsentPageInput {
   interactionId: string;
   interaction: InteractionRecord;
+  /** The form's anti-CSRF token, bound to interaction, browser and session (S33, S56). */
+  csrfToken: string;
   formAction: string;
   userName: string;
 }
@@ -32,10 +34,11 @@ export function renderConsentPage(input: ConsentPageInput): string {
   const scopes = interaction.scopes.length
     ? `<ul class="scopes">${interaction.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
     : '<p>No specific permissions.</p>';
-  const warning = redirectsOnlyToLoopback(interaction.clientRedirectUris)
-    ? `<p class="warning" id="loopback-warning">This application runs on a computer (it only accepts answers at a local
+  const warning =
+    (interaction.clientRedirectsOnlyToLoopback ?? redirectsOnlyToLoopback(interaction.clientRedirectUris ?? []))
+      ? `<p class="warning" id="loopback-warning">This application runs on a computer (it only accepts answers at a local
 address). Approve only if you started <strong>${escapeHtml(clientName)}</strong> yourself just now.</p>`
-    : '';
+      : '';
   const documentHost = interaction.clientMetadataDocumentHost
     ? `<p class="warning" id="client-document-host">This application describes itself at
 <strong>${escapeHtml(interaction.clientMetadataDocumentHost)}</strong>. Its name is not verified: continue only if you
@@ -50,7 +53,7 @@ ${scopes}
 ${warning}
 <form method="post" action="${escapeHtml(input.formAction)}">
 <input type="hidden" name="interaction" value="${escapeHtml(input.interactionId)}">
-<input type="hidden" name="csrf_token" value="${escapeHtml(interaction.csrfToken)}">
+<input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">
 <div class="actions">
 <button type="submit" name="decision" value="approve" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button>

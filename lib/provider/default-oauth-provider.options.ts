@@ -45,6 +45,12 @@ export interface ProviderLifetimes {
   session?: number;
   /** Remembered consent. @default 2592000 (30 days) */
   consent?: number;
+  /**
+   * A dynamically registered client that has not completed an authorization
+   * (no code issued) within this time is deleted (S57). At most 30 days.
+   * @default 86400 (24 h)
+   */
+  unconfirmedClient?: number;
 }
 
 /** Options of {@link DefaultOAuthProvider}. */
@@ -140,9 +146,15 @@ const DEFAULT_LIFETIMES: ResolvedLifetimes = {
   interaction: 600,
   session: 3600,
   consent: 30 * 86400,
+  unconfirmedClient: 86400,
 };
 
-const MAX_LIFETIMES: Partial<ResolvedLifetimes> = { authorizationCode: 600, accessToken: 86400, interaction: 3600 };
+const MAX_LIFETIMES: Partial<ResolvedLifetimes> = {
+  authorizationCode: 600,
+  accessToken: 86400,
+  interaction: 3600,
+  unconfirmedClient: 30 * 86400,
+};
 
 /** Applies defaults and bounds; throws with a plain message on a bad value. */
 export function resolveLifetimes(input: ProviderLifetimes = {}): ResolvedLifetimes {

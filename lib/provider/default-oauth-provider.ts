@@ -7,7 +7,10 @@ import type {
   OAuthClientInformation,
   OAuthToken,
 } from '../interfaces/oauth-models.js';
-import type { OAuthAuthorizationServerProvider } from '../interfaces/oauth-provider.interface.js';
+import type {
+  ClientRegistrationContext,
+  OAuthAuthorizationServerProvider,
+} from '../interfaces/oauth-provider.interface.js';
 import { buildAuthorizationResponseUrl } from '../services/authorization-response.js';
 import { pathWithoutTrailingSlash } from '../services/url-rules.js';
 import type { Clock } from '../stores/clock.js';
@@ -38,6 +41,7 @@ import {
 } from './default-oauth-provider.options.js';
 import { sealRefreshSuccessor, unsealRefreshSuccessor } from './refresh-successor-seal.js';
 import { InteractionPages } from './interaction-pages.js';
+import { redirectsOnlyToLoopback } from './consent-page.js';
 import { passwordCheckFrom } from './password-check.js';
 import { hashValue, randomValue } from '../services/secure-values.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
@@ -163,8 +167,12 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     };
   }
 
-  /** Stores the client; a plain `clientSecret` is replaced by its SHA-256 hash (S37). */
-  async registerClient(client: OAuthClientInformation): Promise<void> {
+  /**
+   * Stores the client; a plain `clientSecret` is replaced by its SHA-256 hash
+   * (S37). A dynamically registered client is kept only `lifetimes.unconfirmedClient`
+   * unless it completes an authorization (S57).
+   */
+  async registerClient(client: OAuthClientInformation, context: ClientRegistrationContext = {}): Promise<void> {
     const { clientId, clientSecret, clientIdIssuedAt, clientSecretExpiresAt, ...metadata } = client;
     const stored: StoredClient = {
       clientId,
@@ -172,6 +180,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       clientIdIssuedAt,
       clientSecretExpiresAt,
     };
+    if (context.dynamic) stored.unconfirmedExpiresAtMs = this.clock.now() + this.lifetimes.unconfirmedClient * 1000;
     if (clientSecret)
       stored.clientSecretHash = isClientSecretHash(clientSecret) ? clientSecret : hashClientSecret(clientSecret);
     await this.store.saveClient(stored);
@@ -203,7 +212,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     await this.store.saveInteraction(hashValue(interactionId), {
       clientId: client.clientId,
       clientName: client.clientName,
-      clientRedirectUris: [...client.redirectUris],
+      clientRedirectsOnlyToLoopback: redirectsOnlyToLoopback(client.redirectUris),
       clientMetadataDocumentHost: isMetadataDocumentClient(client) ? client.metadataDocument.host : undefined,
       state: params.state,
       scopes: [...params.scopes],
@@ -237,6 +246,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       expiresAtMs: grantExpiresAtMs,
     });
     await this.upstream?.saveGrantTokens(grantId, interaction, subject, grantExpiresAtMs);
+    await this.store.confirmClient(interaction.clientId);
     const code = randomValue();
     await this.store.saveAuthorizationCode(hashValue(code), {
       grantId,

@@ -5,7 +5,14 @@ import type { AuthenticatedUser } from './default-oauth-provider.options.js';
 import type { DefaultOAuthProvider } from './default-oauth-provider.js';
 import { renderConsentPage } from './consent-page.js';
 import { renderLoginPage } from './login-page.js';
-import { constantTimeEquals, hashValue, randomValue } from '../services/secure-values.js';
+import { hashValue, randomValue } from '../services/secure-values.js';
+import {
+  crossSiteProblem,
+  ensureFormBrowserId,
+  interactionFormToken,
+  type InteractionFormPurpose,
+  verifyInteractionFormToken,
+} from './interaction-form-guard.js';
 import { readCookie, serializeSessionCookie, SESSION_COOKIE_NAME } from './session-cookie.js';
 
 /**
@@ -31,9 +38,11 @@ const REDIRECT_HEADERS = {
 /**
  * The user-facing part of `/authorize` for {@link DefaultOAuthProvider}: the
  * consent page (GET shows, POST decides) and the optional built-in login.
- * Every form carries the interaction's CSRF token, and a decision is taken
- * only from the user the page was shown to (S33). Answers of POSTs are 303
- * (S30); pages carry the S31/S32 headers.
+ * Every form carries a CSRF token bound to the interaction, the form, the
+ * browser (a cookie) and, for consent, the signed-in session; cross-site POSTs
+ * (`Origin`, `Sec-Fetch-Site`) are refused; a decision is taken only from the
+ * user the page was shown to (S33, S56). Answers of POSTs are 303 (S30);
+ * pages carry the S31/S32 headers.
  */
 export class InteractionPages {
   constructor(private readonly provider: DefaultOAuthProvider) {}
@@ -65,6 +74,7 @@ export class InteractionPages {
       renderConsentPage({
         interactionId,
         interaction,
+        csrfToken: interactionFormToken(interaction, 'consent', this.formBrowserId(req, res), req),
         formAction: this.provider.settings.consentPath,
         userName: user.name || user.subject,
       }),
@@ -73,7 +83,7 @@ export class InteractionPages {
 
   /** POST consent: CSRF check, same user, single use; 303 to the client with a code or `access_denied` (S29, S30, S33). */
   async decideConsent(req: Request, res: Response): Promise<void> {
-    const form = await this.verifiedForm(req, res);
+    const form = await this.verifiedForm(req, res, 'consent');
     if (!form) return;
     const { body, interactionId, interaction } = form;
     const user = await this.currentUser(req, res, interactionId, interaction, 'POST');
@@ -94,24 +104,24 @@ export class InteractionPages {
     const interactionId = singleValue(req.query.interaction);
     const interaction = await this.findInteraction(interactionId);
     if (!interaction || !interactionId) return this.expired(res);
-    this.sendLogin(res, 200, interactionId, interaction);
+    this.sendLogin(req, res, 200, interactionId, interaction);
   }
 
   /** POST login: checks the password, starts a session (cookie), 303 back to the consent page (S30). */
   async submitLogin(req: Request, res: Response, throttle?: LoginThrottle): Promise<void> {
-    const form = await this.verifiedForm(req, res);
+    const form = await this.verifiedForm(req, res, 'login');
     if (!form) return;
     const { body, interactionId, interaction } = form;
     const username = singleValue(body.username) ?? '';
     const password = singleValue(body.password) ?? '';
     const waitSeconds = throttle?.blockedFor(username) ?? 0;
-    if (waitSeconds > 0) return this.sendThrottled(res, waitSeconds, interactionId, interaction, username);
+    if (waitSeconds > 0) return this.sendThrottled(req, res, waitSeconds, interactionId, interaction, username);
     const user = username && password ? await this.provider.passwordCheck?.(username, password) : undefined;
     if (!user) {
       this.provider.emit({ type: 'login.failed', clientId: interaction.clientId, username });
       const blockedSeconds = (await throttle?.recordFailure(username)) ?? 0;
-      if (blockedSeconds > 0) return this.sendThrottled(res, blockedSeconds, interactionId, interaction, username);
-      return this.sendLogin(res, 401, interactionId, interaction, 'Wrong username or password.', username);
+      if (blockedSeconds > 0) return this.sendThrottled(req, res, blockedSeconds, interactionId, interaction, username);
+      return this.sendLogin(req, res, 401, interactionId, interaction, 'Wrong username or password.', username);
     }
     const sessionId = randomValue();
     const lifetime = this.provider.lifetimes.session;
@@ -214,6 +224,7 @@ export class InteractionPages {
 
   /** 429 with `Retry-After` (S55): the same page for a known and an unknown username. */
   private sendThrottled(
+    req: Request,
     res: Response,
     waitSeconds: number,
     interactionId: string,
@@ -222,10 +233,11 @@ export class InteractionPages {
   ): void {
     res.setHeader('Retry-After', String(waitSeconds));
     const message = `Too many failed sign-ins. Try again in ${waitSeconds} seconds.`;
-    this.sendLogin(res, 429, interactionId, interaction, message, username);
+    this.sendLogin(req, res, 429, interactionId, interaction, message, username);
   }
 
   private sendLogin(
+    req: Request,
     res: Response,
     status: number,
     interactionId: string,
@@ -239,7 +251,7 @@ export class InteractionPages {
       'Sign in',
       renderLoginPage({
         interactionId,
-        csrfToken: interaction.csrfToken,
+        csrfToken: interactionFormToken(interaction, 'login', this.formBrowserId(req, res), req),
         formAction: this.provider.settings.loginPath,
         clientName: interaction.clientName || interaction.clientId,
         error,
@@ -254,20 +266,42 @@ export class InteractionPages {
   }
 
   /**
-   * The posted form of a live interaction whose CSRF token matches (S33);
+   * The posted form of a live interaction, sent from this site, whose CSRF
+   * token is the one this browser (and session) got for this form (S33, S56);
    * otherwise the error page is sent and `undefined` returned.
    */
   private async verifiedForm(
     req: Request,
     res: Response,
+    purpose: InteractionFormPurpose,
   ): Promise<{ body: Record<string, unknown>; interactionId: string; interaction: InteractionRecord } | undefined> {
+    const crossSite = crossSiteProblem(req, new URL(this.provider.settings.issuer).origin);
+    if (crossSite) {
+      return void sendMessagePage(
+        res,
+        403,
+        'Cross-site request refused',
+        `${crossSite} Start again from the application.`,
+      );
+    }
     const body = formBody(req);
     const interactionId = singleValue(body.interaction);
     const interaction = await this.findInteraction(interactionId);
     if (!interaction || !interactionId) return void this.expired(res);
-    const csrfToken = singleValue(body.csrf_token);
-    if (!csrfToken || !constantTimeEquals(csrfToken, interaction.csrfToken)) return void this.badForm(res);
+    if (!verifyInteractionFormToken(req, interaction, purpose, singleValue(body.csrf_token))) {
+      return void this.badForm(res);
+    }
     return { body, interactionId, interaction };
+  }
+
+  /** The browser id cookie the forms are bound to (S56), created on first use. */
+  private formBrowserId(req: Request, res: Response): string {
+    const settings = this.provider.settings;
+    return ensureFormBrowserId(req, res, {
+      cookiePath: settings.cookiePath,
+      secureCookies: settings.secureCookies,
+      maxAgeSeconds: Math.max(this.provider.lifetimes.session, 86400),
+    });
   }
 
   private expired(res: Response): void {

@@ -11,6 +11,7 @@ import type { AuthorizationParams, OAuthClientInformation } from '../interfaces/
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { buildAuthorizationResponseUrl } from './authorization-response.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
+import { oversizedAuthorizationParameter } from './input-limits.js';
 import { isValidS256Challenge } from './pkce.js';
 import { resolveRedirectUri } from './redirect-uri-rules.js';
 import { invalidParameters, inspectParameter, readParameters } from './request-parameters.js';
@@ -32,14 +33,23 @@ export const AUTHORIZATION_REQUEST_PARAMETERS = [
   'login_hint',
 ] as const;
 
-/** What `/authorize` answers: an error page (untrusted client or redirect URI) or a redirect. */
-export type AuthorizationOutcome = { kind: 'page'; error: OAuthError } | { kind: 'redirect'; location: string };
+/**
+ * What `/authorize` answers: an error page (untrusted client or redirect URI,
+ * or an error before sign-in for a client whose redirect URIs are not trusted,
+ * then with the redirect URI to show as text) or a redirect.
+ */
+export type AuthorizationOutcome =
+  { kind: 'page'; error: OAuthError; redirectUri?: string } | { kind: 'redirect'; location: string };
 
 /**
  * Validates an authorization request (RFC 6749 §4.1.1, OAuth 2.1 §4.1.1) in
  * the order that decides where errors may go: client and redirect URI first
  * (errors shown on a page, never redirected: S17, S18, S21), then everything
- * else as an error redirect with `state` and `iss` (S15, S20, S29).
+ * else. Those later errors happen before anyone signed in, so they are
+ * redirected with `state` and `iss` (S15, S20, S29) only for a client whose
+ * redirect URIs the operator marked trusted (`trustedRedirectUris`); for
+ * dynamically registered and metadata-document clients they are shown on a
+ * page (RFC 9700 §4.11.2, S52).
  */
 @Injectable()
 export class AuthorizationRequestService {
@@ -50,17 +60,26 @@ export class AuthorizationRequestService {
 
   /** Runs the checks and, when they pass, hands the request to the provider. */
   async handle(params: unknown): Promise<AuthorizationOutcome> {
+    const oversized = oversizedAuthorizationParameter(params, this.config.inputLimits);
+    const oversizedError =
+      oversized &&
+      new InvalidRequestError(`The ${oversized.name} parameter is longer than ${oversized.limitBytes} bytes`);
+    if (oversizedError && (oversized.name === 'client_id' || oversized.name === 'redirect_uri')) {
+      return page(oversizedError);
+    }
     const target = await this.trustedTarget(params);
     if ('kind' in target) return target;
     const { client, redirectUri } = target;
     const stateReading = inspectParameter(params, 'state');
-    const state = stateReading.invalid ? undefined : stateReading.value;
+    const state = stateReading.invalid || oversized?.name === 'state' ? undefined : stateReading.value;
     try {
+      if (oversizedError) throw oversizedError;
       const authorization = this.validate(params, client, redirectUri);
       const location = await this.config.provider!.authorize(client, authorization);
       return { kind: 'redirect', location };
     } catch (exception) {
       const error = toOAuthError(exception);
+      if (client.trustedRedirectUris !== true) return { kind: 'page', error, redirectUri };
       const location = buildAuthorizationResponseUrl(redirectUri, {
         error: error.error,
         errorDescription: error.description,

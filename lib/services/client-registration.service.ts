@@ -9,6 +9,7 @@ import type { OAuthClientInformation, TokenEndpointAuthMethod } from '../interfa
 import { clientJwksProblem, copyClientJwks } from './client-public-keys.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
+import { registrationSizeProblem } from './input-limits.js';
 import { redirectUriRegistrationProblem } from './redirect-uri-rules.js';
 import { parseScope } from './scope-policy.js';
 
@@ -64,7 +65,7 @@ export class ClientRegistrationService {
     for (const key of Object.keys(client) as (keyof OAuthClientInformation)[]) {
       if (client[key] === undefined) delete client[key];
     }
-    await this.config.provider!.registerClient({ ...client });
+    await this.config.provider!.registerClient({ ...client }, { dynamic: true });
     return client;
   }
 
@@ -72,6 +73,8 @@ export class ClientRegistrationService {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidClientMetadataError('The request body must be a JSON object');
     }
+    const tooLarge = registrationSizeProblem(body, this.config.inputLimits);
+    if (tooLarge) throw new InvalidClientMetadataError(`Invalid client metadata: ${tooLarge}`);
     const dto = plainToInstance(ClientRegistrationDto, body, { excludeExtraneousValues: true });
     const errors = await validate(dto, { forbidUnknownValues: false });
     if (errors.length) {

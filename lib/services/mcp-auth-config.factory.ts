@@ -6,7 +6,7 @@ import type {
   McpAuthConfig,
   ResolvedRateLimits,
 } from '../interfaces/mcp-auth-config.interface.js';
-import type { McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
+import type { InputLimitOptions, McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
 import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
 import { DEFAULT_JSON_MAX_DEPTH } from '../http/json-depth.js';
@@ -40,6 +40,18 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<keyof ResolvedRateLimits, Rate
   introspect: { limit: 6000, ttlSeconds: 900 },
   loginFailuresPerAccount: { limit: 10, ttlSeconds: 900 },
   loginFailuresPerAddress: { limit: 100, ttlSeconds: 900 },
+};
+
+/** S57 defaults of `inputLimits`. */
+export const DEFAULT_INPUT_LIMITS: Readonly<Required<InputLimitOptions>> = {
+  stateBytes: 1024,
+  scopeBytes: 1024,
+  resourceBytes: 2048,
+  otherAuthorizationParameterBytes: 2048,
+  registrationRedirectUris: 20,
+  registrationContacts: 10,
+  registrationStringBytes: 2048,
+  registrationDocumentBytes: 16384,
 };
 
 /**
@@ -113,8 +125,12 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
           })
         : undefined,
     revocation: { enabled: hasProvider && (options.revocation?.enabled ?? true) },
-    introspection: { enabled: hasProvider && (options.introspection?.enabled ?? true) },
+    introspection: {
+      enabled: hasProvider && (options.introspection?.enabled ?? true),
+      resourceServers: introspectionResourceServers(options.introspection?.resourceServers),
+    },
     rateLimits: resolveRateLimits(options.rateLimits),
+    inputLimits: resolveInputLimits(options.inputLimits),
     privateKeyJwt: hasProvider
       ? resolvePrivateKeyJwt(options.privateKeyJwt, options.clientIdMetadataDocuments, (message) => {
           throw new McpAuthConfigurationError(message);
@@ -197,6 +213,27 @@ function resolveRateLimits(option: McpAuthModuleOptions['rateLimits']): Resolved
     return value;
   };
   return Object.fromEntries(names.map((name) => [name, pick(name)])) as ResolvedRateLimits;
+}
+
+function resolveInputLimits(option: InputLimitOptions | undefined): Required<InputLimitOptions> {
+  const limits = { ...DEFAULT_INPUT_LIMITS };
+  for (const name of Object.keys(DEFAULT_INPUT_LIMITS) as (keyof InputLimitOptions)[]) {
+    const value = option?.[name];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1) {
+      throw new McpAuthConfigurationError(`inputLimits.${name} must be a positive integer`);
+    }
+    limits[name] = value;
+  }
+  return limits;
+}
+
+function introspectionResourceServers(value: string[] | undefined): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((id) => typeof id !== 'string' || !id)) {
+    throw new McpAuthConfigurationError('introspection.resourceServers must be an array of client ids');
+  }
+  return [...new Set(value)];
 }
 
 function uniqueScopes(scopes: string[], name: string): string[] {

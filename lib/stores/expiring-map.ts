@@ -7,12 +7,17 @@ interface Entry<V> {
 
 /**
  * A `Map` whose entries disappear at their expiry: never returned after it,
- * removed lazily on access and in bulk by {@link sweep}.
+ * removed lazily on access and in bulk by {@link sweep}. With a `capacity`,
+ * adding a new key to a full map first drops expired entries and then the
+ * oldest one, so the map never holds more than `capacity` entries (S57).
  */
 export class ExpiringMap<V> {
   private readonly entries = new Map<string, Entry<V>>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly capacity = Number.POSITIVE_INFINITY,
+  ) {}
 
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
@@ -30,6 +35,7 @@ export class ExpiringMap<V> {
       this.entries.delete(key);
       return;
     }
+    if (!this.entries.has(key) && this.entries.size >= this.capacity) this.makeRoom();
     this.entries.set(key, { value, expiresAtMs });
   }
 
@@ -54,6 +60,12 @@ export class ExpiringMap<V> {
       }
     }
     return removed;
+  }
+
+  private makeRoom(): void {
+    if (this.sweep() > 0) return;
+    const oldest = this.entries.keys().next();
+    if (!oldest.done) this.entries.delete(oldest.value);
   }
 
   /** Entries held, expired ones included until swept. */

@@ -1,3 +1,4 @@
+import { TemporarilyUnavailableError } from '../errors/oauth-error.js';
 import type { Clock } from './clock.js';
 import { ExpiringMap } from './expiring-map.js';
 import { clientPage } from './client-page.js';
@@ -24,7 +25,23 @@ export interface MemoryOAuthStoreOptions {
   clock?: Clock;
   /** How often expired entries are swept, in ms; `0` disables the timer (lazy expiry only). @default 60000 */
   sweepIntervalMs?: number;
+  /**
+   * Most pending authorization interactions held at once; a new one beyond it
+   * evicts the oldest (whose user then starts again) (S57). @default 10000
+   */
+  maxInteractions?: number;
+  /** Most pending upstream sign-ins held at once; beyond it the oldest is evicted (S57). @default 10000 */
+  maxUpstreamFlows?: number;
+  /**
+   * Most registered clients held. Beyond it the oldest client that never
+   * completed an authorization is evicted; when every client is confirmed,
+   * registration answers 503 `temporarily_unavailable` (S57). @default 10000
+   */
+  maxClients?: number;
 }
+
+/** Default caps of {@link MemoryOAuthStore} (S57). */
+export const MEMORY_STORE_DEFAULT_CAPS = { maxInteractions: 10_000, maxUpstreamFlows: 10_000, maxClients: 10_000 };
 
 type CodeEntry = { consumed: false; record: AuthorizationCodeRecord } | { consumed: true; grantId: string };
 type RefreshEntry =
@@ -39,12 +56,15 @@ type UpstreamFlowEntry = { consumed: boolean; record: UpstreamFlowRecord };
  * sweep whose timer is `unref()`ed, so it never keeps the process alive).
  *
  * Everything is lost on restart and not shared between instances: use a
- * shared store (Redis) for more than one process (S44). Registered clients
- * do not expire.
+ * shared store (Redis) for more than one process (S44). Pending
+ * interactions, upstream sign-ins and registered clients are capped, and a
+ * client that never completed an authorization is dropped at its
+ * `unconfirmedExpiresAtMs` (S57).
  */
 export class MemoryOAuthStore implements OAuthStore {
   private readonly clock: Clock;
   private readonly clients = new Map<string, StoredClient>();
+  private readonly maxClients: number;
   private readonly interactions: ExpiringMap<InteractionRecord>;
   private readonly codes: ExpiringMap<CodeEntry>;
   private readonly grants: ExpiringMap<GrantRecord>;
@@ -60,8 +80,10 @@ export class MemoryOAuthStore implements OAuthStore {
 
   constructor(options: MemoryOAuthStoreOptions = {}) {
     this.clock = options.clock ?? Date;
-    const map = <V>() => new ExpiringMap<V>(this.clock);
-    this.interactions = map();
+    const map = <V>(capacity?: number) => new ExpiringMap<V>(this.clock, capacity);
+    const caps = { ...MEMORY_STORE_DEFAULT_CAPS, ...definedOnly(options) };
+    this.maxClients = caps.maxClients;
+    this.interactions = map(caps.maxInteractions);
     this.codes = map();
     this.grants = map();
     this.liveRefreshTokenOfGrant = map();
@@ -69,7 +91,7 @@ export class MemoryOAuthStore implements OAuthStore {
     this.revokedAccessTokens = map();
     this.consents = map();
     this.sessions = map();
-    this.upstreamFlows = map();
+    this.upstreamFlows = map(caps.maxUpstreamFlows);
     this.upstreamTokens = map();
     this.usedOnce = map();
     const interval = options.sweepIntervalMs ?? 60_000;
@@ -81,7 +103,12 @@ export class MemoryOAuthStore implements OAuthStore {
 
   /** Removes every expired record now; returns how many were removed. */
   sweep(): number {
-    return this.allMaps().reduce((removed, map) => removed + map.sweep(), 0);
+    return this.allMaps().reduce((removed, map) => removed + map.sweep(), 0) + this.sweepUnconfirmedClients();
+  }
+
+  /** Number of registered clients held, for monitoring and tests. */
+  get clientCount(): number {
+    return this.clients.size;
   }
 
   /** Number of expiring records held (clients excluded), for monitoring and tests. */
@@ -95,11 +122,23 @@ export class MemoryOAuthStore implements OAuthStore {
   }
 
   async saveClient(client: StoredClient): Promise<void> {
+    if (!this.clients.has(client.clientId) && this.clients.size >= this.maxClients) this.makeRoomForClient();
     this.clients.set(client.clientId, structuredClone(client));
   }
 
   async getClient(clientId: string): Promise<StoredClient | undefined> {
-    return copy(this.clients.get(clientId));
+    const client = this.clients.get(clientId);
+    if (client && this.unconfirmedExpired(client)) {
+      this.clients.delete(clientId);
+      return undefined;
+    }
+    return copy(client);
+  }
+
+  async confirmClient(clientId: string): Promise<void> {
+    const client = this.clients.get(clientId);
+    if (!client || this.unconfirmedExpired(client)) return;
+    delete client.unconfirmedExpiresAtMs;
   }
 
   async saveInteraction(idHash: string, interaction: InteractionRecord): Promise<void> {
@@ -305,6 +344,33 @@ export class MemoryOAuthStore implements OAuthStore {
     return { status: 'reused', grantId: entry.grantId, rotation: { ...rotation, successorLive } };
   }
 
+  private unconfirmedExpired(client: StoredClient): boolean {
+    return client.unconfirmedExpiresAtMs !== undefined && client.unconfirmedExpiresAtMs <= this.clock.now();
+  }
+
+  private sweepUnconfirmedClients(): number {
+    let removed = 0;
+    for (const [clientId, client] of this.clients) {
+      if (this.unconfirmedExpired(client)) {
+        this.clients.delete(clientId);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Drops expired unconfirmed clients, else the oldest unconfirmed one; refuses when all are confirmed. */
+  private makeRoomForClient(): void {
+    if (this.sweepUnconfirmedClients() > 0) return;
+    for (const [clientId, client] of this.clients) {
+      if (client.unconfirmedExpiresAtMs !== undefined) {
+        this.clients.delete(clientId);
+        return;
+      }
+    }
+    throw new TemporarilyUnavailableError('Too many registered clients; try again later');
+  }
+
   private allMaps(): ExpiringMap<unknown>[] {
     return [
       this.usedOnce,
@@ -324,6 +390,17 @@ export class MemoryOAuthStore implements OAuthStore {
 
 function consentKey(subject: string, clientId: string): string {
   return JSON.stringify([subject, clientId]);
+}
+
+function definedOnly(options: MemoryOAuthStoreOptions): Partial<typeof MEMORY_STORE_DEFAULT_CAPS> {
+  const caps: Partial<typeof MEMORY_STORE_DEFAULT_CAPS> = {};
+  for (const name of Object.keys(MEMORY_STORE_DEFAULT_CAPS) as (keyof typeof MEMORY_STORE_DEFAULT_CAPS)[]) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1) throw new Error(`MemoryOAuthStore: ${name} must be a positive integer`);
+    caps[name] = value;
+  }
+  return caps;
 }
 
 function copy<T>(value: T | undefined): T | undefined {

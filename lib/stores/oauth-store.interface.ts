@@ -14,9 +14,20 @@
  *   so of N concurrent callers exactly one wins (RFC 6749 §4.1.2, S12, S22).
  */
 export interface OAuthStore {
-  /** Stores or replaces a registered client (RFC 7591). */
+  /**
+   * Stores or replaces a registered client (RFC 7591). A client saved with
+   * `unconfirmedExpiresAtMs` is dropped after that time unless
+   * {@link confirmClient} was called first (S57).
+   */
   saveClient(client: StoredClient): Promise<void>;
+  /** A client; `undefined` when unknown or an unconfirmed client past `unconfirmedExpiresAtMs`. */
   getClient(clientId: string): Promise<StoredClient | undefined>;
+  /**
+   * Keeps a client for good: removes `unconfirmedExpiresAtMs` and any expiry.
+   * The provider calls it when the client first completes an authorization
+   * (a code is issued). Unknown clients are ignored (S57).
+   */
+  confirmClient(clientId: string): Promise<void>;
 
   /** Stores or replaces a pending authorization interaction (login and consent). */
   saveInteraction(idHash: string, interaction: InteractionRecord): Promise<void>;
@@ -160,9 +171,9 @@ export interface StoredClient {
   /** Seconds since epoch. */
   clientIdIssuedAt?: number;
   /**
-   * Epoch ms after which the store drops this client unless
-   * {@link OAuthStore.confirmClient} was called first (S57: dynamically
-   * registered clients that never complete an authorization do not pile up).
+   * Set on a dynamically registered client until it completes its first
+   * authorization: the store drops the client after this time (epoch ms)
+   * unless {@link OAuthStore.confirmClient} was called (S57).
    */
   unconfirmedExpiresAtMs?: number;
 }
@@ -172,7 +183,14 @@ export interface InteractionRecord {
   clientId: string;
   /** Display data of the client, captured at `/authorize` (the client may be a CIMD URL, not in the store). */
   clientName?: string;
-  clientRedirectUris: string[];
+  /**
+   * True when every redirect URI of the client is on loopback (consent warning,
+   * S34). Only this is kept, not the client's redirect URIs, so an interaction
+   * stays small (S57).
+   */
+  clientRedirectsOnlyToLoopback?: boolean;
+  /** @deprecated Not written any more (S57); read only from records stored by older versions. */
+  clientRedirectUris?: string[];
   /**
    * Host of the Client ID Metadata Document when the client is one (its
    * metadata is self-asserted): consent is then always asked and this host shown.

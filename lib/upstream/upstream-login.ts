@@ -6,6 +6,7 @@ import { sendMessagePage } from '../http/html-page.js';
 import type { AuthenticatedUser } from '../provider/default-oauth-provider.options.js';
 import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
 import { redirect303 } from '../provider/interaction-pages.js';
+import { crossSiteProblem, verifyInteractionFormToken } from '../provider/interaction-form-guard.js';
 import { constantTimeEquals, hashValue, randomValue } from '../services/secure-values.js';
 import { buildAuthorizationResponseUrl } from '../services/authorization-response.js';
 import { pathWithoutTrailingSlash } from '../services/url-rules.js';
@@ -182,8 +183,10 @@ export class UpstreamLogin {
     const { provider } = this.base;
     const interaction = interactionId ? await provider.store.getInteraction(hashValue(interactionId)) : undefined;
     if (!interactionId || !interaction || interaction.expiresAtMs <= provider.clock.now()) return this.expiredPage(res);
-    const csrfToken = typeof body.csrf_token === 'string' ? body.csrf_token : '';
-    if (!csrfToken || !constantTimeEquals(csrfToken, interaction.csrfToken)) {
+    const csrfToken = typeof body.csrf_token === 'string' ? body.csrf_token : undefined;
+    const crossSite = crossSiteProblem(req, new URL(provider.settings.issuer).origin);
+    if (crossSite) return sendMessagePage(res, 403, 'Cross-site request refused', crossSite);
+    if (!verifyInteractionFormToken(req, interaction, 'login', csrfToken)) {
       return sendMessagePage(
         res,
         403,

@@ -27,13 +27,15 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
   let browser: Browser;
   let context: BrowserContext;
   let userDataDir: string;
+  /** The page the attacker's site (another port of 127.0.0.1: same site, other origin) serves at `/attacker`. */
+  let attackerPage = '';
 
   beforeAll(async () => {
     server = await startSampleServer();
-    callback = createServer((_req, res) => {
+    callback = createServer((req, res) => {
       res
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end('<!doctype html><title>Done</title><p>Done</p>');
+        .end(req.url === '/attacker' ? attackerPage : '<!doctype html><title>Done</title><p>Done</p>');
     });
     await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
     callbackUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/callback`;
@@ -128,6 +130,66 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
     });
     expect(token.status).toBe(200);
     expect(((await token.json()) as { scope: string }).scope).toBe('notes:read notes:write');
+    await page.close();
+  });
+
+  it("S56 a page on another port of the same host cannot post the victim's consent or sign the browser in", async () => {
+    const register = async (redirectUri: string) => {
+      const res = await fetch(`${server.baseUrl}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_name: 'Evil', redirect_uris: [redirectUri], token_endpoint_auth_method: 'none' }),
+      });
+      return ((await res.json()) as { client_id: string }).client_id;
+    };
+    const attackerCallback = `${new URL(callbackUrl).origin}/stolen`;
+    const clientId = await register(attackerCallback);
+    const authorize = new URL(`${server.baseUrl}/authorize`);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: attackerCallback,
+      scope: 'notes:read',
+      state: 'evil',
+      code_challenge: createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url'),
+      code_challenge_method: 'S256',
+    }).toString();
+    // The attacker reads the CSRF token of his own interaction anonymously.
+    const started = await fetch(authorize, { redirect: 'manual' });
+    const interaction = new URL(started.headers.get('location')!).searchParams.get('interaction')!;
+    const loginHtml = await (await fetch(`${server.baseUrl}/login?interaction=${interaction}`)).text();
+    const attackerToken = /name="csrf_token" value="([^"]+)"/.exec(loginHtml)![1]!;
+    const autoPost = (action: string, fields: Record<string, string>) =>
+      `<!doctype html><form method="post" action="${server.baseUrl}${action}">${Object.entries(fields)
+        .map(([name, value]) => `<input type="hidden" name="${name}" value="${value}">`)
+        .join('')}</form><script>document.forms[0].submit()</script>`;
+
+    const page = await context.newPage();
+    // Login CSRF: the attacker's page signs the browser in as the attacker.
+    attackerPage = autoPost('/login', { interaction, csrf_token: attackerToken, username: 'bob', password: 'bob' });
+    await Promise.all([
+      page.waitForURL((url) => url.toString().startsWith(`${server.baseUrl}/login`)),
+      page.goto(`${new URL(callbackUrl).origin}/attacker`),
+    ]);
+    expect(await page.locator('h1').innerText()).toBe('Cross-site request refused');
+
+    // The victim opens the attacker's authorization request, signs in, and sees the consent page...
+    await page.goto(authorize.toString());
+    if (new URL(page.url()).pathname === '/login') {
+      await page.getByLabel(/user/i).fill('alice');
+      await page.getByLabel(/password/i).fill('alice');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+    await page.getByRole('button', { name: 'Allow' }).waitFor();
+    expect(await page.locator('strong').first().innerText()).toBe('Alice');
+    // ...then the attacker's page posts "approve" with the token he read for the same interaction.
+    attackerPage = autoPost('/consent', { interaction, csrf_token: attackerToken, decision: 'approve' });
+    await Promise.all([
+      page.waitForURL((url) => url.toString() === `${server.baseUrl}/consent`),
+      page.goto(`${new URL(callbackUrl).origin}/attacker`),
+    ]);
+    expect(await page.locator('h1').innerText()).toBe('Cross-site request refused');
+    expect(page.url()).not.toContain('/stolen');
     await page.close();
   });
 });

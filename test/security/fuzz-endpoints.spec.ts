@@ -237,14 +237,28 @@ describe('fuzzing every endpoint (S50)', () => {
   });
 
   it('S50 S10 CR/LF in a reflected value never splits a header (state, error description, Location)', async () => {
-    const res = await t.http.get('/authorize').query({
+    // The DCR seed client gets the error page before sign-in (S52); an operator-trusted client gets the redirect.
+    await t.provider.registerClient({
+      clientId: 'fuzz-trusted',
+      redirectUris: [seeds[1]!],
+      tokenEndpointAuthMethod: 'none',
+      grantTypes: ['authorization_code'],
+      responseTypes: ['code'],
+      trustedRedirectUris: true,
+    });
+    const query = (clientId: string) => ({
       response_type: 'code',
-      client_id: seeds[0],
+      client_id: clientId,
       redirect_uri: seeds[1],
       state: 'a\r\nX-Injected: 1\r\nSet-Cookie: x=1',
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
       code_challenge_method: 'plain',
     });
+    const page = await t.http.get('/authorize').query(query(seeds[0]!));
+    expect(page.status).toBe(400);
+    expect(page.headers['x-injected']).toBeUndefined();
+    expect(page.headers['set-cookie']).toBeUndefined();
+    const res = await t.http.get('/authorize').query(query('fuzz-trusted'));
     expect(res.status).toBe(302);
     expect(res.headers['x-injected']).toBeUndefined();
     expect(res.headers['set-cookie']).toBeUndefined();

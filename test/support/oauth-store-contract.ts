@@ -66,7 +66,7 @@ export function describeOAuthStoreContract(
     });
     const interaction = (overrides: Partial<InteractionRecord> = {}): InteractionRecord => ({
       clientId: 'client-1',
-      clientRedirectUris: ['http://127.0.0.1/cb'],
+      clientRedirectsOnlyToLoopback: true,
       scopes: ['notes:read'],
       codeChallenge: 'challenge',
       redirectUri: 'http://127.0.0.1/cb',
@@ -96,6 +96,44 @@ export function describeOAuthStoreContract(
         metadata: { redirectUris: ['https://a.example/cb'] },
         clientSecretHash: 'sha256:x',
       });
+      expect(await store.getClient(unique('missing'))).toBeUndefined();
+    });
+
+    /** Lets `ms` pass: on the injected clock, or in real time for stores on server time. */
+    const pass = async (ms: number) => {
+      if (usesClock) clock.advance(ms);
+      else await new Promise((resolve) => setTimeout(resolve, ms));
+    };
+
+    it('S57 drops an unconfirmed client after unconfirmedExpiresAtMs', async () => {
+      const clientId = unique('client');
+      const metadata = { redirectUris: ['https://a.example/cb'], contacts: [] };
+      await store.saveClient({ clientId, metadata, unconfirmedExpiresAtMs: clock.now() + 300 });
+      expect(await store.getClient(clientId)).toEqual({
+        clientId,
+        metadata,
+        unconfirmedExpiresAtMs: clock.now() + 300,
+      });
+      await pass(400);
+      expect(await store.getClient(clientId)).toBeUndefined();
+      await store.confirmClient(clientId);
+      expect(await store.getClient(clientId)).toBeUndefined();
+    });
+
+    it('S57 confirmClient keeps a client for good and removes the field; unknown clients are ignored', async () => {
+      const clientId = unique('client');
+      const metadata = { redirectUris: ['https://a.example/cb'], contacts: [] };
+      await store.saveClient({
+        clientId,
+        metadata,
+        clientSecretHash: 'sha256:x',
+        unconfirmedExpiresAtMs: clock.now() + 300,
+      });
+      await store.confirmClient(clientId);
+      await store.confirmClient(clientId);
+      await store.confirmClient(unique('missing'));
+      await pass(400);
+      expect(await store.getClient(clientId)).toEqual({ clientId, metadata, clientSecretHash: 'sha256:x' });
       expect(await store.getClient(unique('missing'))).toBeUndefined();
     });
 

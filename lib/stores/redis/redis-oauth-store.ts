@@ -20,6 +20,7 @@ import type {
 import { DEFAULT_REDIS_OPERATION_TIMEOUT_MS, RedisAvailability } from './redis-availability.js';
 import { DEFAULT_REDIS_KEY_PREFIX, RedisKeys } from './redis-keys.js';
 import {
+  CONFIRM_CLIENT_SCRIPT,
   CONSUME_CODE_SCRIPT,
   CONSUME_UPSTREAM_FLOW_SCRIPT,
   FIND_REFRESH_SCRIPT,
@@ -71,7 +72,8 @@ type RefreshScriptAnswer = null | ['ok', string] | ['reused', string] | ['reused
  * rotation with reuse detection, grant revocation; S11, S12, S22). Every key
  * has a TTL derived from the record's lifetime — rotated-out refresh tokens
  * are kept for the grant's whole lifetime — so nothing grows without bound;
- * registered clients are kept, as in the memory store. Keys are the
+ * registered clients are kept, except that a client saved with
+ * `unconfirmedExpiresAtMs` expires then unless confirmed (S57). Keys are the
  * provider's SHA-256 hashes, never plain credentials.
  *
  * When Redis cannot be reached, every call fails within
@@ -100,8 +102,21 @@ export class RedisOAuthStore implements OAuthStore {
 
   saveClient(client: StoredClient): Promise<void> {
     return this.run(async () => {
-      await this.client.set(this.keys.client(client.clientId), JSON.stringify(client));
+      const key = this.keys.client(client.clientId);
+      if (client.unconfirmedExpiresAtMs === undefined) await this.client.set(key, JSON.stringify(client));
+      else await this.setWithExpiry(key, client, client.unconfirmedExpiresAtMs);
       await this.client.zadd(this.keys.clientIndex(), 0, client.clientId);
+    });
+  }
+
+  confirmClient(clientId: string): Promise<void> {
+    return this.run(async () => {
+      const key = this.keys.client(clientId);
+      const json = await this.client.get(key);
+      const client = parse<StoredClient>(json);
+      if (!client || client.unconfirmedExpiresAtMs === undefined) return;
+      delete client.unconfirmedExpiresAtMs;
+      await this.script(CONFIRM_CLIENT_SCRIPT)(key, json!, JSON.stringify(client));
     });
   }
 

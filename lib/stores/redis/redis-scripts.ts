@@ -216,6 +216,21 @@ if last[2] then redis.call('PEXPIREAT', KEYS[1], last[2]) end
 return 1`,
 };
 
+/**
+ * Confirms a client (S57): replaces its JSON by the confirmed JSON and drops
+ * the TTL, only if the stored JSON is still the one read (compare-and-set, so
+ * a concurrent re-save is never overwritten). KEYS: client. ARGV: expectedJson,
+ * confirmedJson. Returns 1 when confirmed.
+ */
+export const CONFIRM_CLIENT_SCRIPT: RedisScript = {
+  name: 'mcpAuthConfirmClient',
+  numberOfKeys: 1,
+  lua: `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`,
+};
+
 /** Every script, registered once per client. */
 export const REDIS_OAUTH_SCRIPTS: RedisScript[] = [
   TAKE_SCRIPT,
@@ -228,4 +243,5 @@ export const REDIS_OAUTH_SCRIPTS: RedisScript[] = [
   CONSUME_UPSTREAM_FLOW_SCRIPT,
   SAVE_UPSTREAM_TOKENS_SCRIPT,
   INDEX_GRANT_SCRIPT,
+  CONFIRM_CLIENT_SCRIPT,
 ];

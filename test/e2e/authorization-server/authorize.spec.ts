@@ -38,7 +38,8 @@ describe('/authorize', () => {
 
   beforeAll(async () => {
     t = await createAsTestApp();
-    client = await t.provider.addClient({ redirectUris: [REDIRECT] });
+    // Pre-registered by the operator and marked trusted: errors before sign-in redirect at once (S20, S52).
+    client = await t.provider.addClient({ redirectUris: [REDIRECT], trustedRedirectUris: true });
     twoUris = await t.provider.addClient({ redirectUris: [REDIRECT, 'https://client.example/other'] });
     loopback = await t.provider.addClient({
       redirectUris: ['http://127.0.0.1/callback', 'http://localhost:8080/cb?x=1', 'http://[::1]/cb'],

@@ -150,7 +150,7 @@ describe('routing', () => {
             .type('form')
             .send({ client_id: client.clientId, token: 'x' })
         ).status,
-      ).toBe(200);
+      ).toBe(401); // served there; a public client is refused (S59)
       expect((await t.http.get('/.well-known/openid-configuration/auth')).status).toBe(200);
       expect((await t.http.get('/auth/.well-known/openid-configuration')).status).toBe(200);
 

@@ -1,3 +1,4 @@
+import { withResponseCookies } from '../../support/cookie-jar.js';
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
@@ -81,14 +82,16 @@ async function connectUser(
   const interaction = new URL(start.headers.location).searchParams.get('interaction')!;
   const toLogin = seen(await http().get(consentPath).set('X-Forwarded-For', address));
   const form = seen(await http().get(pathOf(toLogin.headers.location)).set('X-Forwarded-For', address));
+  const browser = withResponseCookies('', form.headers['set-cookie']);
   const login = seen(
     await http()
       .post('/login')
+      .set('Cookie', browser)
       .set('X-Forwarded-For', address)
       .type('form')
       .send({ interaction, csrf_token: csrfOf(form.text), username: `user-${user}`, password: `pw-${user}` }),
   );
-  const cookie = (login.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+  const cookie = withResponseCookies(browser, login.headers['set-cookie']);
   const page = seen(await http().get(consentPath).set('Cookie', cookie).set('X-Forwarded-For', address));
   const approved = seen(
     await http()
@@ -269,6 +272,7 @@ describe('rate limits per grant, /introspect and the login form (S62, S36, S55)'
       const res = await app
         .http()
         .post('/login')
+        .set('Cookie', withResponseCookies('', form.headers['set-cookie']))
         .set('X-Forwarded-For', address)
         .type('form')
         .send({ interaction, csrf_token: csrfOf(form.text), username, password });

@@ -18,11 +18,21 @@ describe('/revoke (RFC 7009) and /introspect (RFC 7662)', () => {
   let bob: OAuthClientInformation;
   let rs: OAuthClientInformation;
 
+  let confidential: OAuthClientInformation;
+
   beforeAll(async () => {
-    t = await createAsTestApp();
+    t = await createAsTestApp({ introspection: { enabled: true, resourceServers: ['resource-server'] } });
     alice = await t.provider.addClient({ redirectUris: [REDIRECT] });
     bob = await t.provider.addClient({ redirectUris: [REDIRECT] });
-    rs = await t.provider.addClient({ redirectUris: [REDIRECT], tokenEndpointAuthMethod: 'client_secret_basic' });
+    rs = await t.provider.addClient({
+      clientId: 'resource-server',
+      redirectUris: [REDIRECT],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    });
+    confidential = await t.provider.addClient({
+      redirectUris: [REDIRECT],
+      tokenEndpointAuthMethod: 'client_secret_post',
+    });
   });
   beforeEach(() => {
     t.provider.nowMs = Date.now();
@@ -31,7 +41,9 @@ describe('/revoke (RFC 7009) and /introspect (RFC 7662)', () => {
 
   async function tokensFor(client: OAuthClientInformation) {
     const { code, verifier } = await obtainCode(t, client, { scope: 'notes:read', resource: RESOURCE });
-    const res = await redeem(t, client, code, verifier, { client_id: client.clientId });
+    const secret: Record<string, string> =
+      client.clientSecret === undefined ? {} : { client_secret: client.clientSecret };
+    const res = await redeem(t, client, code, verifier, { client_id: client.clientId, ...secret });
     expect(res.status).toBe(200);
     return res.body as { access_token: string; refresh_token: string };
   }
@@ -76,6 +88,41 @@ describe('/revoke (RFC 7009) and /introspect (RFC 7662)', () => {
       const tokens = await tokensFor(alice);
       expect((await revoke(alice, { token: tokens.access_token, token_type_hint: 'weird' })).status).toBe(200);
       expect(await t.provider.loadAccessToken(tokens.access_token)).toBeUndefined();
+    });
+    it('S59 a public client (auth method none) gets 401 invalid_client, even for its own token', async () => {
+      const tokens = await tokensFor(alice);
+      for (const token of [tokens.access_token, tokens.refresh_token]) {
+        const res = await t.http.post('/introspect').type('form').send({ client_id: alice.clientId, token });
+        expect(res.status).toBe(401);
+        expect(res.body.error).toBe('invalid_client');
+        expect(res.body).not.toHaveProperty('active');
+      }
+    });
+    it("S59 a confidential client that is not a resource server learns nothing about another client's token", async () => {
+      const tokens = await tokensFor(alice);
+      const res = await t.http.post('/introspect').type('form').send({
+        client_id: confidential.clientId,
+        client_secret: confidential.clientSecret!,
+        token: tokens.access_token,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ active: false });
+    });
+    it('S59 a confidential client sees its own access token; a configured resource server sees any', async () => {
+      const tokens = await tokensFor(confidential);
+      const own = await t.http.post('/introspect').type('form').send({
+        client_id: confidential.clientId,
+        client_secret: confidential.clientSecret!,
+        token: tokens.access_token,
+      });
+      expect(own.body).toMatchObject({ active: true, client_id: confidential.clientId });
+      expect((await introspect({ token: tokens.access_token })).body).toMatchObject({
+        active: true,
+        client_id: confidential.clientId,
+      });
+    });
+    it('S59 introspection.resourceServers must list client ids', async () => {
+      await expect(createAsTestApp({ introspection: { resourceServers: [''] } })).rejects.toThrow(/resourceServers/);
     });
     it('a missing token is invalid_request', async () => {
       const res = await revoke(alice, {});
@@ -128,19 +175,55 @@ describe('/revoke (RFC 7009) and /introspect (RFC 7662)', () => {
       await revoke(alice, { token: revoked.access_token });
       expect((await introspect({ token: revoked.access_token })).body).toEqual({ active: false });
     });
-    it("another client's refresh token is inactive; the own one is active", async () => {
-      const tokens = await tokensFor(alice);
+    it("another client's refresh token is inactive, even for a resource server; the own one is active", async () => {
+      const tokens = await tokensFor(confidential);
       expect((await introspect({ token: tokens.refresh_token })).body).toEqual({ active: false });
-      const own = await t.http
-        .post('/introspect')
-        .type('form')
-        .send({ client_id: alice.clientId, token: tokens.refresh_token });
-      expect(own.body).toMatchObject({ active: true, client_id: alice.clientId, token_type: 'refresh_token' });
+      const own = await t.http.post('/introspect').type('form').send({
+        client_id: confidential.clientId,
+        client_secret: confidential.clientSecret!,
+        token: tokens.refresh_token,
+      });
+      expect(own.body).toMatchObject({ active: true, client_id: confidential.clientId, token_type: 'refresh_token' });
     });
     it('client authentication is required', async () => {
       const res = await t.http.post('/introspect').type('form').send({ token: 'x' });
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_client');
+    });
+    it('S59 a public client (auth method none) gets 401 invalid_client, even for its own token', async () => {
+      const tokens = await tokensFor(alice);
+      for (const token of [tokens.access_token, tokens.refresh_token]) {
+        const res = await t.http.post('/introspect').type('form').send({ client_id: alice.clientId, token });
+        expect(res.status).toBe(401);
+        expect(res.body.error).toBe('invalid_client');
+        expect(res.body).not.toHaveProperty('active');
+      }
+    });
+    it("S59 a confidential client that is not a resource server learns nothing about another client's token", async () => {
+      const tokens = await tokensFor(alice);
+      const res = await t.http.post('/introspect').type('form').send({
+        client_id: confidential.clientId,
+        client_secret: confidential.clientSecret!,
+        token: tokens.access_token,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ active: false });
+    });
+    it('S59 a confidential client sees its own access token; a configured resource server sees any', async () => {
+      const tokens = await tokensFor(confidential);
+      const own = await t.http.post('/introspect').type('form').send({
+        client_id: confidential.clientId,
+        client_secret: confidential.clientSecret!,
+        token: tokens.access_token,
+      });
+      expect(own.body).toMatchObject({ active: true, client_id: confidential.clientId });
+      expect((await introspect({ token: tokens.access_token })).body).toMatchObject({
+        active: true,
+        client_id: confidential.clientId,
+      });
+    });
+    it('S59 introspection.resourceServers must list client ids', async () => {
+      await expect(createAsTestApp({ introspection: { resourceServers: [''] } })).rejects.toThrow(/resourceServers/);
     });
     it('a missing token is invalid_request', async () => {
       const res = await introspect({});

@@ -7,6 +7,7 @@ import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { pkcePair } from '../../support/as-test-app.js';
+import { withResponseCookies } from '../../support/cookie-jar.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
 
 const ISSUER = 'http://127.0.0.1:4100';
@@ -101,9 +102,11 @@ describe('Client ID Metadata Documents through the endpoints', () => {
     let page = await request(app.getHttpServer()).get(pathOf(start.headers.location)).set('Cookie', cookie);
     if (page.status === 303) {
       const loginForm = await request(app.getHttpServer()).get(pathOf(page.headers.location)).expect(200);
+      cookie = withResponseCookies(cookie, loginForm.headers['set-cookie']);
       const loggedIn = await request(app.getHttpServer())
         .post('/login')
         .type('form')
+        .set('Cookie', cookie)
         .send({
           interaction: hiddenField(loginForm.text, 'interaction'),
           csrf_token: hiddenField(loginForm.text, 'csrf_token'),
@@ -111,7 +114,7 @@ describe('Client ID Metadata Documents through the endpoints', () => {
           password: 'wonderland',
         })
         .expect(303);
-      cookie = String(loggedIn.headers['set-cookie']).split(';')[0]!;
+      cookie = withResponseCookies(cookie, loggedIn.headers['set-cookie']);
       page = await request(app.getHttpServer()).get(pathOf(loggedIn.headers.location)).set('Cookie', cookie);
     }
     return page;

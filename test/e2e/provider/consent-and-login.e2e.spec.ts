@@ -6,6 +6,7 @@ import type { OAuthClientInformation } from '../../../lib/interfaces/oauth-model
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
+import { withResponseCookies } from '../../support/cookie-jar.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
 
 const ISSUER = 'http://127.0.0.1:1234';
@@ -66,15 +67,18 @@ describe('DefaultOAuthProvider consent and login (e2e)', () => {
     return { consentPath: pathOf(consentUrl), interactionId: new URL(consentUrl).searchParams.get('interaction')! };
   }
 
+  /** Signs in from a fresh browser; returns the POST answer and the browser's cookies afterwards. */
   async function login(user: string, password: string) {
     const { consentPath, interactionId } = await startInteraction();
     const toLogin = await request(app.getHttpServer()).get(consentPath).expect(303);
     const form = await request(app.getHttpServer()).get(pathOf(new URL(toLogin.headers.location, ISSUER).toString()));
+    const browser = withResponseCookies('', form.headers['set-cookie']);
     const res = await request(app.getHttpServer())
       .post('/login')
       .type('form')
+      .set('Cookie', browser)
       .send({ interaction: interactionId, csrf_token: csrfOf(form.text), username: user, password });
-    return res;
+    return { res, cookie: withResponseCookies(browser, res.headers['set-cookie']) };
   }
 
   async function openConsent(user: 'alice' | 'bob', client = loopbackClient, state?: string) {
@@ -89,9 +93,9 @@ describe('DefaultOAuthProvider consent and login (e2e)', () => {
       ['alice', 'wonderland'],
       ['bob', 'builder'],
     ]) {
-      const res = await login(user, password);
+      const { res, cookie } = await login(user, password);
       expect(res.status).toBe(303);
-      cookies[user] = (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+      cookies[user] = cookie;
     }
   });
   afterAll(async () => {
@@ -106,9 +110,11 @@ describe('DefaultOAuthProvider consent and login (e2e)', () => {
     const form = await request(app.getHttpServer()).get(`/login?interaction=${interactionId}`).expect(200);
     expectPageHeaders(form);
     expect(form.text).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/);
+    const browser = withResponseCookies('', form.headers['set-cookie']);
     const wrong = await request(app.getHttpServer())
       .post('/login')
       .type('form')
+      .set('Cookie', browser)
       .send({ interaction: interactionId, csrf_token: csrfOf(form.text), username: 'alice', password: 'nope' });
     expect(wrong.status).toBe(401);
     expect(wrong.headers['set-cookie']).toBeUndefined();
@@ -116,6 +122,7 @@ describe('DefaultOAuthProvider consent and login (e2e)', () => {
     const ok = await request(app.getHttpServer())
       .post('/login')
       .type('form')
+      .set('Cookie', browser)
       .send({ interaction: interactionId, csrf_token: csrfOf(form.text), username: 'alice', password: 'wonderland' });
     expect(ok.status).toBe(303);
     expect(ok.headers.location).toBe(`${ISSUER}${consentPath}`);
@@ -227,7 +234,7 @@ describe('DefaultOAuthProvider consent and login (e2e)', () => {
       .post('/consent')
       .type('form')
       .send({ interaction: interactionId, csrf_token: csrf, decision: 'approve' });
-    expect(anonymous.status).toBe(401);
+    expect(anonymous.status).toBe(403); // the token was bound to Alice's browser (S56)
     expect(anonymous.headers.location).toBeUndefined();
     const bobViews = await request(app.getHttpServer())
       .get(`/consent?interaction=${interactionId}`)
@@ -289,6 +296,7 @@ describe('DefaultOAuthProvider consent with an authenticate hook and remembered 
     await request(app.getHttpServer())
       .post('/consent')
       .type('form')
+      .set('Cookie', withResponseCookies('', page.headers['set-cookie']))
       .send({
         interaction: new URL(first, ISSUER).searchParams.get('interaction'),
         csrf_token: csrfOf(page.text),

@@ -1,3 +1,4 @@
+import { withResponseCookies } from '../../support/cookie-jar.js';
 import { randomBytes } from 'node:crypto';
 import { Controller, Get, type INestApplication, UseGuards } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -133,14 +134,16 @@ export class OAuthFlow {
       const toLogin = await this.pick('consent-redirect').http().get(consentPath);
       expect(toLogin.status).toBe(303);
       const form = await this.pick('login-form').http().get(pathOf(toLogin.headers.location));
+      const browser = withResponseCookies('', form.headers['set-cookie']);
       expect(form.status).toBe(200);
       const login = await this.pick('login')
         .http()
         .post('/login')
+        .set('Cookie', browser)
         .type('form')
         .send({ interaction, csrf_token: csrfOf(form.text), username: 'alice', password: 'wonderland' });
       expect(login.status).toBe(303);
-      this.cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+      this.cookie = withResponseCookies(browser, login.headers['set-cookie']);
     }
     const page = await this.pick('consent-page').http().get(consentPath).set('Cookie', this.cookie);
     expect(page.status).toBe(200);

@@ -39,7 +39,14 @@ export async function startAuthorizationServer(
   });
   const moduleRef = await Test.createTestingModule({
     imports: [
-      McpAuthModule.forRoot({ issuerUrl: AS_ISSUER, resourceServerUrl: resource, provider, rateLimits: false }),
+      McpAuthModule.forRoot({
+        issuerUrl: AS_ISSUER,
+        resourceServerUrl: resource,
+        provider,
+        rateLimits: false,
+        // The resource server's client may introspect every client's tokens (S59).
+        introspection: { resourceServers: ['resource server'] },
+      }),
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });

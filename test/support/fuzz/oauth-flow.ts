@@ -1,3 +1,4 @@
+import { withResponseCookies } from '../cookie-jar.js';
 import { randomBytes } from 'node:crypto';
 import type request from 'supertest';
 import { computeS256Challenge } from '../../../lib/services/pkce.js';
@@ -78,9 +79,11 @@ export async function runFullFlow(t: FuzzApp): Promise<{ secrets: FlowSecrets; r
   const interactionId = new URL(authorize.headers.location!).searchParams.get('interaction')!;
   const toLogin = await step('consent-anonymous', t.http.get(consentPath), 303);
   const loginForm = await step('login-form', t.http.get(pathOf(toLogin.headers.location!)), 200);
+  const browserCookie = withResponseCookies('', loginForm.headers['set-cookie']);
   const badLogin = t.http
     .post('/login')
     .type('form')
+    .set('Cookie', browserCookie)
     .send({
       interaction: interactionId,
       csrf_token: csrfOf(loginForm.text),
@@ -93,6 +96,7 @@ export async function runFullFlow(t: FuzzApp): Promise<{ secrets: FlowSecrets; r
     t.http
       .post('/login')
       .type('form')
+      .set('Cookie', browserCookie)
       .send({
         interaction: interactionId,
         csrf_token: csrfOf(loginForm.text),
@@ -101,14 +105,15 @@ export async function runFullFlow(t: FuzzApp): Promise<{ secrets: FlowSecrets; r
     303,
   );
   const sessionCookie = (loggedIn.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
-  const consentPage = await step('consent-page', t.http.get(consentPath).set('Cookie', sessionCookie), 200);
+  const browserCookies = withResponseCookies(browserCookie, loggedIn.headers['set-cookie']);
+  const consentPage = await step('consent-page', t.http.get(consentPath).set('Cookie', browserCookies), 200);
   const csrfToken = csrfOf(consentPage.text);
   const approved = await step(
     'consent-approve',
     t.http
       .post('/consent')
       .type('form')
-      .set('Cookie', sessionCookie)
+      .set('Cookie', browserCookies)
       .send({ interaction: interactionId, csrf_token: csrfToken, decision: 'approve' }),
     303,
   );

@@ -140,9 +140,10 @@ describe('CIMD document rules (S40)', () => {
     expect(refusal({ ...valid, redirect_uris: ['https://app.example.com/ok', uri] })).toContain(rule);
   });
 
-  it('accepts loopback http and private-use scheme redirect URIs (RFC 8252)', () => {
+  it('accepts loopback http and (for native clients) private-use scheme redirect URIs (RFC 8252)', () => {
     const uris = ['http://localhost/cb', 'http://[::1]:9000/cb', 'com.example.app:/oauth2redirect'];
-    expect(clientFromMetadataDocument({ ...valid, redirect_uris: uris }, context).redirectUris).toEqual(uris);
+    const document = { ...valid, application_type: 'native', redirect_uris: uris };
+    expect(clientFromMetadataDocument(document, context).redirectUris).toEqual(uris);
   });
 
   it('S40 refuses mistyped optional fields', () => {
