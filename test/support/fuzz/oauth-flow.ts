@@ -184,6 +184,12 @@ export async function runFullFlow(t: FuzzApp): Promise<{ secrets: FlowSecrets; r
       .send({ token: refreshed.body.access_token }),
     200,
   );
+  // The successor is used first, so the replay below is reuse even inside the rotation grace window (S61).
+  await step(
+    'refresh-successor',
+    tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }),
+    200,
+  );
   await step(
     'refresh-successor',
     tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }),
