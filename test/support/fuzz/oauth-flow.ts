@@ -191,11 +191,6 @@ export async function runFullFlow(t: FuzzApp): Promise<{ secrets: FlowSecrets; r
     200,
   );
   await step(
-    'refresh-successor',
-    tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }),
-    200,
-  );
-  await step(
     'refresh-replay',
     tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token }),
     400,
