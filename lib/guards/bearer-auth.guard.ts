@@ -11,6 +11,7 @@ import {
   TemporarilyUnavailableError,
 } from '../errors/oauth-error.js';
 import { renderBearerChallenge } from '../errors/www-authenticate.js';
+import { stepUpChallenge } from '../events/step-up-challenge.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
 import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
@@ -214,7 +215,7 @@ export class BearerAuthGuard implements CanActivate {
    */
   protected checkScopes(accessToken: AccessToken, requiredScopes: string[]): void {
     if (!this.config.scopeHierarchy.hasAll(accessToken.scopes, requiredScopes)) {
-      throw new InsufficientScopeError(requiredScopes);
+      throw stepUpChallenge(this.config.onEvent, accessToken, requiredScopes);
     }
   }
 

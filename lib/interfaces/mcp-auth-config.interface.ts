@@ -1,6 +1,7 @@
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import type { ScopeHierarchy } from '../services/scope-rules.js';
 import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
+import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';
 import type { InputLimitOptions, RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
@@ -98,4 +99,6 @@ export interface McpAuthConfig {
   resourceName?: string;
   serviceDocumentationUrl?: string;
   realm?: string;
+  /** The `onEvent` option: receives every `McpAuthEvent`. */
+  onEvent?: McpAuthEventListener;
 }

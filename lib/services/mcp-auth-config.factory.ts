@@ -152,6 +152,7 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     resourceName: options.resourceName,
     serviceDocumentationUrl: options.serviceDocumentationUrl,
     realm: options.realm,
+    onEvent: options.onEvent,
   };
 }
 
