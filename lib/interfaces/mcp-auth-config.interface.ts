@@ -1,3 +1,4 @@
+import type { ResolvedPageOptions } from '../services/page-appearance-options.js';
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';
 import type { InputLimitOptions, RateLimit } from './mcp-auth-options.interface.js';
@@ -91,6 +92,8 @@ export interface McpAuthConfig {
   /** Largest MCP request body the guard reads from the stream itself (S51). */
   mcpBodyLimitBytes: number;
   resourceName?: string;
+  /** What the built-in login, consent and error pages show: server name, branding, scope sentences. */
+  pages: ResolvedPageOptions;
   serviceDocumentationUrl?: string;
   realm?: string;
 }

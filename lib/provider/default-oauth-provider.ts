@@ -47,6 +47,7 @@ import { hashValue, randomValue } from '../services/secure-values.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';
+import type { ResolvedPageOptions } from '../services/page-appearance-options.js';
 
 /** Where the provider lives, learned from the module configuration in {@link DefaultOAuthProvider.initialize}. */
 export interface ProviderSettings {
@@ -61,6 +62,10 @@ export interface ProviderSettings {
   cookiePath: string;
   /** `Secure` cookies when the issuer is https. */
   secureCookies: boolean;
+  /** Path of the consent page's "Not you? Switch account" POST. */
+  switchAccountPath: string;
+  /** Server name, branding and scope sentences of the built-in pages. */
+  pages: ResolvedPageOptions;
 }
 
 /**
@@ -141,6 +146,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       loginPath: `${base}/login`,
       cookiePath: base || '/',
       secureCookies: issuer.protocol === 'https:',
+      switchAccountPath: `${base}/login/switch-account`,
+      pages: config.pages,
     };
     this.upstream?.attach(this);
   }
