@@ -42,6 +42,10 @@ export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions 
       lifetimes: options.accessTokenTtlSeconds ? { accessToken: options.accessTokenTtlSeconds } : undefined,
     }),
     scopesSupported: scopes,
+    scopeDescriptions: {
+      [NOTES_SCOPES.read]: 'Read your notes',
+      [NOTES_SCOPES.write]: 'Create and change your notes',
+    },
     defaultScopes: [NOTES_SCOPES.read],
     clientRegistration: { enabled: true, validScopes: scopes },
     rateLimits: options.rateLimits === false ? false : undefined,
