@@ -361,7 +361,7 @@ export class InteractionPages {
     sendMessagePage(
       res,
       400,
-      'This sign-in request has expired',
+      'Sign-in request expired',
       'This sign-in request has expired. Go back to the app and try again.',
       this.appearance,
     );

@@ -32,7 +32,7 @@ export function sendAuthorizationErrorPage(
   const target = redirectUri
     ? `<p>The application asked to return to <code>${escapeHtml(redirectUri)}</code>; you were not sent there.</p>`
     : '';
-  const description = error.description ? ` ${escapeHtml(error.description)}` : '';
+  const description = error.description ? ` — ${escapeHtml(error.description)}` : '';
   const { title, message } = friendlyExplanation(error, appearance?.serverName ?? 'this server');
   res.set(extraHeaders);
   sendHtmlPage(

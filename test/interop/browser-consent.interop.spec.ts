@@ -273,7 +273,7 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
   it('an expired sign-in request and an unknown app get plain sentences', async () => {
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/consent?interaction=long-gone`);
-    expect(await page.locator('h1').innerText()).toBe('This sign-in request has expired');
+    expect(await page.locator('h1').innerText()).toBe('Sign-in request expired');
     expect(await page.locator('p.error').innerText()).toBe(
       'This sign-in request has expired. Go back to the app and try again.',
     );

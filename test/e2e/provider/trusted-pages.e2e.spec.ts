@@ -155,7 +155,7 @@ describe('Login and consent pages people trust (issue 20)', () => {
 
   it('an expired or unknown sign-in request gets a plain sentence, not an error code', async () => {
     const res = await http().get('/consent?interaction=no-such-request').expect(400);
-    expect(res.text).toContain('<h1>This sign-in request has expired</h1>');
+    expect(res.text).toContain('<h1>Sign-in request expired</h1>');
     expect(res.text).toContain('This sign-in request has expired. Go back to the app and try again.');
     const login = await http().get('/login?interaction=no-such-request').expect(400);
     expect(login.text).toContain('This sign-in request has expired. Go back to the app and try again.');
