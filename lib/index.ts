@@ -87,6 +87,9 @@ export { OAUTH_CLOCK, type OAuthClock } from './services/oauth-clock.js';
 export { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
 export { computeS256Challenge } from './services/pkce.js';
 export * from './stores/redis/index.js';
+export * from './stores/postgres/index.js';
+export { McpAuthOperations } from './operations/mcp-auth-operations.service.js';
+export type * from './events/mcp-auth-events.js';
 export {
   JwksTokenVerifier,
   DEFAULT_JWT_ALGORITHMS,

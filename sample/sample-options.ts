@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { OAuthStore } from '../lib/index.js';
 
 /** Settings of the sample MCP server. */
 export interface SampleOptions {
@@ -18,6 +19,8 @@ export interface SampleOptions {
   signingKeyPem?: string;
   /** Nest logger on (`true`) or off (`false`). @default true */
   logger?: boolean;
+  /** Where clients and grants live. @default a `MemoryOAuthStore` (see `DATABASE_URL` for PostgreSQL) */
+  store?: OAuthStore;
   /** Publish the identity in AsyncLocalStorage (`McpAuthModule`'s `asyncContext`). @default true */
   asyncContext?: boolean;
 }
@@ -28,6 +31,8 @@ export interface SampleProcessSettings {
   /** Interface to listen on; all interfaces when undefined. */
   host?: string;
   options: SampleOptions;
+  /** `DATABASE_URL`: keep clients and grants in PostgreSQL (migrated at start) instead of memory. */
+  databaseUrl?: string;
 }
 
 /** The demo users of the built-in login page (username = password, for a demo only). */
@@ -39,7 +44,8 @@ export const DEMO_USERS = {
 /**
  * Reads the sample's settings from the environment:
  * `PORT` (default 3000), `HOST` (default: all interfaces), `BASE_URL` (default `http://localhost:<PORT>`, required with `PORT=0`),
- * `RATE_LIMIT=off`, `REFRESH_TOKENS=off`, `ACCESS_TOKEN_TTL` (seconds), `SIGNING_KEY_FILE` (PEM).
+ * `RATE_LIMIT=off`, `REFRESH_TOKENS=off`, `ACCESS_TOKEN_TTL` (seconds), `SIGNING_KEY_FILE` (PEM),
+ * `DATABASE_URL` (PostgreSQL store).
  */
 export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSettings {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
@@ -60,6 +66,7 @@ export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSett
     port,
     host: env.HOST || undefined,
     options: { baseUrl, rateLimits, refreshTokens, accessTokenTtlSeconds, signingKeyPem },
+    databaseUrl: env.DATABASE_URL || undefined,
   };
 }
 

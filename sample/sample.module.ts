@@ -35,7 +35,7 @@ export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions 
     resourceServerUrl: `${options.baseUrl}/mcp`,
     resourceName: 'nestjs-mcp-auth sample notes',
     provider: new DefaultOAuthProvider({
-      store: new MemoryOAuthStore(),
+      store: options.store ?? new MemoryOAuthStore(),
       users: { ...DEMO_USERS },
       issueRefreshTokens: options.refreshTokens !== false,
       signingKeys: options.signingKeyPem ? [{ privateKey: options.signingKeyPem }] : undefined,

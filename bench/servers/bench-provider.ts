@@ -3,6 +3,7 @@ import {
   DefaultOAuthProvider,
   MemoryOAuthStore,
   type McpAuthModuleOptions,
+  type OAuthStore,
   type OAuthClientInformation,
 } from '../../lib/index.js';
 import { BENCH_CLIENT_ID, BENCH_ISSUER, BENCH_RESOURCE, BENCH_SCOPE, BENCH_SUBJECT } from './mcp-request.js';
@@ -23,13 +24,13 @@ export const BENCH_CLIENT: OAuthClientInformation = {
 };
 
 /** Module options of authorization-server mode with the built-in provider on the memory store, rate limits off. */
-export function jwtModuleOptions(providerOptions: { verifiedTokenCacheSize?: number } = {}): {
+export function jwtModuleOptions(providerOptions: { verifiedTokenCacheSize?: number; store?: OAuthStore } = {}): {
   provider: DefaultOAuthProvider;
   options: McpAuthModuleOptions;
 } {
   const provider = new DefaultOAuthProvider({
     ...providerOptions,
-    store: new MemoryOAuthStore(),
+    store: providerOptions.store ?? new MemoryOAuthStore(),
     signingKeys: [{ privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }],
     users: { bench: { password: 'bench-password', subject: BENCH_SUBJECT } },
     lifetimes: { authorizationCode: 600, accessToken: 3600 },

@@ -10,15 +10,18 @@ import {
 } from './bench-provider.js';
 import { BENCH_CLIENT_ID, BENCH_RESOURCE } from './mcp-request.js';
 import { listenNest } from './nest-app.js';
+import { openBenchPostgresStore } from './postgres-bench-store.js';
 
 /**
- * The authorization server (McpAuthModule + built-in provider + memory store)
- * for the token-endpoint scenario. Prepares one refresh token per load chain,
+ * The authorization server (McpAuthModule + built-in provider + memory store,
+ * or PostgreSQL with the `postgres` variant) for the token-endpoint scenarios. Prepares one refresh token per load chain,
  * and mints authorization codes on the runner's `mintCodes` command.
  */
 export async function startServer(spec: ServerSpec): Promise<StartedServer> {
-  if (spec.variant !== 'memory') throw new Error(`unknown nest-token variant ${spec.variant}`);
-  const { provider, options } = jwtModuleOptions();
+  if (spec.variant !== 'memory' && spec.variant !== 'postgres')
+    throw new Error(`unknown nest-token variant ${spec.variant}`);
+  const postgres = spec.variant === 'postgres' ? await openBenchPostgresStore() : undefined;
+  const { provider, options } = jwtModuleOptions({ store: postgres?.store });
 
   @Module({ imports: [McpAuthModule.forRoot(options)] })
   class TokenAppModule {}
@@ -38,6 +41,9 @@ export async function startServer(spec: ServerSpec): Promise<StartedServer> {
         resource: BENCH_RESOURCE,
       }),
     },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await postgres?.drop();
+    },
   };
 }

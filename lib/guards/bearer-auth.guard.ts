@@ -11,6 +11,7 @@ import {
   TemporarilyUnavailableError,
 } from '../errors/oauth-error.js';
 import { renderBearerChallenge } from '../errors/www-authenticate.js';
+import { stepUpChallenge } from '../events/step-up-challenge.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
 import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
@@ -204,7 +205,8 @@ export class BearerAuthGuard implements CanActivate {
 
   /** Throws `InsufficientScopeError` naming every required scope when any is missing (S7). */
   protected checkScopes(accessToken: AccessToken, requiredScopes: string[]): void {
-    if (missingScopes(requiredScopes, accessToken.scopes).length) throw new InsufficientScopeError(requiredScopes);
+    if (missingScopes(requiredScopes, accessToken.scopes).length)
+      throw stepUpChallenge(this.config.onEvent, accessToken, requiredScopes);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ResolvedPageOptions } from '../services/page-appearance-options.js';
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
+import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';
 import type { InputLimitOptions, RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
@@ -96,4 +97,6 @@ export interface McpAuthConfig {
   pages: ResolvedPageOptions;
   serviceDocumentationUrl?: string;
   realm?: string;
+  /** The `onEvent` option: receives every `McpAuthEvent`. */
+  onEvent?: McpAuthEventListener;
 }

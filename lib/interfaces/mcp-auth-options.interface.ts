@@ -1,5 +1,6 @@
 import type { PageBrandingOptions } from '../services/page-appearance-options.js';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
@@ -232,4 +233,13 @@ export interface McpAuthModuleOptions {
   asyncContext?: boolean;
   /** Realm in `WWW-Authenticate` challenges. Omitted by default. */
   realm?: string;
+  /**
+   * Receives typed events: client registered, consent given, tokens issued,
+   * refresh reuse detected, grant revoked, login failed, step-up challenged
+   * (`McpAuthEvent`). Events never carry a token, code or secret (S46);
+   * a listener that throws never breaks a request. With `@nestjs/event-emitter`:
+   * `onEvent: (event) => eventEmitter.emit(event.type, event)` (in `forRootAsync`,
+   * inject `EventEmitter2`).
+   */
+  onEvent?: McpAuthEventListener;
 }

@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { McpAuthOperations } from '../operations/mcp-auth-operations.service.js';
 import { ConsentController } from './consent.controller.js';
 import { LoginController } from './login.controller.js';
 import { UpstreamLoginController } from '../upstream/upstream-login.controller.js';
@@ -7,4 +8,4 @@ import { UpstreamLoginController } from '../upstream/upstream-login.controller.j
 export const BUILT_IN_PROVIDER_CONTROLLERS: Type[] = [ConsentController, LoginController, UpstreamLoginController];
 
 /** Providers used by the built-in provider's controllers. */
-export const BUILT_IN_PROVIDER_PROVIDERS: Provider[] = [];
+export const BUILT_IN_PROVIDER_PROVIDERS: Provider[] = [McpAuthOperations];

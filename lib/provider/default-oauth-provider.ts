@@ -48,6 +48,8 @@ import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js'
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';
 import type { ResolvedPageOptions } from '../services/page-appearance-options.js';
+import { emitMcpAuthEvent } from '../events/emit-mcp-auth-event.js';
+import type { McpAuthEventInput, McpAuthEventListener } from '../events/mcp-auth-events.js';
 
 /** Where the provider lives, learned from the module configuration in {@link DefaultOAuthProvider.initialize}. */
 export interface ProviderSettings {
@@ -109,6 +111,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   /** Refresh tokens loaded inside their rotation grace (S61) → the successor to hand out again. */
   private readonly graceSuccessors = new WeakMap<DefaultRefreshToken, string>();
   private resolved?: ProviderSettings;
+  private eventListener?: McpAuthEventListener;
 
   constructor(options: DefaultOAuthProviderOptions = {}) {
     if (!options.authenticate && !options.users && !options.upstream) {
@@ -149,6 +152,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       switchAccountPath: `${base}/login/switch-account`,
       pages: config.pages,
     };
+    this.eventListener = config.onEvent;
     this.upstream?.attach(this);
   }
 
@@ -187,6 +191,12 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     if (clientSecret)
       stored.clientSecretHash = isClientSecretHash(clientSecret) ? clientSecret : hashClientSecret(clientSecret);
     await this.store.saveClient(stored);
+    this.emit({
+      type: 'client.registered',
+      clientId,
+      clientName: client.clientName,
+      tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    });
   }
 
   /** One-time identifiers (client assertion `jti`, S65) live in the store, shared by every instance. */
@@ -257,6 +267,14 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       expiresAtMs: now + this.lifetimes.authorizationCode * 1000,
       replayDetectionUntilMs: grantExpiresAtMs,
     });
+    this.emit({
+      type: 'consent.given',
+      clientId: interaction.clientId,
+      subject,
+      grantId,
+      scopes: interaction.scopes,
+      resource: interaction.resource,
+    });
     return buildAuthorizationResponseUrl(interaction.redirectUri, {
       code,
       state: interaction.state,
@@ -280,7 +298,11 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     authorizationCode: string,
   ): Promise<DefaultAuthorizationCode | undefined> {
     if (typeof authorizationCode !== 'string' || !authorizationCode) return undefined;
-    const record = await this.liveRecord(await this.store.findAuthorizationCode(hashValue(authorizationCode)), client);
+    const record = await this.liveRecord(
+      await this.store.findAuthorizationCode(hashValue(authorizationCode)),
+      client,
+      'authorization_code',
+    );
     if (!record) return undefined;
     return {
       code: authorizationCode,
@@ -306,7 +328,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     const grantBeforeConsume = await this.activeGrant(authorizationCode.grantId);
     const result = await this.store.consumeAuthorizationCode(hashValue(authorizationCode.code));
     if (result.status === 'reused') {
-      await this.store.revokeGrant(result.grantId);
+      await this.revokeForReuse(result.grantId, 'authorization_code', client.clientId);
       throw new InvalidGrantError('The authorization code was already used');
     }
     if (result.status !== 'ok') throw new InvalidGrantError('The authorization code is invalid or expired');
@@ -317,9 +339,13 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     const grant = grantBeforeConsume?.grantId === record.grantId ? grantBeforeConsume : undefined;
     if (!grant) throw new InvalidGrantError('The authorization grant was revoked');
     const token = await this.signAccessToken(grant, client.clientId, record.scopes);
-    if (!this.wantsRefreshToken(client)) return token;
+    if (!this.wantsRefreshToken(client)) {
+      this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, false);
+      return token;
+    }
     const refreshToken = randomValue();
     await this.store.saveRefreshToken(hashValue(refreshToken), this.refreshRecord(grant, client.clientId));
+    this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, true);
     return { ...token, refreshToken };
   }
 
@@ -351,7 +377,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       this.graceSuccessors.set(loaded, successor);
       return loaded;
     }
-    const record = await this.liveRecord(lookup, client);
+    const record = await this.liveRecord(lookup, client, 'refresh_token');
     if (!record) return undefined;
     const grant = await this.activeGrant(record.grantId);
     if (!grant) return undefined;
@@ -405,7 +431,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     if (result.status === 'reused') {
       const successor = this.graceSuccessor(result, client, refreshToken.token);
       if (successor !== undefined) return this.reissue(grant, client.clientId, scopes, successor);
-      await this.store.revokeGrant(result.grantId);
+      await this.revokeForReuse(result.grantId, 'refresh_token', client.clientId);
       throw new InvalidGrantError('The refresh token was already used');
     }
     if (result.status !== 'ok') throw new InvalidGrantError('The refresh token is invalid, expired or revoked');
@@ -475,7 +501,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       return;
     }
     if ('grantId' in token && typeof token.grantId === 'string') {
-      await this.store.revokeGrant(token.grantId);
+      await this.revokeOnRequest(token.grantId, token.clientId);
       return;
     }
     await this.revokeByValue((token as { token?: unknown }).token);
@@ -489,8 +515,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   private async revokeByValue(value: unknown): Promise<void> {
     if (typeof value !== 'string' || !value) return;
     const lookup = await this.store.findRefreshToken(hashValue(value));
-    if (lookup.status === 'ok') return this.store.revokeGrant(lookup.record.grantId);
-    if (lookup.status === 'reused') return this.store.revokeGrant(lookup.grantId);
+    if (lookup.status === 'ok') return this.revokeOnRequest(lookup.record.grantId, lookup.record.clientId);
+    if (lookup.status === 'reused') return this.revokeOnRequest(lookup.grantId);
     const access = await this.loadAccessToken(value);
     if (access) await this.revokeToken(access);
   }
@@ -502,14 +528,60 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   private async liveRecord<TRecord extends { clientId: string; expiresAtMs: number }>(
     lookup: { status: 'ok'; record: TRecord } | { status: 'reused'; grantId: string } | { status: 'unknown' },
     client: OAuthClientInformation,
+    credential: 'authorization_code' | 'refresh_token',
   ): Promise<TRecord | undefined> {
     if (lookup.status === 'reused') {
-      await this.store.revokeGrant(lookup.grantId);
+      await this.revokeForReuse(lookup.grantId, credential, client.clientId);
       return undefined;
     }
     if (lookup.status !== 'ok') return undefined;
     const { record } = lookup;
     return record.clientId === client.clientId && record.expiresAtMs > this.clock.now() ? record : undefined;
+  }
+
+  /**
+   * Revokes a grant whose code or refresh token was replayed (S11, S22) and,
+   * when that replay is what ended the grant, tells the event listener.
+   */
+  private async revokeForReuse(
+    grantId: string,
+    credential: 'authorization_code' | 'refresh_token',
+    clientId: string,
+  ): Promise<void> {
+    const grant = this.eventListener ? await this.store.getGrant(grantId) : undefined;
+    await this.store.revokeGrant(grantId);
+    if (!grant || grant.revoked) return;
+    this.emit({ type: 'refresh.reuse_detected', credential, grantId, clientId });
+    this.emit({ type: 'grant.revoked', grantId, reason: 'reuse_detected', clientId });
+  }
+
+  /** Revokes a grant at the client's request (RFC 7009, S43). */
+  private async revokeOnRequest(grantId: string, clientId?: string): Promise<void> {
+    await this.store.revokeGrant(grantId);
+    this.emit({ type: 'grant.revoked', grantId, reason: 'token_revocation', clientId });
+  }
+
+  private emitTokensIssued(
+    grantType: 'authorization_code' | 'refresh_token',
+    grant: GrantRecord,
+    clientId: string,
+    scopes: string[],
+    refreshTokenIssued: boolean,
+  ): void {
+    this.emit({
+      type: 'tokens.issued',
+      grantType,
+      clientId,
+      subject: grant.subject,
+      grantId: grant.grantId,
+      scopes: [...scopes],
+      refreshTokenIssued,
+    });
+  }
+
+  /** @internal Delivers an event to the module's `onEvent` listener (never throws). */
+  emit(event: McpAuthEventInput): void {
+    emitMcpAuthEvent(this.eventListener, event, this.clock.now());
   }
 
   /**
@@ -539,6 +611,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     refreshToken: string,
   ): Promise<OAuthToken> {
     const token = await this.signAccessToken(grant, clientId, scopes);
+    this.emitTokensIssued('refresh_token', grant, clientId, scopes, true);
     return { ...token, refreshToken };
   }
 

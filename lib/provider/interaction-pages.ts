@@ -158,6 +158,7 @@ export class InteractionPages {
     if (waitSeconds > 0) return this.sendThrottled(req, res, waitSeconds, interactionId, interaction, username);
     const user = username && password ? await this.provider.passwordCheck?.(username, password) : undefined;
     if (!user) {
+      this.provider.emit({ type: 'login.failed', clientId: interaction.clientId, username });
       const blockedSeconds = (await throttle?.recordFailure(username)) ?? 0;
       if (blockedSeconds > 0) return this.sendThrottled(req, res, blockedSeconds, interactionId, interaction, username);
       return this.sendLogin(req, res, 401, interactionId, interaction, 'Wrong username or password.', username);

@@ -148,6 +148,7 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     }),
     serviceDocumentationUrl: options.serviceDocumentationUrl,
     realm: options.realm,
+    onEvent: options.onEvent,
   };
 }
 

@@ -43,6 +43,12 @@ export class ExpiringMap<V> {
     this.entries.delete(key);
   }
 
+  /** The live (unexpired) entries. */
+  *liveEntries(): IterableIterator<[string, V]> {
+    const now = this.clock.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAtMs > now) yield [key, entry.value];
+  }
+
   /** Removes every expired entry; returns how many were removed. */
   sweep(): number {
     const now = this.clock.now();

@@ -1,6 +1,7 @@
 import { TemporarilyUnavailableError } from '../errors/oauth-error.js';
 import type { Clock } from './clock.js';
 import { ExpiringMap } from './expiring-map.js';
+import { clientPage } from './client-page.js';
 import type {
   AuthorizationCodeLookup,
   AuthorizationCodeRecord,
@@ -285,6 +286,38 @@ export class MemoryOAuthStore implements OAuthStore {
     const grant = this.grants.get(grantId);
     if (!grant || grant.revoked) return undefined;
     return copy(this.upstreamTokens.get(grantId));
+  }
+
+  async listClients(options: { limit?: number; cursor?: string } = {}): Promise<{
+    clients: StoredClient[];
+    nextCursor?: string;
+  }> {
+    return clientPage([...this.clients.values()], options);
+  }
+
+  async deleteClient(clientId: string): Promise<void> {
+    this.clients.delete(clientId);
+    for (const [grantId, grant] of [...this.grants.liveEntries()])
+      if (grant.clientId === clientId) await this.revokeGrant(grantId);
+    for (const [key] of [...this.consents.liveEntries()])
+      if ((JSON.parse(key) as [string, string])[1] === clientId) this.consents.delete(key);
+  }
+
+  async listGrants(filter: { subject?: string; clientId?: string }): Promise<GrantRecord[]> {
+    return [...this.grants.liveEntries()]
+      .map(([, grant]) => grant)
+      .filter(
+        (grant) =>
+          (filter?.subject === undefined || grant.subject === filter.subject) &&
+          (filter?.clientId === undefined || grant.clientId === filter.clientId),
+      )
+      .sort((a, b) => a.createdAtMs - b.createdAtMs || (a.grantId < b.grantId ? -1 : 1))
+      .map((grant) => structuredClone(grant));
+  }
+
+  /** {@link sweep}, as the store contract's purge. */
+  async purgeExpired(): Promise<number> {
+    return this.sweep();
   }
 
   async markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean> {

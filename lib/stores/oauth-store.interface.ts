@@ -127,6 +127,29 @@ export interface OAuthStore {
   getUpstreamTokens(grantId: string): Promise<UpstreamTokenRecord | undefined>;
 
   /**
+   * Registered clients in a stable order, a page at a time (operations, S70).
+   * `limit` defaults to 100 (at most 1000); pass the returned `nextCursor` to
+   * read the next page; no `nextCursor` means the last page.
+   */
+  listClients(options?: { limit?: number; cursor?: string }): Promise<{ clients: StoredClient[]; nextCursor?: string }>;
+  /**
+   * Deletes a client and revokes every grant issued to it (its refresh tokens
+   * and access tokens stop working, reuse stays detectable); forgets its
+   * remembered consents. Idempotent; an unknown client is ignored.
+   */
+  deleteClient(clientId: string): Promise<void>;
+  /**
+   * The live (unexpired) grants matching every given field, revoked ones
+   * included with `revoked: true`. An empty filter lists every live grant.
+   */
+  listGrants(filter: { subject?: string; clientId?: string }): Promise<GrantRecord[]>;
+  /**
+   * Removes every expired record now and returns how many were removed. Stores
+   * that expire records by themselves (Redis TTLs) may return 0.
+   */
+  purgeExpired(): Promise<number>;
+
+  /**
    * Remembers a one-time identifier, such as the `jti` of a client assertion
    * (RFC 7523 §3 item 7, S65): `true` the first time `namespace` + `id` is seen,
    * `false` while it is remembered (until `expiresAtMs`). Atomic across

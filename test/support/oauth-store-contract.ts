@@ -443,5 +443,100 @@ export function describeOAuthStoreContract(
       expect(await store.getUpstreamTokens(g.grantId)).toBeUndefined();
       await store.saveUpstreamTokens(unique('grant'), tokens);
     });
+
+    it('S70 lists clients a page at a time in id order, with a cursor to the next page', async () => {
+      const base = unique('list-client');
+      const ids = ['c', 'a', 'e', 'b', 'd'].map((suffix) => `${base}-${suffix}`);
+      for (const clientId of ids) await store.saveClient({ clientId, metadata: { clientName: clientId } });
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listClients({ limit: 2, cursor });
+        expect(page.clients.length).toBeLessThanOrEqual(2);
+        seen.push(...page.clients.map((client) => client.clientId));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 100);
+      const ours = seen.filter((id) => id.startsWith(base));
+      expect(ours).toEqual([...ids].sort());
+      expect(new Set(seen).size).toBe(seen.length);
+      expect((await store.listClients()).clients.find((c) => c.clientId === ids[0])?.metadata).toEqual({
+        clientName: ids[0],
+      });
+    });
+
+    it("S70 lists a user's and a client's live grants, revoked ones flagged", async () => {
+      const subject = unique('subject');
+      const clientA = unique('client');
+      const clientB = unique('client');
+      const g1 = grant({ subject, clientId: clientA });
+      const g2 = grant({ subject, clientId: clientB });
+      const g3 = grant({ subject: unique('other'), clientId: clientA });
+      for (const g of [g1, g2, g3]) await store.createGrant(g);
+      await store.revokeGrant(g2.grantId);
+      const ofUser = await store.listGrants({ subject });
+      expect(ofUser.map((g) => g.grantId).sort()).toEqual([g1.grantId, g2.grantId].sort());
+      expect(ofUser.find((g) => g.grantId === g2.grantId)?.revoked).toBe(true);
+      expect(ofUser.find((g) => g.grantId === g1.grantId)?.revoked).not.toBe(true);
+      expect((await store.listGrants({ clientId: clientA })).map((g) => g.grantId).sort()).toEqual(
+        [g1.grantId, g3.grantId].sort(),
+      );
+      expect((await store.listGrants({ subject, clientId: clientA })).map((g) => g.grantId)).toEqual([g1.grantId]);
+      expect(await store.listGrants({ subject: unique('nobody') })).toEqual([]);
+    });
+
+    it.runIf(usesClock)('S70 lists only unexpired grants', async () => {
+      const subject = unique('subject');
+      const shortLived = grant({ subject, expiresAtMs: later(10) });
+      const longLived = grant({ subject, expiresAtMs: later(100) });
+      await store.createGrant(shortLived);
+      await store.createGrant(longLived);
+      clock.advanceSeconds(11);
+      expect((await store.listGrants({ subject })).map((g) => g.grantId)).toEqual([longLived.grantId]);
+    });
+
+    it('S70 deleting a client revokes its grants (refresh and access tokens die) and keeps other clients', async () => {
+      const clientId = unique('client');
+      const otherId = unique('client');
+      await store.saveClient({ clientId, metadata: {} });
+      await store.saveClient({ clientId: otherId, metadata: {} });
+      const subject = unique('subject');
+      const g = grant({ clientId, subject });
+      const other = grant({ clientId: otherId, subject });
+      await store.createGrant(g);
+      await store.createGrant(other);
+      const rt = unique('rt');
+      await store.saveRefreshToken(rt, refresh(g.grantId, { clientId, subject }));
+      await store.saveConsent(subject, clientId, { scopes: ['a'], expiresAtMs: later(60) });
+      await store.saveConsent(subject, otherId, { scopes: ['a'], expiresAtMs: later(60) });
+      await store.deleteClient(clientId);
+      expect(await store.getClient(clientId)).toBeUndefined();
+      expect(await store.getClient(otherId)).toBeDefined();
+      expect((await store.getGrant(g.grantId))?.revoked).toBe(true);
+      expect((await store.findRefreshToken(rt)).status).toBe('reused');
+      expect(await store.isAccessTokenRevoked(unique('jti'), g.grantId)).toBe(true);
+      expect(await store.isAccessTokenRevoked(unique('jti'), other.grantId)).toBe(false);
+      expect(await store.getConsent(subject, clientId)).toBeUndefined();
+      expect(await store.getConsent(subject, otherId)).toBeDefined();
+      const page = await store.listClients({ limit: 1000 });
+      expect(page.clients.some((c) => c.clientId === clientId)).toBe(false);
+      await store.deleteClient(clientId);
+      await store.deleteClient(unique('never-registered'));
+    });
+
+    it.runIf(usesClock)('S70 purgeExpired removes expired records and keeps live ones', async () => {
+      const g = grant({ expiresAtMs: later(100) });
+      await store.createGrant(g);
+      const live = unique('session');
+      await store.saveSession(live, { subject: 'alice', expiresAtMs: later(1000) });
+      for (let i = 0; i < 3; i++) await store.saveSession(unique('session'), { subject: 'a', expiresAtMs: later(10) });
+      await store.revokeAccessToken(unique('jti'), later(10));
+      clock.advanceSeconds(11);
+      expect(await store.purgeExpired()).toBeGreaterThanOrEqual(4);
+      expect(await store.purgeExpired()).toBe(0);
+      expect((await store.getSession(live))?.subject).toBe('alice');
+      expect((await store.getGrant(g.grantId))?.grantId).toBe(g.grantId);
+    });
   });
 }

@@ -19,6 +19,18 @@ export class RedisKeys {
     return `${this.prefix}client:${clientId}`;
   }
 
+  /** Sorted set (all scores 0, ordered by member) of every registered client id, for listing. */
+  clientIndex(): string {
+    return `${this.prefix}clients`;
+  }
+
+  /** Sorted sets of grant ids scored by the grant's expiry: all grants, a subject's, a client's (operations). */
+  grantIndex(filter: { subject?: string; clientId?: string } = {}): string {
+    if (filter.subject !== undefined) return `${this.prefix}grants:subject:${hashValue(filter.subject)}`;
+    if (filter.clientId !== undefined) return `${this.prefix}grants:client:${hashValue(filter.clientId)}`;
+    return `${this.prefix}grants`;
+  }
+
   interaction(idHash: string): string {
     return `${this.prefix}interaction:${idHash}`;
   }

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
+import { clientIdAfterCursor, clientPageLimit, cursorAfterClient } from '../client-page.js';
 import type {
   AuthorizationCodeLookup,
   AuthorizationCodeRecord,
@@ -23,6 +24,7 @@ import {
   CONSUME_CODE_SCRIPT,
   CONSUME_UPSTREAM_FLOW_SCRIPT,
   FIND_REFRESH_SCRIPT,
+  INDEX_GRANT_SCRIPT,
   REDIS_OAUTH_SCRIPTS,
   REQUIRE_STEP_UP_SCRIPT,
   REVOKE_GRANT_SCRIPT,
@@ -103,6 +105,7 @@ export class RedisOAuthStore implements OAuthStore {
       const key = this.keys.client(client.clientId);
       if (client.unconfirmedExpiresAtMs === undefined) await this.client.set(key, JSON.stringify(client));
       else await this.setWithExpiry(key, client, client.unconfirmedExpiresAtMs);
+      await this.client.zadd(this.keys.clientIndex(), 0, client.clientId);
     });
   }
 
@@ -157,9 +160,15 @@ export class RedisOAuthStore implements OAuthStore {
   }
 
   createGrant(grant: GrantRecord): Promise<void> {
-    return this.run(() => {
+    return this.run(async () => {
       const { revoked: _revoked, ...record } = grant;
-      return this.setWithExpiry(this.keys.grant(grant.grantId).grant, record, grant.expiresAtMs);
+      await this.setWithExpiry(this.keys.grant(grant.grantId).grant, record, grant.expiresAtMs);
+      for (const index of [
+        this.keys.grantIndex(),
+        this.keys.grantIndex({ subject: grant.subject }),
+        this.keys.grantIndex({ clientId: grant.clientId }),
+      ])
+        await this.script(INDEX_GRANT_SCRIPT)(index, grant.expiresAtMs, grant.grantId, this.clock.now());
     });
   }
 
@@ -336,6 +345,78 @@ export class RedisOAuthStore implements OAuthStore {
       if (ttl <= 0) return true;
       return (await this.client.set(this.keys.usedOnce(namespace, id), '1', 'PX', ttl, 'NX')) === 'OK';
     });
+  }
+
+  /** A page of clients in id order, from the client index (clients saved by this version or later). */
+  listClients(options: { limit?: number; cursor?: string } = {}): Promise<{
+    clients: StoredClient[];
+    nextCursor?: string;
+  }> {
+    return this.run(async () => {
+      const limit = clientPageLimit(options.limit);
+      const after = clientIdAfterCursor(options.cursor);
+      const ids = await this.client.zrangebylex(
+        this.keys.clientIndex(),
+        after === undefined ? '-' : `(${after}`,
+        '+',
+        'LIMIT',
+        0,
+        limit + 1,
+      );
+      const page = ids.slice(0, limit);
+      const clients: StoredClient[] = [];
+      for (const id of page) {
+        const client = parse<StoredClient>(await this.client.get(this.keys.client(id)));
+        if (client) clients.push(client);
+        else await this.client.zrem(this.keys.clientIndex(), id);
+      }
+      return ids.length > limit ? { clients, nextCursor: cursorAfterClient(page[page.length - 1]) } : { clients };
+    });
+  }
+
+  /** Deletes the client, revokes its grants and forgets the consents of their subjects for it. */
+  deleteClient(clientId: string): Promise<void> {
+    return this.run(async () => {
+      await this.client.del(this.keys.client(clientId));
+      await this.client.zrem(this.keys.clientIndex(), clientId);
+      for (const grant of await this.grantsIn(this.keys.grantIndex({ clientId }))) {
+        const keys = this.keys.grant(grant.grantId);
+        await this.script(REVOKE_GRANT_SCRIPT)(keys.grant, keys.revoked, keys.live, keys.upstreamTokens);
+        await this.client.del(this.keys.consent(grant.subject, clientId));
+      }
+    });
+  }
+
+  listGrants(filter: { subject?: string; clientId?: string }): Promise<GrantRecord[]> {
+    return this.run(async () => {
+      const index = this.keys.grantIndex(filter?.subject !== undefined ? { subject: filter.subject } : (filter ?? {}));
+      const grants = await this.grantsIn(index);
+      return grants.filter((grant) => filter?.clientId === undefined || grant.clientId === filter.clientId);
+    });
+  }
+
+  /** Redis expires records by TTL; this only trims expired ids from the operations indexes and returns 0. */
+  purgeExpired(): Promise<number> {
+    return this.run(async () => {
+      await this.client.zremrangebyscore(this.keys.grantIndex(), '-inf', this.clock.now());
+      return 0;
+    });
+  }
+
+  /** The live grants listed in an index (expired ids are trimmed first), oldest first. */
+  private async grantsIn(index: string): Promise<GrantRecord[]> {
+    await this.client.zremrangebyscore(index, '-inf', this.clock.now());
+    const ids = await this.client.zrange(index, 0, -1);
+    const grants: GrantRecord[] = [];
+    for (const id of ids) {
+      const keys = this.keys.grant(id);
+      const [grantJson, revoked] = await this.client.mget(keys.grant, keys.revoked);
+      const grant = parse<GrantRecord>(grantJson);
+      if (!grant) continue;
+      if (revoked) grant.revoked = true;
+      grants.push(grant);
+    }
+    return grants.sort((a, b) => a.createdAtMs - b.createdAtMs || (a.grantId < b.grantId ? -1 : 1));
   }
 
   private run<T>(operation: () => Promise<T>): Promise<T> {

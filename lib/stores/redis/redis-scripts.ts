@@ -201,6 +201,22 @@ return 1`,
 };
 
 /**
+ * Adds a grant id to an operations index (a sorted set scored by expiry),
+ * drops ids already expired, and keeps the index alive as long as its
+ * longest-living grant. KEYS: index. ARGV: expiresAtMs, grantId, nowMs.
+ */
+export const INDEX_GRANT_SCRIPT: RedisScript = {
+  name: 'mcpAuthIndexGrant',
+  numberOfKeys: 1,
+  lua: `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then redis.call('PEXPIREAT', KEYS[1], last[2]) end
+return 1`,
+};
+
+/**
  * Confirms a client (S57): replaces its JSON by the confirmed JSON and drops
  * the TTL, only if the stored JSON is still the one read (compare-and-set, so
  * a concurrent re-save is never overwritten). KEYS: client. ARGV: expectedJson,
@@ -226,5 +242,6 @@ export const REDIS_OAUTH_SCRIPTS: RedisScript[] = [
   REQUIRE_STEP_UP_SCRIPT,
   CONSUME_UPSTREAM_FLOW_SCRIPT,
   SAVE_UPSTREAM_TOKENS_SCRIPT,
+  INDEX_GRANT_SCRIPT,
   CONFIRM_CLIENT_SCRIPT,
 ];

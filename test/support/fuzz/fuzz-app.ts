@@ -15,6 +15,7 @@ import request from 'supertest';
 import { McpToolName } from '../../../lib/decorators/mcp-tool-name.decorator.js';
 import { RequireScopes } from '../../../lib/decorators/require-scopes.decorator.js';
 import { BearerAuthGuard } from '../../../lib/guards/bearer-auth.guard.js';
+import type { McpAuthModuleOptions } from '../../../lib/interfaces/mcp-auth-options.interface.js';
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
@@ -67,7 +68,10 @@ export interface FuzzApp {
 }
 
 /** Builds and starts the app; `logger` receives every Nest log line. */
-export async function createFuzzApp(logger: LoggerService | false = false): Promise<FuzzApp> {
+export async function createFuzzApp(
+  logger: LoggerService | false = false,
+  moduleOptions: Partial<McpAuthModuleOptions> = {},
+): Promise<FuzzApp> {
   const store = new MemoryOAuthStore({ sweepIntervalMs: 0 });
   const provider = new DefaultOAuthProvider({
     store,
@@ -85,6 +89,7 @@ export async function createFuzzApp(logger: LoggerService | false = false): Prom
         revocation: { enabled: true },
         introspection: { enabled: true },
         rateLimits: false,
+        ...moduleOptions,
       }),
     ],
     controllers: [GuardedMcpController],
