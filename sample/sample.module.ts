@@ -46,6 +46,11 @@ export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions 
     }),
     scopesSupported: scopes,
     scopeHierarchy: { [NOTES_SCOPES.all]: [NOTES_SCOPES.read, NOTES_SCOPES.write] },
+    scopeDescriptions: {
+      [NOTES_SCOPES.read]: 'Read your notes',
+      [NOTES_SCOPES.write]: 'Create and change your notes',
+      [NOTES_SCOPES.all]: 'Read, create and change your notes',
+    },
     defaultScopes: [NOTES_SCOPES.read],
     clientRegistration: { enabled: true, validScopes: scopes },
     clientIdMetadataDocuments: { enabled: true },

@@ -39,12 +39,18 @@ export class AuthorizationController {
       if (req.method === 'POST') assertBodyWithinLimit(req, this.config.bodyLimitBytes);
     } catch (exception) {
       const error = toOAuthError(exception);
-      return sendAuthorizationErrorPage(res, error, oauthErrorHeaders(error));
+      return sendAuthorizationErrorPage(res, error, oauthErrorHeaders(error), undefined, this.config.pages.appearance);
     }
     const params = req.method === 'POST' ? (req.is('application/x-www-form-urlencoded') ? req.body : {}) : req.query;
     const outcome = await this.requests.handle(params);
     if (outcome.kind === 'page')
-      return sendAuthorizationErrorPage(res, outcome.error, oauthErrorHeaders(outcome.error), outcome.redirectUri);
+      return sendAuthorizationErrorPage(
+        res,
+        outcome.error,
+        oauthErrorHeaders(outcome.error),
+        outcome.redirectUri,
+        this.config.pages.appearance,
+      );
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
     res.redirect(req.method === 'POST' ? 303 : 302, outcome.location);
   }

@@ -22,8 +22,51 @@ export const HTML_PAGE_HEADERS: Readonly<Record<string, string>> = {
   Pragma: 'no-cache',
 };
 
+/**
+ * How the built-in pages present the server: its name on every page and
+ * optional branding, validated at boot (`resourceName`, `branding` options).
+ */
+export interface PageAppearance {
+  /** The server's name: `resourceName`, or the issuer's host. */
+  serverName: string;
+  /** An https logo URL; its origin alone is added to the CSP `img-src`. */
+  logoUrl?: string;
+  /** A CSS hex colour (`#rgb` or `#rrggbb`) for buttons and the header. */
+  primaryColor?: string;
+}
+
+/**
+ * The S31/S32 headers of a page; with a logo, only the logo's origin is added
+ * to `img-src` (every other directive stays as strict).
+ */
+export function htmlPageHeaders(appearance?: PageAppearance): Record<string, string> {
+  if (!appearance?.logoUrl) return { ...HTML_PAGE_HEADERS };
+  const logoOrigin = new URL(appearance.logoUrl).origin;
+  return {
+    ...HTML_PAGE_HEADERS,
+    'Content-Security-Policy': HTML_PAGE_HEADERS['Content-Security-Policy'].replace(
+      "img-src 'self' data:",
+      `img-src 'self' data: ${logoOrigin}`,
+    ),
+  };
+}
+
+function brandingHeader(appearance?: PageAppearance): string {
+  if (!appearance) return '';
+  const logo = appearance.logoUrl
+    ? `<img class="logo" src="${escapeHtml(appearance.logoUrl)}" alt="" width="32" height="32">`
+    : '';
+  return `<header class="server">${logo}<span id="server-name">${escapeHtml(appearance.serverName)}</span></header>\n`;
+}
+
+function primaryColorStyle(appearance?: PageAppearance): string {
+  const color = appearance?.primaryColor;
+  if (!color || !/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(color)) return '';
+  return `button.primary{background:${color};border-color:${color}}header.server{border-bottom-color:${color}}\n`;
+}
+
 /** Wraps trusted inner HTML (already escaped by the caller) in the library's page layout. */
-export function renderHtmlPage(title: string, innerHtml: string): string {
+export function renderHtmlPage(title: string, innerHtml: string, appearance?: PageAppearance): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -43,20 +86,51 @@ input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.
 button{padding:.55rem 1.1rem;border-radius:6px;border:1px solid #c8ccd4;background:#fff;font-size:1rem;cursor:pointer}
 button.primary{background:#2457d6;border-color:#2457d6;color:#fff}
 code{background:#f0f1f4;padding:0 .25rem;border-radius:4px}
-</style>
+header.server{display:flex;align-items:center;gap:.6rem;font-weight:600;color:#4a5263;padding-bottom:.75rem;margin-bottom:1rem;border-bottom:2px solid #2457d6}
+header.server .logo{width:32px;height:32px;object-fit:contain}
+.claimed{font-size:.85rem;color:#5b6372}
+ul.scopes{list-style:none;padding:0}
+ul.scopes li{padding:.45rem 0;border-bottom:1px solid #eceef2}
+ul.scopes li code{font-size:.8rem;color:#5b6372}
+.scope-description{display:block}
+.switch-account{margin-top:1rem;font-size:.9rem}
+.switch-account button{border:none;background:none;color:#2457d6;padding:0;font-size:.9rem;text-decoration:underline}
+.error-code{font-size:.8rem;color:#5b6372}
+${primaryColorStyle(appearance)}</style>
 </head>
 <body><main>
-${innerHtml}
+${brandingHeader(appearance)}${innerHtml}
 </main></body>
 </html>`;
 }
 
 /** Sends a page that only says what went wrong: a title and one escaped message (S31/S32 headers). */
-export function sendMessagePage(res: Response, status: number, title: string, message: string): void {
-  sendHtmlPage(res, status, title, `<h1>${escapeHtml(title)}</h1><p class="error">${escapeHtml(message)}</p>`);
+export function sendMessagePage(
+  res: Response,
+  status: number,
+  title: string,
+  message: string,
+  appearance?: PageAppearance,
+): void {
+  sendHtmlPage(
+    res,
+    status,
+    title,
+    `<h1>${escapeHtml(title)}</h1><p class="error">${escapeHtml(message)}</p>`,
+    appearance,
+  );
 }
 
-/** Sends an HTML page with the S31/S32 headers. */
-export function sendHtmlPage(res: Response, status: number, title: string, innerHtml: string): void {
-  res.status(status).set(HTML_PAGE_HEADERS).send(renderHtmlPage(title, innerHtml));
+/** Sends an HTML page with the S31/S32 headers (the CSP admits the branding logo's origin only). */
+export function sendHtmlPage(
+  res: Response,
+  status: number,
+  title: string,
+  innerHtml: string,
+  appearance?: PageAppearance,
+): void {
+  res
+    .status(status)
+    .set(htmlPageHeaders(appearance))
+    .send(renderHtmlPage(title, innerHtml, appearance));
 }

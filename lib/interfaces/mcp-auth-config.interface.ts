@@ -1,3 +1,4 @@
+import type { ResolvedPageOptions } from '../services/page-appearance-options.js';
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import type { ScopeHierarchy } from '../services/scope-rules.js';
 import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
@@ -97,6 +98,8 @@ export interface McpAuthConfig {
   /** Largest MCP request body the guard reads from the stream itself (S51). */
   mcpBodyLimitBytes: number;
   resourceName?: string;
+  /** What the built-in login, consent and error pages show: server name, branding, scope sentences. */
+  pages: ResolvedPageOptions;
   serviceDocumentationUrl?: string;
   realm?: string;
   /** The `onEvent` option: receives every `McpAuthEvent`. */

@@ -1,3 +1,4 @@
+import type { PageBrandingOptions } from '../services/page-appearance-options.js';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
@@ -224,8 +225,22 @@ export interface McpAuthModuleOptions {
    * (the MCP SDK transport's own limit)
    */
   mcpBodyLimitBytes?: number;
-  /** Human-readable name of the protected resource (RFC 9728 `resource_name`). */
+  /**
+   * Human-readable name of the protected resource (RFC 9728 `resource_name`);
+   * also the server name on the built-in login and consent pages (default: the issuer's host).
+   */
   resourceName?: string;
+  /**
+   * One sentence per scope, shown with the raw scope name on the consent page,
+   * e.g. `{ 'notes:read': 'Read your notes' }`. Every key must be in
+   * `scopesSupported` (checked at startup).
+   */
+  scopeDescriptions?: Record<string, string>;
+  /**
+   * Optional branding of the built-in pages: an https `logoUrl` (only its origin
+   * is added to the CSP `img-src`) and a `primaryColor` as a CSS hex colour.
+   */
+  branding?: PageBrandingOptions;
   /** `service_documentation` in the metadata documents. */
   serviceDocumentationUrl?: string;
   /**

@@ -48,6 +48,7 @@ import { hashValue, randomValue } from '../services/secure-values.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';
+import type { ResolvedPageOptions } from '../services/page-appearance-options.js';
 import { emitMcpAuthEvent } from '../events/emit-mcp-auth-event.js';
 import type { McpAuthEventInput, McpAuthEventListener } from '../events/mcp-auth-events.js';
 
@@ -66,6 +67,10 @@ export interface ProviderSettings {
   secureCookies: boolean;
   /** The module's scope hierarchy (S64): refresh down-scoping and the consent page use it. */
   scopeHierarchy: ScopeHierarchy;
+  /** Path of the consent page's "Not you? Switch account" POST. */
+  switchAccountPath: string;
+  /** Server name, branding and scope sentences of the built-in pages. */
+  pages: ResolvedPageOptions;
 }
 
 /**
@@ -148,6 +153,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       cookiePath: base || '/',
       secureCookies: issuer.protocol === 'https:',
       scopeHierarchy: config.scopeHierarchy,
+      switchAccountPath: `${base}/login/switch-account`,
+      pages: config.pages,
     };
     this.eventListener = config.onEvent;
     this.upstream?.attach(this);

@@ -7,7 +7,7 @@ import { readCookie, serializeCookie, SESSION_COOKIE_NAME } from './session-cook
 export const FORM_BROWSER_COOKIE_NAME = 'mcp_auth_browser';
 
 /** Which form a token belongs to: a token of one form is never accepted by another. */
-export type InteractionFormPurpose = 'login' | 'consent';
+export type InteractionFormPurpose = 'login' | 'consent' | 'switch-account';
 
 /** Where the browser-binding cookie lives (the provider's cookie settings). */
 export interface FormCookieSettings {
@@ -66,7 +66,7 @@ export function readFormBrowserId(req: Request): string | undefined {
 /**
  * The anti-CSRF token of one form (S33, S56): derived from the interaction's
  * secret, the form's purpose, the browser id cookie and, for consent, the
- * signed-in session cookie. A token read by anyone else (another browser, an
+ * signed-in session cookie (consent and switch-account). A token read by anyone else (another browser, an
  * attacker's own interaction, another session) does not verify here.
  */
 export function interactionFormToken(
@@ -75,7 +75,7 @@ export function interactionFormToken(
   browserId: string,
   req: Request,
 ): string {
-  const session = purpose === 'consent' ? (readCookie(req, SESSION_COOKIE_NAME) ?? '') : '';
+  const session = purpose === 'login' ? '' : (readCookie(req, SESSION_COOKIE_NAME) ?? '');
   return hashValue(JSON.stringify([interaction.csrfToken, purpose, browserId, hashValue(session)]));
 }
 

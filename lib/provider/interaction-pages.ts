@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { sendHtmlPage, sendMessagePage } from '../http/html-page.js';
+import { type PageAppearance, sendHtmlPage, sendMessagePage } from '../http/html-page.js';
 import type { InteractionRecord } from '../stores/oauth-store.interface.js';
 import type { AuthenticatedUser } from './default-oauth-provider.options.js';
 import type { DefaultOAuthProvider } from './default-oauth-provider.js';
@@ -78,7 +78,21 @@ export class InteractionPages {
         formAction: this.provider.settings.consentPath,
         userName: user.name || user.subject,
         scopeHierarchy: this.provider.settings.scopeHierarchy,
+        serverName: this.appearance.serverName,
+        scopeDescriptions: this.provider.settings.pages.scopeDescriptions,
+        ...(this.provider.passwordCheck && readCookie(req, SESSION_COOKIE_NAME)
+          ? {
+              switchAccountAction: this.provider.settings.switchAccountPath,
+              switchAccountCsrfToken: interactionFormToken(
+                interaction,
+                'switch-account',
+                this.formBrowserId(req, res),
+                req,
+              ),
+            }
+          : {}),
       }),
+      this.appearance,
     );
   }
 
@@ -98,6 +112,32 @@ export class InteractionPages {
     if (this.provider.rememberConsent && !taken.clientMetadataDocumentHost)
       await this.rememberConsent(user.subject, taken);
     redirect303(res, await this.provider.approveInteraction(taken, user.subject));
+  }
+
+  /**
+   * POST "Not you? Switch account": same-site and CSRF-checked like the consent
+   * form (S56); ends the session, frees the interaction for the next user and
+   * sends the browser (303, S30) to the login page of the same request.
+   */
+  async switchAccount(req: Request, res: Response): Promise<void> {
+    const form = await this.verifiedForm(req, res, 'switch-account');
+    if (!form) return;
+    const { interactionId, interaction } = form;
+    const sessionId = readCookie(req, SESSION_COOKIE_NAME);
+    const sessionUser = await this.sessionUser(req);
+    if (!sessionId || !sessionUser) return this.badForm(res);
+    if (interaction.subject !== undefined && interaction.subject !== sessionUser.subject) return this.foreign(res);
+    await this.provider.store.deleteSession(hashValue(sessionId));
+    const { subject: _subject, subjectName: _subjectName, ...unbound } = interaction;
+    await this.provider.store.saveInteraction(hashValue(interactionId), unbound);
+    const settings = this.provider.settings;
+    res.append(
+      'Set-Cookie',
+      serializeSessionCookie('', { path: settings.cookiePath, secure: settings.secureCookies, maxAgeSeconds: 0 }),
+    );
+    const login = new URL(settings.loginUrl);
+    login.searchParams.set('interaction', interactionId);
+    redirect303(res, login.toString());
   }
 
   /** GET login: the built-in password form. */
@@ -183,7 +223,13 @@ export class InteractionPages {
       }
       return undefined;
     }
-    sendMessagePage(res, 401, 'Sign-in required', 'Your session ended. Start again from the application.');
+    sendMessagePage(
+      res,
+      401,
+      'Sign-in required',
+      'Your session ended. Go back to the app and try again.',
+      this.appearance,
+    );
     return undefined;
   }
 
@@ -249,12 +295,13 @@ export class InteractionPages {
     sendHtmlPage(
       res,
       status,
-      'Sign in',
+      `Sign in to ${this.appearance.serverName}`,
       renderLoginPage({
         interactionId,
         csrfToken: interactionFormToken(interaction, 'login', this.formBrowserId(req, res), req),
         formAction: this.provider.settings.loginPath,
         clientName: interaction.clientName || interaction.clientId,
+        serverName: this.appearance.serverName,
         error,
         username,
         passwordForm: this.provider.passwordCheck !== undefined,
@@ -263,6 +310,7 @@ export class InteractionPages {
           action: this.provider.upstream!.startPath(name),
         })),
       }),
+      this.appearance,
     );
   }
 
@@ -282,7 +330,8 @@ export class InteractionPages {
         res,
         403,
         'Cross-site request refused',
-        `${crossSite} Start again from the application.`,
+        `${crossSite} Go back to the app and try again.`,
+        this.appearance,
       );
     }
     const body = formBody(req);
@@ -305,21 +354,39 @@ export class InteractionPages {
     });
   }
 
+  /** The server name and branding every page shows. */
+  private get appearance(): PageAppearance {
+    return this.provider.settings.pages.appearance;
+  }
+
   private expired(res: Response): void {
     sendMessagePage(
       res,
       400,
-      'Request expired',
-      'This authorization request is unknown, expired or already answered. Start again from the application.',
+      'Sign-in request expired',
+      'This sign-in request has expired. Go back to the app and try again.',
+      this.appearance,
     );
   }
 
   private badForm(res: Response): void {
-    sendMessagePage(res, 403, 'Invalid form', 'The form could not be verified. Start again from the application.');
+    sendMessagePage(
+      res,
+      403,
+      'Invalid form',
+      'The form could not be verified. Go back to the app and try again.',
+      this.appearance,
+    );
   }
 
   private foreign(res: Response): void {
-    sendMessagePage(res, 403, 'Wrong account', 'This authorization request belongs to another signed-in user.');
+    sendMessagePage(
+      res,
+      403,
+      'Wrong account',
+      'This sign-in request belongs to another signed-in user.',
+      this.appearance,
+    );
   }
 }
 

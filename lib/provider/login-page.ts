@@ -6,6 +6,8 @@ export interface LoginPageInput {
   csrfToken: string;
   formAction: string;
   clientName: string;
+  /** The server's name (`resourceName` or the issuer's host). */
+  serverName?: string;
   error?: string;
   username?: string;
   /** Show the username/password form. @default true */
@@ -39,8 +41,12 @@ ${hidden}
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <div class="actions"><button type="submit" class="primary">Sign in</button></div>
 </form>`;
-  return `<h1>Sign in</h1>
-<p>Sign in to continue to <strong>${escapeHtml(input.clientName)}</strong>.</p>
+  const heading = input.serverName
+    ? `Sign in to <span id="login-server-name">${escapeHtml(input.serverName)}</span>`
+    : 'Sign in';
+  return `<h1>${heading}</h1>
+<p>Sign in to continue to <strong id="client-name">${escapeHtml(input.clientName)}</strong>.</p>
+<p class="claimed">“${escapeHtml(input.clientName)}” is the name the app gave itself.</p>
 ${error}
 ${buttons}
 ${passwordForm}`;

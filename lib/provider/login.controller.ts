@@ -37,6 +37,14 @@ export class LoginController {
     await provider.pages.submitLogin(req, res, this.throttleFor(req));
   }
 
+  /** "Not you? Switch account" on the consent page: a CSRF-checked POST (S56) that ends the session. */
+  @Post(['login/switch-account', '*prefix/login/switch-account'])
+  async switchAccount(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction): Promise<void> {
+    const provider = builtInProviderFor(this.config, req, switchAccountPath);
+    if (!provider?.passwordCheck) return next();
+    await provider.pages.switchAccount(req, res);
+  }
+
   private throttleFor(req: Request): LoginThrottle {
     const limiter = this.rateLimiter;
     const address = limiter.addressOf(req);
@@ -58,4 +66,8 @@ export class LoginController {
 
 function loginPath(provider: DefaultOAuthProvider): string {
   return provider.settings.loginPath;
+}
+
+function switchAccountPath(provider: DefaultOAuthProvider): string {
+  return provider.settings.switchAccountPath;
 }

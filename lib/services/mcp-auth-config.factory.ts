@@ -11,6 +11,7 @@ import type { InputLimitOptions, McpAuthModuleOptions, RateLimit } from '../inte
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
 import { ScopeHierarchy, isScopeToken } from './scope-rules.js';
 import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
+import { resolvePageOptions } from './page-appearance-options.js';
 import { DEFAULT_JSON_MAX_DEPTH } from '../http/json-depth.js';
 import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
 
@@ -150,6 +151,9 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     jsonMaxDepth,
     mcpBodyLimitBytes,
     resourceName: options.resourceName,
+    pages: resolvePageOptions(options, issuer, scopesSupported, (message) => {
+      throw new McpAuthConfigurationError(message);
+    }),
     serviceDocumentationUrl: options.serviceDocumentationUrl,
     realm: options.realm,
     onEvent: options.onEvent,

@@ -396,8 +396,8 @@ export class UpstreamLogin {
     sendMessagePage(
       res,
       400,
-      'Request expired',
-      'This authorization request is unknown, expired or already answered. Start again from the application.',
+      'Sign-in request expired',
+      'This sign-in request has expired. Go back to the app and try again.',
     );
   }
 

@@ -1,6 +1,20 @@
 import type { Response } from 'express';
 import type { OAuthError } from '../errors/oauth-error.js';
-import { escapeHtml, sendHtmlPage } from '../http/html-page.js';
+import { escapeHtml, type PageAppearance, sendHtmlPage } from '../http/html-page.js';
+
+/** A plain-language headline and sentence for the errors a person most often meets. */
+function friendlyExplanation(error: OAuthError, serverName: string): { title: string; message: string } {
+  if (error.error === 'invalid_client') {
+    return {
+      title: 'This app is not known here',
+      message: `The app that sent you here is not registered with ${serverName}, or its registration has expired. Go back to the app and try again; if it keeps happening, ask its developer.`,
+    };
+  }
+  return {
+    title: 'This sign-in request cannot be used',
+    message: 'The app that sent you here made an invalid request. You can close this page.',
+  };
+}
 
 /**
  * Shows an authorization error to the user instead of redirecting, used when
@@ -13,18 +27,21 @@ export function sendAuthorizationErrorPage(
   error: OAuthError,
   extraHeaders: Record<string, string> = {},
   redirectUri?: string,
+  appearance?: PageAppearance,
 ): void {
   const target = redirectUri
     ? `<p>The application asked to return to <code>${escapeHtml(redirectUri)}</code>; you were not sent there.</p>`
     : '';
-  const description = error.description ? `<p>${escapeHtml(error.description)}</p>` : '';
+  const description = error.description ? ` — ${escapeHtml(error.description)}` : '';
+  const { title, message } = friendlyExplanation(error, appearance?.serverName ?? 'this server');
   res.set(extraHeaders);
   sendHtmlPage(
     res,
     error.getStatus(),
-    'Authorization error',
-    `<h1>Authorization error</h1>
-<div class="error"><p><strong>${escapeHtml(error.error)}</strong></p>${description}</div>
-${target}<p>The application that sent you here made an invalid request. You can close this page.</p>`,
+    title,
+    `<h1>${escapeHtml(title)}</h1>
+<p class="error">${escapeHtml(message)}</p>
+${target}<p class="error-code">Details for the app's developer: <code>${escapeHtml(error.error)}</code>${description}</p>`,
+    appearance,
   );
 }

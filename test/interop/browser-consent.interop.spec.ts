@@ -93,6 +93,8 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
     const page = await context.newPage();
     await page.goto(authorize.toString());
     expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.locator('h1').innerText()).toBe('Sign in to nestjs-mcp-auth sample notes');
+    expect(await page.locator('.claimed').innerText()).toBe('“Desktop Notes” is the name the app gave itself.');
     await page.screenshot({ path: `${SCREENSHOTS}/login.png` });
     await page.getByLabel(/user/i).fill('alice');
     await page.getByLabel(/password/i).fill('alice');
@@ -101,9 +103,17 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     expect(await page.locator('#client-name').innerText()).toBe('Desktop Notes');
     expect(await page.locator('#redirect-host').innerText()).toBe(new URL(callbackUrl).host);
-    expect(await page.locator('ul.scopes li').allInnerTexts()).toEqual(['notes:read', 'notes:write']);
+    expect(await page.locator('#server-name').innerText()).toBe('nestjs-mcp-auth sample notes');
+    expect(await page.locator('#consent-server-name').innerText()).toBe('nestjs-mcp-auth sample notes');
+    expect(await page.locator('ul.scopes li .scope-description').allInnerTexts()).toEqual([
+      'Read your notes',
+      'Create and change your notes',
+    ]);
+    expect(await page.locator('ul.scopes li code').allInnerTexts()).toEqual(['notes:read', 'notes:write']);
     await expect(page.locator('#loopback-warning').isVisible()).resolves.toBe(true);
-    expect(await page.locator('#loopback-warning').innerText()).toContain('Approve only if you started Desktop Notes');
+    expect(await page.locator('#loopback-warning').innerText()).toContain(
+      'Allow only if you just started Desktop Notes yourself.',
+    );
     await page.screenshot({ path: `${SCREENSHOTS}/consent.png`, fullPage: true });
 
     await Promise.all([
@@ -190,6 +200,95 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
     ]);
     expect(await page.locator('h1').innerText()).toBe('Cross-site request refused');
     expect(page.url()).not.toContain('/stolen');
+    await page.close();
+  });
+
+  it('S56 "Not you?": Alice signs in, switches account, Bob signs in for the same request and the code is Bob\'s', async () => {
+    const registration = await fetch(`${server.baseUrl}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_name: 'Shared Laptop Notes',
+        redirect_uris: [callbackUrl],
+        token_endpoint_auth_method: 'none',
+      }),
+    });
+    const { client_id: clientId } = (await registration.json()) as { client_id: string };
+    const verifier = randomBytes(32).toString('base64url');
+    const authorize = new URL(`${server.baseUrl}/authorize`);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: callbackUrl,
+      scope: 'notes:read',
+      state: 'switch',
+      resource: server.mcpUrl,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    }).toString();
+    const page = await context.newPage();
+    await page.goto(authorize.toString());
+    if (new URL(page.url()).pathname === '/login') {
+      await page.getByLabel(/user/i).fill('alice');
+      await page.getByLabel(/password/i).fill('alice');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+    await page.getByRole('button', { name: 'Allow' }).waitFor();
+    const interaction = new URL(page.url()).searchParams.get('interaction');
+    expect(await page.locator('.switch-account').innerText()).toBe('Not Alice? Switch account');
+    await page.screenshot({ path: `${SCREENSHOTS}/consent-switch-account.png`, fullPage: true });
+
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/login'),
+      page.getByRole('button', { name: 'Switch account' }).click(),
+    ]);
+    expect(new URL(page.url()).searchParams.get('interaction')).toBe(interaction);
+    await page.getByLabel(/user/i).fill('bob');
+    await page.getByLabel(/password/i).fill('bob');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Allow' }).waitFor();
+    expect(await page.locator('p', { hasText: 'Signed in as' }).innerText()).toBe('Signed in as Bob.');
+    await Promise.all([
+      page.waitForURL((url) => url.toString().startsWith(callbackUrl)),
+      page.getByRole('button', { name: 'Allow' }).click(),
+    ]);
+    const token = await fetch(`${server.baseUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: new URL(page.url()).searchParams.get('code')!,
+        redirect_uri: callbackUrl,
+        code_verifier: verifier,
+        client_id: clientId,
+        resource: server.mcpUrl,
+      }),
+    });
+    expect(token.status).toBe(200);
+    const accessToken = ((await token.json()) as { access_token: string }).access_token;
+    expect(JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).sub).toBe('bob');
+    await page.close();
+  });
+
+  it('an expired sign-in request and an unknown app get plain sentences', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/consent?interaction=long-gone`);
+    expect(await page.locator('h1').innerText()).toBe('Sign-in request expired');
+    expect(await page.locator('p.error').innerText()).toBe(
+      'This sign-in request has expired. Go back to the app and try again.',
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/expired.png` });
+    const unknown = new URL(`${server.baseUrl}/authorize`);
+    unknown.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'never-registered',
+      redirect_uri: callbackUrl,
+      code_challenge: createHash('sha256').update('x').digest('base64url'),
+      code_challenge_method: 'S256',
+    }).toString();
+    await page.goto(unknown.toString());
+    expect(await page.locator('h1').innerText()).toBe('This app is not known here');
+    await page.screenshot({ path: `${SCREENSHOTS}/unknown-client.png` });
     await page.close();
   });
 });
