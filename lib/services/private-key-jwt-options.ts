@@ -1,21 +1,11 @@
 import { createHttpsMetadataFetcher } from '../cimd/https-metadata-fetcher.js';
 import { RemoteJwksCache } from '../cimd/remote-jwks-cache.js';
 import { CIMD_DEFAULTS } from '../cimd/resolve-options.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from './asymmetric-jws-algorithms.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/client-id-metadata-document.options.js';
 
 /** JWS algorithms a client assertion may use by default: asymmetric only (RFC 7518 §3.1, RFC 8037 §3.1). */
-export const DEFAULT_CLIENT_ASSERTION_ALGORITHMS: readonly string[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-];
+export const DEFAULT_CLIENT_ASSERTION_ALGORITHMS: readonly string[] = ASYMMETRIC_JWS_ALGORITHMS;
 
 /**
  * `private_key_jwt` client authentication (RFC 7523 §2.2, S65) for registered

@@ -4,20 +4,10 @@ import { TemporarilyUnavailableError } from '../errors/oauth-error.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
 import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
 import { accessTokenFromClaims } from './access-token-claims.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../services/asymmetric-jws-algorithms.js';
 
 /** Asymmetric JWS algorithms accepted by default (RFC 7518 §3.1); never `none` or HMAC (RFC 8725 §3.1). */
-export const DEFAULT_JWT_ALGORITHMS = [
-  'ES256',
-  'ES384',
-  'ES512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'EdDSA',
-];
+export const DEFAULT_JWT_ALGORITHMS: readonly string[] = ASYMMETRIC_JWS_ALGORITHMS;
 
 /** Options of {@link JwksTokenVerifier}. */
 export interface JwksTokenVerifierOptions {
@@ -71,7 +61,7 @@ export class JwksTokenVerifier implements TokenVerifier {
 
   constructor(private readonly options: JwksTokenVerifierOptions) {
     if (!options?.jwksUri || !options.issuer) throw new Error('JwksTokenVerifier: `jwksUri` and `issuer` are required');
-    this.algorithms = options.algorithms ?? DEFAULT_JWT_ALGORITHMS;
+    this.algorithms = [...(options.algorithms ?? DEFAULT_JWT_ALGORITHMS)];
     if (this.algorithms.some((alg) => alg === 'none' || alg.startsWith('HS'))) {
       throw new Error('JwksTokenVerifier: `none` and HMAC algorithms cannot be verified with public keys');
     }
