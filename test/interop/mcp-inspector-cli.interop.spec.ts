@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSystemBrowser } from './support/fake-system-browser.js';
 import { ensureInspectorCli, INSPECTOR_PACKAGES, runInspectorCli } from './support/inspector-cli.js';
 import { freePort, startSampleServer, type RunningServer } from './support/interop-server.js';
+import { skipWithoutTool } from './support/tool-availability.js';
 
 /**
  * MCP Inspector 2.x in CLI mode (`mcp-inspector --cli`, one MCP request per run) against the
@@ -9,10 +10,9 @@ import { freePort, startSampleServer, type RunningServer } from './support/inter
  * registers, serves its loopback callback, and opens the system browser, where the test is the
  * person. Tokens are kept between runs in the Inspector's own (file) secret store.
  */
-const unavailable = await ensureInspectorCli();
-if (unavailable) console.warn(`SKIPPED: MCP Inspector CLI interop: ${unavailable}`);
+const unavailable = skipWithoutTool('MCP Inspector CLI', await ensureInspectorCli());
 
-describe.skipIf(unavailable !== undefined)(`MCP Inspector CLI (${INSPECTOR_PACKAGES[1]}) against the sample`, () => {
+describe.skipIf(unavailable)(`MCP Inspector CLI (${INSPECTOR_PACKAGES[1]}) against the sample`, () => {
   let server: RunningServer;
   let browser: FakeSystemBrowser;
   let callbackPort: number;

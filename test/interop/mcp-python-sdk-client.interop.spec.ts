@@ -6,6 +6,7 @@ import {
   PYTHON_MCP_PACKAGE,
   runPythonClient,
 } from './support/python-sdk-client.js';
+import { skipWithoutTool } from './support/tool-availability.js';
 
 /**
  * The MCP Python SDK's own OAuth client (`mcp` 2.3.0: `OAuthClientProvider` on httpx2, `Client`
@@ -14,10 +15,9 @@ import {
  * 403 `insufficient_scope`.
  */
 const REDIRECT = 'http://127.0.0.1:38114/callback';
-const unavailable = await ensurePythonMcpClient();
-if (unavailable) console.warn(`SKIPPED: Python client interop (MCP Python SDK, FastMCP): ${unavailable}`);
+const unavailable = skipWithoutTool('Python client (MCP Python SDK, FastMCP)', await ensurePythonMcpClient());
 
-describe.skipIf(unavailable !== undefined)(`MCP Python SDK client (${PYTHON_MCP_PACKAGE}) against the sample`, () => {
+describe.skipIf(unavailable)(`MCP Python SDK client (${PYTHON_MCP_PACKAGE}) against the sample`, () => {
   let server: RunningServer;
 
   beforeAll(async () => {
@@ -70,7 +70,7 @@ describe.skipIf(unavailable !== undefined)(`MCP Python SDK client (${PYTHON_MCP_
   });
 });
 
-describe.skipIf(unavailable !== undefined)(
+describe.skipIf(unavailable)(
   `FastMCP client (${PYTHON_FASTMCP_PACKAGE}) with its own OAuth helper against the sample`,
   () => {
     let server: RunningServer;

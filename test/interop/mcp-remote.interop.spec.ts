@@ -7,6 +7,7 @@ import {
   startMcpRemote,
   type McpRemoteSession,
 } from './support/mcp-remote-client.js';
+import { skipWithoutTool } from './support/tool-availability.js';
 
 /**
  * mcp-remote, the stdio ↔ Streamable HTTP proxy that desktop MCP hosts (Claude Desktop, Cursor,
@@ -14,10 +15,9 @@ import {
  * the MCP TypeScript SDK v2 client); the test is the MCP host on its stdio (SDK v1
  * `StdioClientTransport`) and the person in the browser it opens.
  */
-const unavailable = await ensureMcpRemote();
-if (unavailable) console.warn(`SKIPPED: mcp-remote interop: ${unavailable}`);
+const unavailable = skipWithoutTool('mcp-remote', await ensureMcpRemote());
 
-describe.skipIf(unavailable !== undefined)(`mcp-remote (${MCP_REMOTE_PACKAGES[1]}) against the sample`, () => {
+describe.skipIf(unavailable)(`mcp-remote (${MCP_REMOTE_PACKAGES[1]}) against the sample`, () => {
   let server: RunningServer;
   let session: McpRemoteSession | undefined;
   let callbackPort: number;

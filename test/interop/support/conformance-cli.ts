@@ -20,17 +20,20 @@ export interface ConformanceCheck {
   details?: unknown;
 }
 
-/** Installs the CLI and its Node 22 into `.tools/conformance` (gitignored) when missing. */
-export async function ensureConformanceCli(): Promise<void> {
-  if (existsSync(CLI) && existsSync(NODE_22)) return;
-  mkdirSync(TOOLS_DIR, { recursive: true });
-  await promisify(execFile)(
-    'npm',
-    ['i', '--no-audit', '--no-fund', '--prefix', TOOLS_DIR, '-E', ...CONFORMANCE_PACKAGES],
-    {
-      timeout: 300_000,
-    },
-  );
+/** Installs the CLI and its Node 22 into `.tools/conformance` (gitignored) when missing; returns why it could not. */
+export async function ensureConformanceCli(): Promise<string | undefined> {
+  if (existsSync(CLI) && existsSync(NODE_22)) return undefined;
+  try {
+    mkdirSync(TOOLS_DIR, { recursive: true });
+    await promisify(execFile)(
+      'npm',
+      ['i', '--no-audit', '--no-fund', '--prefix', TOOLS_DIR, '-E', ...CONFORMANCE_PACKAGES],
+      { timeout: 300_000 },
+    );
+    return existsSync(CLI) && existsSync(NODE_22) ? undefined : `the install left no ${CLI}`;
+  } catch (error) {
+    return `${CONFORMANCE_PACKAGES.join(' and ')} could not be installed: ${(error as Error).message.split('\n')[0]}`;
+  }
 }
 
 /** Options of {@link runConformance}. */
