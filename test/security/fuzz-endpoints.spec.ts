@@ -1,3 +1,4 @@
+import { maxHeaderSize } from 'node:http';
 import fc from 'fast-check';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +133,12 @@ describe('fuzzing every endpoint (S50)', () => {
     await t?.close();
   });
 
+  /** Bytes of the request line and the headers this test sets (the part Node's parser bounds). */
+  function requestHeadBytes(target: Target, sent: Sent): number {
+    const line = `${sent.method} ${target.path}?${sent.query ?? ''} HTTP/1.1`;
+    return Buffer.byteLength(line + (sent.type ?? '') + (sent.authorization ?? '') + (sent.cookie ?? ''));
+  }
+
   function send(target: Target, sent: Sent): request.Test {
     const url = sent.query ? `${target.path}?${sent.query}` : target.path;
     let req = (t.http as any)[sent.method.toLowerCase()](url) as request.Test;
@@ -218,7 +225,17 @@ describe('fuzzing every endpoint (S50)', () => {
         fc.asyncProperty(sentFor(target), async (sent) => {
           const before = snapshotStore(t.store);
           const callsBefore = GuardedMcpController.calls;
-          const res = await send(target, sent);
+          const res = await send(target, sent).catch((error: NodeJS.ErrnoException) => {
+            // Node's HTTP parser refuses a request line and headers over its limit before any of our
+            // code runs; Node 24 then resets the connection while a body is still being written.
+            if (error.code === 'ECONNRESET' && requestHeadBytes(target, sent) > maxHeaderSize) return undefined;
+            throw error;
+          });
+          if (!res) {
+            findings.push(`${target.name}: request line/headers over Node's limit reset by Node's HTTP parser`);
+            expect(snapshotStore(t.store)).toBe(before);
+            return;
+          }
           check(target, sent, res, before, callsBefore);
         }),
         { numRuns: FUZZ_RUNS },
