@@ -4,14 +4,14 @@
  * (RFC 8725 §3.1).
  */
 export const ASYMMETRIC_JWS_ALGORITHMS: readonly string[] = Object.freeze([
-  'ES256',
-  'ES384',
-  'ES512',
   'RS256',
   'RS384',
   'RS512',
   'PS256',
   'PS384',
   'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
   'EdDSA',
 ]);
