@@ -89,41 +89,6 @@ describe('/revoke (RFC 7009) and /introspect (RFC 7662)', () => {
       expect((await revoke(alice, { token: tokens.access_token, token_type_hint: 'weird' })).status).toBe(200);
       expect(await t.provider.loadAccessToken(tokens.access_token)).toBeUndefined();
     });
-    it('S59 a public client (auth method none) gets 401 invalid_client, even for its own token', async () => {
-      const tokens = await tokensFor(alice);
-      for (const token of [tokens.access_token, tokens.refresh_token]) {
-        const res = await t.http.post('/introspect').type('form').send({ client_id: alice.clientId, token });
-        expect(res.status).toBe(401);
-        expect(res.body.error).toBe('invalid_client');
-        expect(res.body).not.toHaveProperty('active');
-      }
-    });
-    it("S59 a confidential client that is not a resource server learns nothing about another client's token", async () => {
-      const tokens = await tokensFor(alice);
-      const res = await t.http.post('/introspect').type('form').send({
-        client_id: confidential.clientId,
-        client_secret: confidential.clientSecret!,
-        token: tokens.access_token,
-      });
-      expect(res.status).toBe(200);
-      expect(res.body).toEqual({ active: false });
-    });
-    it('S59 a confidential client sees its own access token; a configured resource server sees any', async () => {
-      const tokens = await tokensFor(confidential);
-      const own = await t.http.post('/introspect').type('form').send({
-        client_id: confidential.clientId,
-        client_secret: confidential.clientSecret!,
-        token: tokens.access_token,
-      });
-      expect(own.body).toMatchObject({ active: true, client_id: confidential.clientId });
-      expect((await introspect({ token: tokens.access_token })).body).toMatchObject({
-        active: true,
-        client_id: confidential.clientId,
-      });
-    });
-    it('S59 introspection.resourceServers must list client ids', async () => {
-      await expect(createAsTestApp({ introspection: { resourceServers: [''] } })).rejects.toThrow(/resourceServers/);
-    });
     it('a missing token is invalid_request', async () => {
       const res = await revoke(alice, {});
       expect(res.status).toBe(400);
