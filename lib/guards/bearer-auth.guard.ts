@@ -84,9 +84,8 @@ export class BearerAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return false;
     if (this.isPublic(context)) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = context.getArgByIndex<Request>(0);
+    const response = context.getArgByIndex<Response>(1);
     let scopes = this.requiredScopes(context, request);
     try {
       const token = this.extractToken(request);

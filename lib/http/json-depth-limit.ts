@@ -19,7 +19,7 @@ export function createJsonDepthLimit(config: McpAuthConfig): (req: Request, res:
   return (req, res, next) => {
     const body = req.body as unknown;
     if (typeof body !== 'object' || body === null || Buffer.isBuffer(body)) return next();
-    if (requestPath(req) === mcpPath || !owns(req) || !jsonValueExceedsDepth(body, config.jsonMaxDepth)) return next();
+    if ((req.originalUrl ?? req.url) === mcpPath || requestPath(req) === mcpPath || !owns(req) || !jsonValueExceedsDepth(body, config.jsonMaxDepth)) return next();
     sendOAuthError(res, new InvalidRequestError('The request body is nested too deeply'));
   };
 }
