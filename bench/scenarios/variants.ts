@@ -9,9 +9,16 @@ export type TokenUse = 'none' | 'reused' | 'fresh';
 /**
  * A variant that POSTs an MCP `tools/call` to the server's `/mcp`: with no
  * token, with one token reused (as MCP clients do), or with a different
- * token on every request (rotating through the tokens the server prepared).
+ * token on every request (rotating through the tokens the server prepared);
+ * `headers` are added to every request.
  */
-export function mcpCallVariant(name: string, server: ChildServer, tokenUse: TokenUse, connections: number): Variant {
+export function mcpCallVariant(
+  name: string,
+  server: ChildServer,
+  tokenUse: TokenUse,
+  connections: number,
+  headers?: Record<string, string>,
+): Variant {
   const tokens = server.ready.tokens;
   if (tokenUse !== 'none' && tokens.length === 0) throw new Error(`${name}: the server prepared no tokens`);
   const bearerTokens = tokenUse === 'none' ? undefined : tokenUse === 'reused' ? tokens.slice(0, 1) : tokens;
@@ -24,6 +31,7 @@ export function mcpCallVariant(name: string, server: ChildServer, tokenUse: Toke
         path: MCP_PATH,
         body: MCP_TOOL_CALL_BODY,
         bearerTokens,
+        headers,
         connections,
         durationSeconds,
       }),

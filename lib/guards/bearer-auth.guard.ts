@@ -119,9 +119,16 @@ export class BearerAuthGuard implements CanActivate {
    * one is left out, S64): this is what a 403 challenge names.
    */
   protected requiredScopes(context: ExecutionContext, request: Request): string[] {
-    const routeScopes = this.routeMetadata(context).scopes;
-    const toolScopes = this.toolScopes.scopesForJsonRpcBody(request.body);
-    return toolScopes.length ? this.config.scopeHierarchy.minimal(mergeScopes(routeScopes, toolScopes)) : routeScopes;
+    const route = this.routeMetadata(context);
+    const toolScopes = this.toolScopes.scopesForJsonRpcBodyShared(request.body);
+    if (toolScopes.length === 0) return route.scopes;
+    if (!Object.isFrozen(toolScopes)) return this.config.scopeHierarchy.minimal(mergeScopes(route.scopes, toolScopes));
+    let scopes = route.withToolScopes.get(toolScopes);
+    if (scopes === undefined) {
+      scopes = Object.freeze(this.config.scopeHierarchy.minimal(mergeScopes(route.scopes, toolScopes))) as string[];
+      route.withToolScopes.set(toolScopes, scopes);
+    }
+    return scopes;
   }
 
   /**
@@ -176,6 +183,7 @@ export class BearerAuthGuard implements CanActivate {
             ),
           ),
         ) as string[],
+        withToolScopes: new WeakMap(),
       };
       byHandler.set(handler, metadata);
     }
@@ -302,6 +310,8 @@ interface RouteMetadata {
   /** `@NotMcpEndpoint()`: no JSON body required on POSTs (S51). */
   notMcpEndpoint: boolean;
   scopes: string[];
+  /** `scopes` merged with a registered tool's scope list (keyed by that frozen list), minimal. */
+  withToolScopes: WeakMap<readonly string[], string[]>;
 }
 
 /** No credentials at all: 401 whose challenge carries no `error` attribute (RFC 6750 §3.1, S1). */
