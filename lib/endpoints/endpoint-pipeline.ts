@@ -32,7 +32,9 @@ export class EndpointPipeline {
   /** Runs a protocol endpoint end to end; never throws. */
   async run(endpoint: ProtocolEndpoint, req: EndpointRequest, path: string): Promise<EndpointResult> {
     try {
-      return (await this.before(endpoint, req)) ?? (await this.guarded(endpoint, req, () => endpoint.handle(req, path)));
+      return (
+        (await this.before(endpoint, req)) ?? (await this.guarded(endpoint, req, () => endpoint.handle(req, path)))
+      );
     } catch (failure) {
       return this.errorResult(endpoint, failure);
     }
@@ -75,9 +77,15 @@ export class EndpointPipeline {
   /** Any failure, through the one error policy, in the endpoint's medium, with its static headers. */
   errorResult(endpoint: Endpoint, failure: unknown): EndpointResult {
     const error = toOAuthError(failure);
-    const extra: Record<string, string> = error instanceof MethodNotAllowedError ? { Allow: allowHeader(endpoint) } : {};
+    const extra: Record<string, string> =
+      error instanceof MethodNotAllowedError ? { Allow: allowHeader(endpoint) } : {};
     if (endpoint.errors === 'page') {
-      return authorizationErrorPage(error, { ...oauthErrorHeaders(error), ...extra }, undefined, this.config.pages.appearance);
+      return authorizationErrorPage(
+        error,
+        { ...oauthErrorHeaders(error), ...extra },
+        undefined,
+        this.config.pages.appearance,
+      );
     }
     const result = oauthErrorResult(error);
     return { ...result, headers: { ...result.headers, ...extra } };

@@ -32,7 +32,10 @@ const BODY_PARSER_FAILURES: Readonly<Record<string, readonly [status: number, de
 export function toOAuthError(failure: unknown): OAuthError {
   if (failure instanceof OAuthError) return failure;
   if (failure instanceof StorageUnavailableError) {
-    return new TemporarilyUnavailableError('The authorization store is temporarily unavailable', failure.retryAfterSeconds);
+    return new TemporarilyUnavailableError(
+      'The authorization store is temporarily unavailable',
+      failure.retryAfterSeconds,
+    );
   }
   const parserFailure = bodyParserFailure(failure);
   if (parserFailure) return parserFailure;

@@ -3,7 +3,12 @@
  * adapter in use (Express or Fastify). Handlers never touch a response object.
  */
 export type EndpointResult =
-  | { readonly kind: 'json'; readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'json';
+      readonly status: number;
+      readonly body: unknown;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | {
       readonly kind: 'text';
       readonly status: number;
@@ -11,7 +16,12 @@ export type EndpointResult =
       readonly text: string;
       readonly headers?: Readonly<Record<string, string>>;
     }
-  | { readonly kind: 'redirect'; readonly status: 302 | 303; readonly location: string; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'redirect';
+      readonly status: 302 | 303;
+      readonly location: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'empty'; readonly status: number; readonly headers?: Readonly<Record<string, string>> };
 
 /** A JSON body. */
