@@ -28,11 +28,11 @@ import type { McpAuthConfig } from './interfaces/mcp-auth-config.interface.js';
 import {
   BUILT_IN_PROVIDER_CONTROLLERS,
   BUILT_IN_PROVIDER_PROVIDERS,
-} from './provider/built-in-provider.controllers.js';
+} from './interaction/built-in-provider.controllers.js';
 import { createBodyParserErrorHandler } from './http/body-parser-errors.js';
 import { createJsonDepthLimit } from './http/json-depth-limit.js';
 import { resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
-import { ownRequestMatcher } from './services/own-request-paths.js';
+import { ownRequestMatcher } from './http/own-request-paths.js';
 
 const CORE_PROVIDERS: Provider[] = [
   {

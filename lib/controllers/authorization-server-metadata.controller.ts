@@ -8,10 +8,10 @@ import {
   AUTHORIZATION_SERVER_METADATA_EXTENSIONS,
   type AuthorizationServerMetadataExtension,
   buildAuthorizationServerMetadata,
-} from '../services/authorization-server-metadata.js';
+} from '../rules/authorization-server-metadata.js';
 import { isAuthorizationServer, isConfiguredEndpoint, requestPath } from '../services/endpoint-routing.js';
-import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
-import { pathWithoutTrailingSlash } from '../services/url-rules.js';
+import { answerPreflightOrRefuseMethod } from '../http/http-method.js';
+import { pathWithoutTrailingSlash } from '../rules/url-rules.js';
 import { Public } from '../decorators/public.decorator.js';
 
 const METHODS = ['GET', 'HEAD'] as const;

@@ -5,10 +5,10 @@ import { oauthErrorHeaders, toOAuthError } from '../errors/oauth-exception.filte
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { AuthorizationRequestService } from '../services/authorization-request.service.js';
-import { assertBodyWithinLimit } from '../services/body-limit.js';
+import { assertBodyWithinLimit } from '../http/body-limit.js';
 import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
-import { sendAuthorizationErrorPage } from '../views/authorization-error-page.js';
+import { sendAuthorizationErrorPage } from '../interaction/authorization-error-page.js';
 import { Public } from '../decorators/public.decorator.js';
 
 /**

@@ -8,12 +8,12 @@ import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { ClientAuthenticator } from '../services/client-authentication.service.js';
 import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
-import { assertFormRequest } from '../services/form-request.js';
-import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../services/oauth-clock.js';
+import { assertFormRequest } from '../http/form-request.js';
+import { answerPreflightOrRefuseMethod } from '../http/http-method.js';
+import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
 import { OAuthRateLimiter, claimedClientId } from '../services/rate-limiter.service.js';
-import { readParameters } from '../services/request-parameters.js';
-import { type FoundToken, findToken } from '../services/token-lookup.js';
+import { readParameters } from '../rules/request-parameters.js';
+import { type FoundToken, findToken } from '../rules/token-lookup.js';
 import { Public } from '../decorators/public.decorator.js';
 
 /**

@@ -6,7 +6,7 @@ import { applyCorsHeaders } from '../http/cors.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG, WELL_KNOWN } from '../mcp-auth.constants.js';
 import { requestPath } from '../services/endpoint-routing.js';
-import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
+import { answerPreflightOrRefuseMethod } from '../http/http-method.js';
 
 const METHODS = ['GET', 'HEAD'] as const;
 

@@ -6,10 +6,10 @@ import { applyCorsHeaders } from '../http/cors.js';
 import { applyNoStore } from '../http/no-store.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
-import { assertBodyWithinLimit } from '../services/body-limit.js';
+import { assertBodyWithinLimit } from '../http/body-limit.js';
 import { ClientRegistrationService, renderClientInformation } from '../services/client-registration.service.js';
 import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
-import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
+import { answerPreflightOrRefuseMethod } from '../http/http-method.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
 import { Public } from '../decorators/public.decorator.js';
 

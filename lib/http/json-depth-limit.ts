@@ -3,7 +3,7 @@ import { InvalidRequestError } from '../errors/oauth-error.js';
 import { sendOAuthError } from '../errors/oauth-exception.filter.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { requestPath } from '../services/endpoint-routing.js';
-import { ownRequestMatcher } from '../services/own-request-paths.js';
+import { ownRequestMatcher } from './own-request-paths.js';
 import { jsonValueExceedsDepth } from './json-depth.js';
 
 /**

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Public } from '../decorators/public.decorator.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
-import { builtInProviderFor } from '../provider/built-in-provider-route.js';
+import { builtInProviderFor } from '../interaction/built-in-provider-route.js';
 import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { AuthorizationServerEndpoints, McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
-import { isConfiguredEndpoint, requestPath } from './endpoint-routing.js';
+import { isConfiguredEndpoint, requestPath } from '../services/endpoint-routing.js';
 
 /**
  * A predicate true for requests to a path this module serves: the enabled

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
-import { DefaultOAuthProvider } from './default-oauth-provider.js';
+import { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
 
 /**
  * The built-in provider when it is the configured one and `req.path` is

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { builtInProviderFor } from './built-in-provider-route.js';
-import type { DefaultOAuthProvider } from './default-oauth-provider.js';
+import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
 import { Public } from '../decorators/public.decorator.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
 import type { LoginThrottle } from './interaction-pages.js';
