@@ -4,7 +4,7 @@ import { MethodNotAllowedError } from '../errors/http-status-errors.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
-import type { LoginThrottle } from '../provider/interaction-pages.js';
+import type { LoginThrottle } from '../interaction/interaction-pages.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
 import type { PageEndpoint } from './endpoint.js';
 import { builtInProvider } from './endpoint-paths.js';

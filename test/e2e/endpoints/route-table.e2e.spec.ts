@@ -58,7 +58,10 @@ describe('one route table, mounted by mode at exact paths', () => {
     app = await boot({
       issuerUrl: 'http://127.0.0.1/tenant',
       resourceServerUrl: 'http://127.0.0.1/mcp',
-      provider: new DefaultOAuthProvider({ store: new MemoryOAuthStore(), users: { alice: 'wonderland' } }),
+      provider: new DefaultOAuthProvider({
+        store: new MemoryOAuthStore(),
+        users: { alice: { password: 'wonderland' } },
+      }),
     });
     expect(mountedPaths(app)).toEqual(
       ['/.well-known/oauth-protected-resource/mcp', ...AUTHORIZATION_SERVER_PATHS].sort(),
@@ -92,7 +95,7 @@ describe('one route table, mounted by mode at exact paths', () => {
     app = await boot({
       resourceServerUrl: 'http://127.0.0.1/mcp',
       authorizationServers: ['https://as.example.com'],
-      tokenVerifier: { verifyAccessToken: async () => undefined },
+      tokenVerifier: { verifyToken: async () => undefined },
     });
     expect(mountedPaths(app)).toEqual(['/.well-known/oauth-protected-resource/mcp']);
     const http = request(app.getHttpServer());
