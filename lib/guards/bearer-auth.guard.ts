@@ -1,4 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { toOAuthError } from '../errors/error-policy.js';
+import { StorageUnavailableError } from '../stores/storage-errors.js';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { setCurrentAccessToken } from '../context/auth-storage.js';
@@ -26,8 +28,8 @@ import {
 import { BearerHeaderMemo } from './bearer-header-memo.js';
 import { readMcpRequestBody } from './mcp-request-body.js';
 import { assertMcpHeadersMatchBody, hasMcpStandardHeaders } from './mcp-standard-headers.js';
-import { AudienceMatcher } from '../services/resource-audience.js';
-import { mergeScopes } from '../services/scope-rules.js';
+import { AudienceMatcher } from '../rules/resource-indicators.js';
+import { mergeScopes } from '../rules/scope-rules.js';
 import { ToolScopeRegistry } from '../services/tool-scope-registry.js';
 
 /** `Retry-After` (seconds) sent with a 503 when the verifier gave none. */
@@ -293,11 +295,12 @@ export class BearerAuthGuard implements CanActivate {
 
   /**
    * Client errors (invalid token, scope, request) and `TemporarilyUnavailableError`
-   * pass through; anything else (a verifier that crashed, a 5xx OAuthError) fails
+   * pass through, a store outage becomes 503 through the error policy; anything else (a verifier that crashed, a 5xx OAuthError) fails
    * closed as 503, logged by error name only (S46, S49).
    */
   private toOAuthError(error: unknown): OAuthError {
     if (error instanceof TemporarilyUnavailableError) return error;
+    if (error instanceof StorageUnavailableError) return toOAuthError(error);
     if (error instanceof OAuthError && error.getStatus() < 500) return error;
     this.logger.error(`Unexpected failure while authenticating (${errorName(error)}); answering 503`);
     return new TemporarilyUnavailableError('The token could not be verified right now');

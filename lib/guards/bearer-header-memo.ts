@@ -1,4 +1,4 @@
-import { parseBearerAuthorizationHeader } from '../services/bearer-token.js';
+import { parseBearerAuthorizationHeader } from '../rules/bearer-token.js';
 
 /** Slots of the memo (a power of two). */
 const SLOTS = 64;

@@ -5,18 +5,18 @@ import {
   UnauthorizedClientError,
   UnsupportedResponseTypeError,
 } from '../errors/oauth-error.js';
-import { toOAuthError } from '../errors/oauth-exception.filter.js';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import { toOAuthError } from '../errors/error-policy.js';
+import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AuthorizationParams, OAuthClientInformation } from '../interfaces/oauth-models.js';
-import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
-import { buildAuthorizationResponseUrl } from './authorization-response.js';
+import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
+import { buildAuthorizationResponseUrl } from '../rules/authorization-response.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
-import { oversizedAuthorizationParameter } from './input-limits.js';
-import { isValidS256Challenge } from './pkce.js';
-import { resolveRedirectUri } from './redirect-uri-rules.js';
-import { invalidParameters, inspectParameter, readParameters } from './request-parameters.js';
-import { readResourceParameter } from './resource-indicator.js';
-import { resolveAuthorizationScopes } from './scope-rules.js';
+import { oversizedAuthorizationParameter } from '../rules/input-limits.js';
+import { isValidS256Challenge } from '../rules/pkce.js';
+import { resolveRedirectUri } from '../rules/redirect-uri-rules.js';
+import { invalidParameters, inspectParameter, readParameters } from '../rules/request-parameters.js';
+import { readResourceParameter } from '../rules/resource-indicators.js';
+import { resolveAuthorizationScopes } from '../rules/scope-rules.js';
 
 /** Single-valued parameters of an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, S35). */
 export const AUTHORIZATION_REQUEST_PARAMETERS = [
@@ -54,7 +54,7 @@ export type AuthorizationOutcome =
 @Injectable()
 export class AuthorizationRequestService {
   constructor(
-    @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
+    @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
     private readonly clients: OAuthClientResolver,
   ) {}
 
@@ -75,7 +75,7 @@ export class AuthorizationRequestService {
     try {
       if (oversizedError) throw oversizedError;
       const authorization = this.validate(params, client, redirectUri);
-      const location = await this.config.provider!.authorize(client, authorization);
+      const location = await this.config.provider.authorize(client, authorization);
       return { kind: 'redirect', location };
     } catch (exception) {
       const error = toOAuthError(exception);
@@ -84,7 +84,7 @@ export class AuthorizationRequestService {
         error: error.error,
         errorDescription: error.description,
         state,
-        iss: this.config.issuer!,
+        iss: this.config.issuer,
       });
       return { kind: 'redirect', location };
     }

@@ -9,19 +9,14 @@ import type {
 import type { ClientRegistrationPolicy } from '../interfaces/client-registration-policy.interface.js';
 import type { InputLimitOptions, McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
-import { ScopeHierarchy, isScopeToken } from './scope-rules.js';
+import { ScopeHierarchy, isScopeToken } from '../rules/scope-rules.js';
 import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
 import { resolvePageOptions } from './page-appearance-options.js';
 import { DEFAULT_JSON_MAX_DEPTH } from '../http/json-depth.js';
-import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
+import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from '../rules/url-rules.js';
+import { McpAuthConfigurationError } from '../errors/mcp-auth-configuration-error.js';
 
-/** Thrown at startup for a bad option; the message says what to fix. */
-export class McpAuthConfigurationError extends Error {
-  constructor(message: string) {
-    super(`McpAuthModule: ${message}`);
-    this.name = 'McpAuthConfigurationError';
-  }
-}
+export { McpAuthConfigurationError };
 
 /** Default `mcpBodyLimitBytes`: the MCP SDK transport's own request-body limit (4 MiB). */
 export const DEFAULT_MCP_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -105,14 +100,10 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
   );
   const hasProvider = Boolean(options.provider);
 
-  return {
-    mode: hasProvider ? 'authorization-server' : 'resource-server',
-    issuer,
+  const common = {
     resource: options.resourceServerUrl,
     protectedResourceMetadata: wellKnownLocation(resourceUrl, WELL_KNOWN.protectedResource),
     authorizationServers,
-    endpoints: issuer ? authorizationServerEndpoints(new URL(issuer)) : undefined,
-    provider: options.provider,
     tokenVerifier: options.tokenVerifier ?? new ProviderTokenVerifier(options.provider!),
     scopesSupported,
     requiredScopes,
@@ -126,13 +117,6 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
       clientSecretExpirySeconds: options.clientRegistration?.clientSecretExpirySeconds,
       policy: registrationPolicy(options.clientRegistration?.policy),
     },
-    clientIdMetadataDocuments:
-      hasProvider && options.clientIdMetadataDocuments?.enabled
-        ? new ClientIdMetadataDocumentResolver({
-            supportedAuthMethods: options.privateKeyJwt?.enabled === false ? ['none'] : undefined,
-            ...options.clientIdMetadataDocuments,
-          })
-        : undefined,
     revocation: { enabled: hasProvider && (options.revocation?.enabled ?? true) },
     introspection: {
       enabled: hasProvider && (options.introspection?.enabled ?? true),
@@ -140,11 +124,6 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     },
     rateLimits: resolveRateLimits(options.rateLimits),
     inputLimits: resolveInputLimits(options.inputLimits),
-    privateKeyJwt: hasProvider
-      ? resolvePrivateKeyJwt(options.privateKeyJwt, options.clientIdMetadataDocuments, (message) => {
-          throw new McpAuthConfigurationError(message);
-        })
-      : undefined,
     clockSkewSeconds,
     asyncContext: options.asyncContext ?? true,
     bodyLimitBytes,
@@ -157,6 +136,23 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     serviceDocumentationUrl: options.serviceDocumentationUrl,
     realm: options.realm,
     onEvent: options.onEvent,
+  };
+  if (!options.provider || !issuer) return { ...common, mode: 'resource-server' };
+  return {
+    ...common,
+    mode: 'authorization-server',
+    issuer,
+    endpoints: authorizationServerEndpoints(new URL(issuer)),
+    provider: options.provider,
+    clientIdMetadataDocuments: options.clientIdMetadataDocuments?.enabled
+      ? new ClientIdMetadataDocumentResolver({
+          supportedAuthMethods: options.privateKeyJwt?.enabled === false ? ['none'] : undefined,
+          ...options.clientIdMetadataDocuments,
+        })
+      : undefined,
+    privateKeyJwt: resolvePrivateKeyJwt(options.privateKeyJwt, options.clientIdMetadataDocuments, (message) => {
+      throw new McpAuthConfigurationError(message);
+    }),
   };
 }
 

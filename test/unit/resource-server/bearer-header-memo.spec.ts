@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BearerHeaderMemo } from '../../../lib/guards/bearer-header-memo.js';
-import { parseBearerAuthorizationHeader } from '../../../lib/services/bearer-token.js';
+import { parseBearerAuthorizationHeader } from '../../../lib/rules/bearer-token.js';
 
 /** What the memo must return for a header: exactly what the parser says. */
 function expected(header: string | string[] | undefined): string | null | undefined {
