@@ -107,7 +107,7 @@ export type {
   ConsentRecord,
   SessionRecord,
 } from './stores/oauth-store.interface.js';
-export { StorageUnavailableError } from './stores/storage-errors.js';
+export { StorageUnavailableError } from './errors/storage-errors.js';
 export { MemoryOAuthStore, type MemoryOAuthStoreOptions } from './stores/memory-oauth-store.js';
 export { RedisOAuthStore, type RedisOAuthStoreOptions } from './stores/redis/redis-oauth-store.js';
 export { RedisThrottlerStorage, type RedisThrottlerStorageOptions } from './stores/redis/redis-throttler-storage.js';
