@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { toOAuthError } from '../errors/error-policy.js';
-import { StorageUnavailableError } from '../stores/storage-errors.js';
+import { StorageUnavailableError } from '../errors/storage-errors.js';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { setCurrentAccessToken } from '../context/auth-storage.js';
