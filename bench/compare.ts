@@ -16,6 +16,10 @@ export interface VariantResult {
   latencyP99Ms: number;
   errors: number;
   runs: number[];
+  /** Median server CPU time per request (µs) over the rounds, when the variant measured it. */
+  serverCpuMicrosPerRequest?: number;
+  /** Server CPU time per request (µs) of each round, when measured. */
+  cpuRuns?: number[];
 }
 
 export interface CompareOptions {
@@ -45,6 +49,7 @@ export async function compareVariants(variants: Variant[], options: CompareOptio
   }
   return variants.map((variant) => {
     const results = runs.get(variant.name)!;
+    const cpuRuns = results.map((r) => r.serverCpuMicrosPerRequest);
     return {
       name: variant.name,
       requestsPerSecond: Math.round(median(results.map((r) => r.requestsPerSecond))),
@@ -52,6 +57,10 @@ export async function compareVariants(variants: Variant[], options: CompareOptio
       latencyP99Ms: median(results.map((r) => r.latencyP99Ms)),
       errors: results.reduce((sum, r) => sum + r.errors, 0),
       runs: results.map((r) => Math.round(r.requestsPerSecond)),
+      ...(cpuRuns.every((value) => value !== undefined) && {
+        serverCpuMicrosPerRequest: Math.round(median(cpuRuns) * 10) / 10,
+        cpuRuns,
+      }),
     };
   });
 }
@@ -74,5 +83,19 @@ export function ratioOf(results: VariantResult[], variant: string, baseline: str
   const b = results.find((r) => r.name === baseline);
   if (!a || !b) throw new Error(`no results for ${variant} or ${baseline}`);
   const perRound = a.runs.map((value, i) => value / (b.runs[i] || Number.NaN)).filter(Number.isFinite);
+  return Math.round(median(perRound) * 1000) / 1000;
+}
+
+/**
+ * Speed ratio of `variant` to `baseline` by server CPU time per request:
+ * the median over rounds of baseline µs/request ÷ variant µs/request (above 1:
+ * the variant's server spends less CPU per request). On a shared machine this
+ * is steadier than {@link ratioOf}; a CPU-bound server's throughput is its inverse.
+ */
+export function cpuRatioOf(results: VariantResult[], variant: string, baseline: string): number {
+  const a = results.find((r) => r.name === variant)?.cpuRuns;
+  const b = results.find((r) => r.name === baseline)?.cpuRuns;
+  if (!a || !b) throw new Error(`no CPU measurements for ${variant} or ${baseline}`);
+  const perRound = a.map((value, i) => b[i] / value).filter(Number.isFinite);
   return Math.round(median(perRound) * 1000) / 1000;
 }

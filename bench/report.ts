@@ -27,12 +27,15 @@ export function renderTable(results: ScenarioResult[]): string {
       continue;
     }
     if (scenario.variants.length) {
+      const withCpu = scenario.variants.some((v) => v.serverCpuMicrosPerRequest !== undefined);
+      const cpuHeader = withCpu ? ` ${'cpu µs/req'.padStart(10)}` : '';
       lines.push(
-        `  ${'variant'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}  runs`,
+        `  ${'variant'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}${cpuHeader}  runs`,
       );
       for (const v of scenario.variants) {
+        const cpu = withCpu ? ` ${String(v.serverCpuMicrosPerRequest ?? '-').padStart(10)}` : '';
         lines.push(
-          `  ${v.name.padEnd(40)} ${String(v.requestsPerSecond).padStart(8)} ${String(v.latencyP50Ms).padStart(7)} ${String(v.latencyP99Ms).padStart(7)} ${String(v.errors).padStart(7)}  ${v.runs.join(' / ')}`,
+          `  ${v.name.padEnd(40)} ${String(v.requestsPerSecond).padStart(8)} ${String(v.latencyP50Ms).padStart(7)} ${String(v.latencyP99Ms).padStart(7)} ${String(v.errors).padStart(7)}${cpu}  ${v.runs.join(' / ')}`,
         );
       }
     }

@@ -21,6 +21,8 @@ export interface LoadResult {
   requests: number;
   /** Non-2xx responses plus socket errors and timeouts: any of these means the run is not valid. */
   errors: number;
+  /** The server process's CPU time (user + system) per request, in µs, when the variant measured it. */
+  serverCpuMicrosPerRequest?: number;
 }
 
 /** Runs autocannon for a fixed duration; tokens rotate through `setupRequest`. */
