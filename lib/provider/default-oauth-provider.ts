@@ -44,7 +44,8 @@ import { sealRefreshSuccessor, unsealRefreshSuccessor } from './refresh-successo
 import { InteractionPages } from './interaction-pages.js';
 import { redirectsOnlyToLoopback } from './consent-page.js';
 import { passwordCheckFrom } from './password-check.js';
-import { hashValue, randomValue } from '../services/secure-values.js';
+import { hashValue } from '../services/secure-values.js';
+import { providerRandom } from './random-pool.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';
@@ -219,7 +220,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
 
   /** Stores a pending interaction and sends the user agent to the consent page (which asks for login first). */
   async authorize(client: OAuthClientInformation, params: AuthorizationParams): Promise<string> {
-    const interactionId = randomValue();
+    const interactionId = providerRandom.value();
     await this.store.saveInteraction(hashValue(interactionId), {
       clientId: client.clientId,
       clientName: client.clientName,
@@ -231,7 +232,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       redirectUri: params.redirectUri,
       redirectUriProvidedExplicitly: params.redirectUriProvidedExplicitly,
       resource: params.resource,
-      csrfToken: randomValue(),
+      csrfToken: providerRandom.value(),
       expiresAtMs: this.clock.now() + this.lifetimes.interaction * 1000,
     });
     const url = new URL(this.settings.consentUrl);
@@ -245,7 +246,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
    */
   async approveInteraction(interaction: InteractionRecord, subject: string): Promise<string> {
     const now = this.clock.now();
-    const grantId = randomValue();
+    const grantId = providerRandom.value();
     const grantExpiresAtMs = now + this.lifetimes.refreshTokenAbsolute * 1000;
     await this.store.createGrant({
       grantId,
@@ -258,7 +259,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     });
     await this.upstream?.saveGrantTokens(grantId, interaction, subject, grantExpiresAtMs);
     await this.store.confirmClient(interaction.clientId);
-    const code = randomValue();
+    const code = providerRandom.value();
     await this.store.saveAuthorizationCode(hashValue(code), {
       grantId,
       clientId: interaction.clientId,
@@ -347,7 +348,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, false);
       return token;
     }
-    const refreshToken = randomValue();
+    const refreshToken = providerRandom.value();
     await this.store.saveRefreshToken(hashValue(refreshToken), this.refreshRecord(grant, client.clientId));
     this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, true);
     return { ...token, refreshToken };
@@ -424,7 +425,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     }
     const graceSuccessor = this.graceSuccessors.get(refreshToken);
     if (graceSuccessor !== undefined) return this.reissue(grant, client.clientId, scopes, graceSuccessor);
-    const newRefreshToken = randomValue();
+    const newRefreshToken = providerRandom.value();
     const result = await this.store.rotateRefreshToken(
       hashValue(refreshToken.token),
       hashValue(newRefreshToken),
@@ -650,7 +651,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       aud: this.settings.resource,
       client_id: clientId,
       scope,
-      jti: randomValue(16),
+      jti: providerRandom.value(16),
       iat: nowSeconds,
       exp,
       grant_id: grant.grantId,
