@@ -6,6 +6,7 @@ import { codeExchangeVariant, refreshChainVariant } from './token-chains.js';
 const OURS = 'ours: refresh_token';
 const OIDC = 'oidc-provider: refresh_token';
 const OIDC_MAP = 'oidc-provider (Map adapter): refresh_token';
+const FLOOR = 'floor: Nest POST /token, constant answer';
 
 /** Upper bound of code exchanges per second the pool is sized for (pool exhaustion counts as an error). */
 const CODE_POOL_PER_SECOND = 6000;
@@ -26,6 +27,7 @@ export const tokenScenario: Scenario = {
         ours: { kind: 'nest-token', variant: 'memory', tokenCount: c },
         oidc: { kind: 'oidc-provider', variant: 'memory', tokenCount: c },
         oidcMap: { kind: 'oidc-provider', variant: 'map', tokenCount: c },
+        floor: { kind: 'nest-token-floor', variant: 'bare', tokenCount: c },
       },
       async (s) => {
         const ourPath = String(s.ours.ready.extra?.tokenPath);
@@ -48,6 +50,7 @@ export const tokenScenario: Scenario = {
               c,
             ),
             codeExchangeVariant('ours: authorization_code', s.ours, ourPath, c, CODE_POOL_PER_SECOND),
+            refreshChainVariant(FLOOR, s.floor, '/token', String(s.floor.ready.extra?.clientId), c),
           ],
           { ...config, log },
         );
@@ -64,10 +67,13 @@ export const tokenScenario: Scenario = {
               name: 'ours authorization_code / ours refresh',
               value: ratioOf(variants, 'ours: authorization_code', OURS),
             },
+            { name: 'Nest floor / oidc-provider (Map adapter)', value: ratioOf(variants, FLOOR, OIDC_MAP) },
+            { name: 'ours refresh / Nest floor', value: ratioOf(variants, OURS, FLOOR) },
           ],
           notes: [
             `${c} concurrent chains, each sequential (a refresh needs the newest refresh token).`,
             'Both servers: public client (token_endpoint_auth_method none), refresh rotation, ES256 JWT access tokens, no ID token.',
+            'floor: a Nest POST /token that only parses the form and answers a constant token response (no McpAuthModule): the ceiling of any Nest + Express token endpoint.',
             'oidc-provider runs twice: its default memory adapter (an LRU of 1000 entries) and a plain Map adapter (bench/servers/oidc-map-adapter.ts).',
             "cpu µs/req: the server process's CPU time per request (steadier than req/s on a shared machine); the CPU ratios divide the baseline's by ours.",
           ],

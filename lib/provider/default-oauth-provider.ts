@@ -114,6 +114,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   private readonly stepUpWindowMs: number;
   /** Refresh tokens loaded inside their rotation grace (S61) → the successor to hand out again. */
   private readonly graceSuccessors = new WeakMap<DefaultRefreshToken, string>();
+  /** Refresh tokens loaded by {@link loadRefreshToken} → the hash they were looked up by (hashed once per request). */
+  private readonly refreshTokenHashes = new WeakMap<DefaultRefreshToken, string>();
   private resolved?: ProviderSettings;
   private eventListener?: McpAuthEventListener;
 
@@ -365,7 +367,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     refreshToken: string,
   ): Promise<DefaultRefreshToken | undefined> {
     if (typeof refreshToken !== 'string' || !refreshToken) return undefined;
-    const lookup = await this.store.findRefreshToken(hashValue(refreshToken));
+    const tokenHash = hashValue(refreshToken);
+    const lookup = await this.store.findRefreshToken(tokenHash);
     const successor = this.graceSuccessor(lookup, client, refreshToken);
     if (successor !== undefined && lookup.status === 'reused') {
       const grant = await this.activeGrant(lookup.grantId);
@@ -386,7 +389,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     if (!record) return undefined;
     const grant = await this.activeGrant(record.grantId);
     if (!grant) return undefined;
-    return {
+    const loaded: DefaultRefreshToken = {
       token: refreshToken,
       clientId: record.clientId,
       scopes: grant.scopes,
@@ -395,6 +398,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       subject: record.subject,
       grantId: record.grantId,
     };
+    this.refreshTokenHashes.set(loaded, tokenHash);
+    return loaded;
   }
 
   /**
@@ -427,7 +432,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     if (graceSuccessor !== undefined) return this.reissue(grant, client.clientId, scopes, graceSuccessor);
     const newRefreshToken = providerRandom.value();
     const result = await this.store.rotateRefreshToken(
-      hashValue(refreshToken.token),
+      this.refreshTokenHashes.get(refreshToken) ?? hashValue(refreshToken.token),
       hashValue(newRefreshToken),
       this.refreshRecord(grant, client.clientId),
       this.rotationGraceMs > 0
@@ -574,6 +579,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     scopes: string[],
     refreshTokenIssued: boolean,
   ): void {
+    if (!this.eventListener) return;
     this.emit({
       type: 'tokens.issued',
       grantType,
