@@ -35,11 +35,10 @@ export { audienceIncludes, AudienceMatcher } from './services/resource-audience.
 export { canonicalResourceUri, sameResource } from './services/resource-uri.js';
 export { parseBearerAuthorizationHeader, type BearerHeaderParseResult } from './services/bearer-token.js';
 export {
-  ProtectedResourceMetadataController,
   buildProtectedResourceMetadata,
   PROTECTED_RESOURCE_METADATA_MAX_AGE_SECONDS,
   type ProtectedResourceMetadataDocument,
-} from './controllers/protected-resource-metadata.controller.js';
+} from './endpoints/protected-resource-metadata.endpoint.js';
 export { DefaultOAuthProvider, type ProviderSettings } from './provider/default-oauth-provider.js';
 export type * from './provider/default-oauth-provider.models.js';
 export type * from './provider/default-oauth-provider.options.js';
@@ -54,12 +53,6 @@ export { MemoryOAuthStore, type MemoryOAuthStoreOptions } from './stores/memory-
 export type * from './stores/oauth-store.interface.js';
 export type { Clock } from './stores/clock.js';
 export { OAuthExceptionFilter } from './errors/oauth-exception.filter.js';
-export { AuthorizationServerMetadataController } from './controllers/authorization-server-metadata.controller.js';
-export { AuthorizationController } from './controllers/authorization.controller.js';
-export { TokenController } from './controllers/token.controller.js';
-export { RegistrationController } from './controllers/registration.controller.js';
-export { RevocationController } from './controllers/revocation.controller.js';
-export { IntrospectionController } from './controllers/introspection.controller.js';
 export { ClientRegistrationDto } from './dto/client-registration.dto.js';
 export {
   AUTHORIZATION_SERVER_METADATA_EXTENSIONS,

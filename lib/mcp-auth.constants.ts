@@ -35,3 +35,11 @@ export const WELL_KNOWN = {
   openidConfiguration: '/.well-known/openid-configuration',
   protectedResource: '/.well-known/oauth-protected-resource',
 } as const;
+
+/**
+ * Injection token of the configuration narrowed to authorization-server mode,
+ * for the parts that exist only there (endpoints, grants, client
+ * authentication). In resource-server-only mode none of them is mounted, and
+ * any read of this value throws.
+ */
+export const AUTHORIZATION_SERVER_CONFIG = Symbol('AUTHORIZATION_SERVER_CONFIG');

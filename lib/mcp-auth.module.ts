@@ -11,13 +11,14 @@ import {
 import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { setAsyncContextEnabled } from './context/auth-storage.js';
 import { AuthContextMiddleware } from './context/auth-context.middleware.js';
-import {
-  AUTHORIZATION_SERVER_CONTROLLERS,
-  AUTHORIZATION_SERVER_PROVIDERS,
-} from './controllers/authorization-server.controllers.js';
-import { RESOURCE_SERVER_CONTROLLERS, RESOURCE_SERVER_PROVIDERS } from './controllers/resource-server.controllers.js';
+import { AUTHORIZATION_SERVER_PROVIDERS, RESOURCE_SERVER_PROVIDERS } from './mcp-auth.providers.js';
+import type { Endpoint } from './endpoints/endpoint.js';
+import { EndpointPipeline } from './endpoints/endpoint-pipeline.js';
+import { ENDPOINT_PROVIDERS, MCP_AUTH_ENDPOINTS } from './endpoints/endpoints.js';
+import { buildRouteTable } from './endpoints/route-table.js';
+import { mountEndpoints } from './http/mount-endpoints.js';
 import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interface.js';
-import { MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER } from './mcp-auth.constants.js';
+import { AUTHORIZATION_SERVER_CONFIG, MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER } from './mcp-auth.constants.js';
 import {
   MCP_AUTH_ASYNC_OPTIONS_TYPE,
   MCP_AUTH_MODULE_OPTIONS,
@@ -25,14 +26,8 @@ import {
   McpAuthConfigurableModule,
 } from './mcp-auth.module-definition.js';
 import type { McpAuthConfig } from './interfaces/mcp-auth-config.interface.js';
-import {
-  BUILT_IN_PROVIDER_CONTROLLERS,
-  BUILT_IN_PROVIDER_PROVIDERS,
-} from './provider/built-in-provider.controllers.js';
-import { createBodyParserErrorHandler } from './http/body-parser-errors.js';
-import { createJsonDepthLimit } from './http/json-depth-limit.js';
 import { resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
-import { ownRequestMatcher } from './services/own-request-paths.js';
+import { authorizationServerOnly } from './services/authorization-server-only.js';
 
 const CORE_PROVIDERS: Provider[] = [
   {
@@ -43,6 +38,11 @@ const CORE_PROVIDERS: Provider[] = [
       await config.provider?.initialize?.(config);
       return config;
     },
+  },
+  {
+    provide: AUTHORIZATION_SERVER_CONFIG,
+    inject: [MCP_AUTH_CONFIG],
+    useFactory: (config: McpAuthConfig) => authorizationServerOnly(config),
   },
   {
     provide: MCP_AUTH_TOKEN_VERIFIER,
@@ -63,30 +63,33 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
   constructor(
     @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
     private readonly adapterHost: HttpAdapterHost,
+    @Inject(MCP_AUTH_ENDPOINTS) private readonly endpoints: Endpoint[],
+    private readonly pipeline: EndpointPipeline,
   ) {
     super();
     setAsyncContextEnabled(config.asyncContext);
   }
 
   /**
-   * Mounts the handler that answers body-parser failures (too large, malformed,
-   * unsupported encoding) on this module's paths with an OAuth error body (S38, S50).
-   * Module init hooks run after the routes are registered and before Nest mounts
-   * its own error handler, so this handler sees those errors first.
+   * Mounts exactly the endpoints the configured mode serves, at their exact
+   * paths, and the handler that answers body-parser failures on those paths
+   * and the MCP resource with an OAuth error (S38, S50). Module init hooks run
+   * after the application's routes are registered and before Nest mounts its
+   * 404 and error handlers.
    */
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
-    if (adapter?.getType() !== 'express') return;
-    adapter.use(createBodyParserErrorHandler(ownRequestMatcher(this.config)));
+    if (!adapter) return;
+    const table = buildRouteTable(this.endpoints, this.config);
+    const ownPaths = new Set([...table.keys(), new URL(this.config.resource).pathname]);
+    mountEndpoints(adapter, table, this.pipeline, ownPaths);
   }
 
   /**
-   * Refuses over-deep JSON bodies on this module's OAuth paths (S58), and opens the
-   * per-request AsyncLocalStorage slot behind `getAccessToken()` /
+   * Opens the per-request AsyncLocalStorage slot behind `getAccessToken()` /
    * `AuthContext.current()` on every route (unless `asyncContext: false`).
    */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(createJsonDepthLimit(this.config)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
     if (!this.config.asyncContext) return;
     consumer.apply(AuthContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
@@ -104,17 +107,11 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
       ...CORE_PROVIDERS,
       ...RESOURCE_SERVER_PROVIDERS,
       ...AUTHORIZATION_SERVER_PROVIDERS,
-      ...BUILT_IN_PROVIDER_PROVIDERS,
+      ...ENDPOINT_PROVIDERS,
     ];
     return {
       ...definition,
       imports: [...(definition.imports ?? []), DiscoveryModule],
-      controllers: [
-        ...(definition.controllers ?? []),
-        ...RESOURCE_SERVER_CONTROLLERS,
-        ...AUTHORIZATION_SERVER_CONTROLLERS,
-        ...BUILT_IN_PROVIDER_CONTROLLERS,
-      ],
       providers: [...(definition.providers ?? []), ...providers],
       exports: [...(definition.exports ?? []), MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER, ...providers.filter(isClass)],
     };

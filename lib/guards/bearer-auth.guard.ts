@@ -1,4 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { toOAuthError } from '../errors/error-policy.js';
+import { StorageUnavailableError } from '../stores/storage-errors.js';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { setCurrentAccessToken } from '../context/auth-storage.js';
@@ -280,11 +282,12 @@ export class BearerAuthGuard implements CanActivate {
 
   /**
    * Client errors (invalid token, scope, request) and `TemporarilyUnavailableError`
-   * pass through; anything else (a verifier that crashed, a 5xx OAuthError) fails
+   * pass through, a store outage becomes 503 through the error policy; anything else (a verifier that crashed, a 5xx OAuthError) fails
    * closed as 503, logged by error name only (S46, S49).
    */
   private toOAuthError(error: unknown): OAuthError {
     if (error instanceof TemporarilyUnavailableError) return error;
+    if (error instanceof StorageUnavailableError) return toOAuthError(error);
     if (error instanceof OAuthError && error.getStatus() < 500) return error;
     this.logger.error(`Unexpected failure while authenticating (${errorName(error)}); answering 503`);
     return new TemporarilyUnavailableError('The token could not be verified right now');

@@ -46,22 +46,13 @@ export type RateLimitName =
   | 'loginFailuresPerAccount'
   | 'loginFailuresPerAddress';
 
-/**
- * The validated configuration every part of the library reads
- * (injected with {@link MCP_AUTH_CONFIG}).
- */
-export interface McpAuthConfig {
-  mode: 'authorization-server' | 'resource-server';
-  /** Issuer exactly as configured (authorization-server mode). */
-  issuer?: string;
+/** What both modes' configurations have. */
+interface McpAuthConfigBase {
   /** The canonical MCP URI exactly as configured. */
   resource: string;
   /** Path-inserted protected-resource metadata location (RFC 9728 §3.1). */
   protectedResourceMetadata: EndpointLocation;
   authorizationServers: string[];
-  /** Present in authorization-server mode. */
-  endpoints?: AuthorizationServerEndpoints;
-  provider?: OAuthAuthorizationServerProvider<any, any, any>;
   tokenVerifier: TokenVerifier;
   scopesSupported: string[];
   requiredScopes: string[];
@@ -76,13 +67,6 @@ export interface McpAuthConfig {
     clientSecretExpirySeconds?: number;
     policy?: ClientRegistrationPolicy;
   };
-  /**
-   * Resolver of Client ID Metadata Documents (`client_id` as an https URL),
-   * present when the feature is on (authorization-server mode only).
-   */
-  clientIdMetadataDocuments?: ClientIdMetadataDocumentResolver;
-  /** `private_key_jwt` settings (S65), present when the method is on (authorization-server mode only). */
-  privateKeyJwt?: ResolvedPrivateKeyJwt;
   revocation: { enabled: boolean };
   /** Introspection (S59): `resourceServers` may introspect any client's tokens. */
   introspection: { enabled: boolean; resourceServers: string[] };
@@ -105,3 +89,33 @@ export interface McpAuthConfig {
   /** The `onEvent` option: receives every `McpAuthEvent`. */
   onEvent?: McpAuthEventListener;
 }
+
+/** The configuration when the module runs the authorization server (a `provider` is given). */
+export interface AuthorizationServerConfig extends McpAuthConfigBase {
+  mode: 'authorization-server';
+  /** Issuer exactly as configured. */
+  issuer: string;
+  endpoints: AuthorizationServerEndpoints;
+  provider: OAuthAuthorizationServerProvider<any, any, any>;
+  /** Resolver of Client ID Metadata Documents (`client_id` as an https URL), present when the feature is on. */
+  clientIdMetadataDocuments?: ClientIdMetadataDocumentResolver;
+  /** `private_key_jwt` settings (S65), present when the method is on. */
+  privateKeyJwt?: ResolvedPrivateKeyJwt;
+}
+
+/** The configuration of a resource server only: tokens come from an external authorization server. */
+export interface ResourceServerConfig extends McpAuthConfigBase {
+  mode: 'resource-server';
+  issuer?: undefined;
+  endpoints?: undefined;
+  provider?: undefined;
+  clientIdMetadataDocuments?: undefined;
+  privateKeyJwt?: undefined;
+}
+
+/**
+ * The validated configuration every part of the library reads (injected with
+ * {@link MCP_AUTH_CONFIG}): one of the two modes, so the compiler knows when a
+ * provider and the authorization-server endpoints exist.
+ */
+export type McpAuthConfig = AuthorizationServerConfig | ResourceServerConfig;

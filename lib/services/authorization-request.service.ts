@@ -5,10 +5,10 @@ import {
   UnauthorizedClientError,
   UnsupportedResponseTypeError,
 } from '../errors/oauth-error.js';
-import { toOAuthError } from '../errors/oauth-exception.filter.js';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import { toOAuthError } from '../errors/error-policy.js';
+import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AuthorizationParams, OAuthClientInformation } from '../interfaces/oauth-models.js';
-import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
+import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { buildAuthorizationResponseUrl } from './authorization-response.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
 import { oversizedAuthorizationParameter } from './input-limits.js';
@@ -54,7 +54,7 @@ export type AuthorizationOutcome =
 @Injectable()
 export class AuthorizationRequestService {
   constructor(
-    @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
+    @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
     private readonly clients: OAuthClientResolver,
   ) {}
 
@@ -75,7 +75,7 @@ export class AuthorizationRequestService {
     try {
       if (oversizedError) throw oversizedError;
       const authorization = this.validate(params, client, redirectUri);
-      const location = await this.config.provider!.authorize(client, authorization);
+      const location = await this.config.provider.authorize(client, authorization);
       return { kind: 'redirect', location };
     } catch (exception) {
       const error = toOAuthError(exception);
@@ -84,7 +84,7 @@ export class AuthorizationRequestService {
         error: error.error,
         errorDescription: error.description,
         state,
-        iss: this.config.issuer!,
+        iss: this.config.issuer,
       });
       return { kind: 'redirect', location };
     }

@@ -1,4 +1,4 @@
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { SUPPORTED_CLIENT_AUTH_METHODS } from './client-authentication.service.js';
 import { SUPPORTED_CODE_CHALLENGE_METHODS } from './pkce.js';
 
@@ -10,7 +10,7 @@ import { SUPPORTED_CODE_CHALLENGE_METHODS } from './pkce.js';
 export const AUTHORIZATION_SERVER_METADATA_EXTENSIONS = Symbol('AUTHORIZATION_SERVER_METADATA_EXTENSIONS');
 
 /** Adds fields to the authorization-server metadata. */
-export type AuthorizationServerMetadataExtension = (config: McpAuthConfig) => Record<string, unknown>;
+export type AuthorizationServerMetadataExtension = (config: AuthorizationServerConfig) => Record<string, unknown>;
 
 /**
  * The RFC 8414 §2 authorization-server metadata document (S28): `issuer`
@@ -18,10 +18,10 @@ export type AuthorizationServerMetadataExtension = (config: McpAuthConfig) => Re
  * work (`private_key_jwt` with its signing algorithms, RFC 8414 §2, S65, when on).
  */
 export function buildAuthorizationServerMetadata(
-  config: McpAuthConfig,
+  config: AuthorizationServerConfig,
   extensions: readonly AuthorizationServerMetadataExtension[] = [],
 ): Record<string, unknown> {
-  const endpoints = config.endpoints!;
+  const endpoints = config.endpoints;
   const authMethods = SUPPORTED_CLIENT_AUTH_METHODS.filter(
     (method) => method !== 'private_key_jwt' || config.privateKeyJwt !== undefined,
   );

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { EndpointRequest } from '../http/endpoint-request.js';
 import { PayloadTooLargeError } from '../errors/http-status-errors.js';
 import { InvalidRequestError } from '../errors/oauth-error.js';
 
@@ -6,7 +6,7 @@ import { InvalidRequestError } from '../errors/oauth-error.js';
  * Refuses a request body over `limitBytes` (S38): by `Content-Length` when
  * sent, otherwise (chunked) by the size of the parsed body re-serialized.
  */
-export function assertBodyWithinLimit(req: Request, limitBytes: number): void {
+export function assertBodyWithinLimit(req: EndpointRequest, limitBytes: number): void {
   const declared = req.headers['content-length'];
   if (declared !== undefined) {
     const length = Number(declared);

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { EndpointRequest } from '../http/endpoint-request.js';
 import { decodeJwt } from 'jose';
 import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error.js';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation, TokenEndpointAuthMethod } from '../interfaces/oauth-models.js';
-import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
+import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from './client-assertion-verifier.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
@@ -54,7 +54,7 @@ function formDecode(value: string): string {
  * in the body, or a `client_assertion` of type jwt-bearer (RFC 7523 §2.2).
  * Using two methods at once is `invalid_request`.
  */
-export function readClientCredentials(req: Request): PresentedClientCredentials {
+export function readClientCredentials(req: EndpointRequest): PresentedClientCredentials {
   const header = req.headers.authorization;
   const bodyId = readParameter(req.body, 'client_id');
   const bodySecret = readParameter(req.body, 'client_secret');
@@ -126,14 +126,22 @@ function readAssertionCredentials(
  */
 @Injectable()
 export class ClientAuthenticator {
-  private readonly methods: ReadonlyMap<TokenEndpointAuthMethod, ClientAuthenticationMethod>;
+  private methodTable?: ReadonlyMap<TokenEndpointAuthMethod, ClientAuthenticationMethod>;
 
   constructor(
-    @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
+    @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
     private readonly clients: OAuthClientResolver,
     @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
-  ) {
-    const privateKeyJwt = new PrivateKeyJwtAuthentication(config, clock);
+  ) {}
+
+  /** The enabled methods by name, built on first use (the configuration is read in authorization-server mode only). */
+  private get methods(): ReadonlyMap<TokenEndpointAuthMethod, ClientAuthenticationMethod> {
+    this.methodTable ??= this.buildMethods();
+    return this.methodTable;
+  }
+
+  private buildMethods(): ReadonlyMap<TokenEndpointAuthMethod, ClientAuthenticationMethod> {
+    const privateKeyJwt = new PrivateKeyJwtAuthentication(this.config, this.clock);
     const secret = (name: TokenEndpointAuthMethod): ClientAuthenticationMethod => ({
       name,
       verify: (presented, client) => this.verifySecret(presented, client),
@@ -149,7 +157,7 @@ export class ClientAuthenticator {
         verify: (presented, client) => privateKeyJwt.verify(presented.clientAssertion!, client),
       });
     }
-    this.methods = new Map(methods.map((method) => [method.name, method]));
+    return new Map(methods.map((method) => [method.name, method]));
   }
 
   /** The methods this server accepts, in metadata order (RFC 8414 §2). */
@@ -158,7 +166,7 @@ export class ClientAuthenticator {
   }
 
   /** The authenticated client, or an `InvalidClientError` / `InvalidRequestError`. */
-  async authenticate(req: Request): Promise<OAuthClientInformation> {
+  async authenticate(req: EndpointRequest): Promise<OAuthClientInformation> {
     const presented = readClientCredentials(req);
     const usedBasic = presented.method === 'client_secret_basic';
     const client = await this.clients.resolve(presented.clientId);
@@ -184,7 +192,7 @@ export class ClientAuthenticator {
   }
 
   private async secretMatches(client: OAuthClientInformation, presented: string): Promise<boolean> {
-    const provider = this.config.provider!;
+    const provider = this.config.provider;
     if (provider.verifyClientSecret) return (await provider.verifyClientSecret(client, presented)) === true;
     if (typeof client.clientSecret !== 'string') return false;
     return constantTimeEquals(presented, client.clientSecret);

@@ -8,10 +8,10 @@ import type {
   ClientRegistrationRequestContext,
   ClientRegistrationMetadata,
 } from '../interfaces/client-registration-policy.interface.js';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation, TokenEndpointAuthMethod } from '../interfaces/oauth-models.js';
 import { clientJwksProblem, copyClientJwks } from './client-public-keys.js';
-import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
+import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
 import { registrationSizeProblem } from './input-limits.js';
 import { redirectUriRegistrationProblem } from './redirect-uri-rules.js';
@@ -26,7 +26,7 @@ import { parseScope } from './scope-rules.js';
 @Injectable()
 export class ClientRegistrationService {
   constructor(
-    @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
+    @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
     @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
   ) {}
 
@@ -73,7 +73,7 @@ export class ClientRegistrationService {
     for (const key of Object.keys(client) as (keyof OAuthClientInformation)[]) {
       if (client[key] === undefined) delete client[key];
     }
-    await this.config.provider!.registerClient({ ...client }, { dynamic: true });
+    await this.config.provider.registerClient({ ...client }, { dynamic: true });
     return client;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
-import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
+import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 
 /**
  * Finds the client a request names, the same way for every endpoint: a
@@ -11,7 +11,7 @@ import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
  */
 @Injectable()
 export class OAuthClientResolver {
-  constructor(@Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig) {}
+  constructor(@Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig) {}
 
   /**
    * The client named `clientId`, or `undefined` when unknown.
@@ -20,7 +20,7 @@ export class OAuthClientResolver {
   async resolve(clientId: string): Promise<OAuthClientInformation | undefined> {
     const documents = this.config.clientIdMetadataDocuments;
     if (documents?.isClientIdMetadataUrl(clientId)) return documents.resolve(clientId);
-    const client = await this.config.provider!.getClient(clientId);
+    const client = await this.config.provider.getClient(clientId);
     return client && client.clientId === clientId ? client : undefined;
   }
 }

@@ -105,14 +105,10 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
   );
   const hasProvider = Boolean(options.provider);
 
-  return {
-    mode: hasProvider ? 'authorization-server' : 'resource-server',
-    issuer,
+  const common = {
     resource: options.resourceServerUrl,
     protectedResourceMetadata: wellKnownLocation(resourceUrl, WELL_KNOWN.protectedResource),
     authorizationServers,
-    endpoints: issuer ? authorizationServerEndpoints(new URL(issuer)) : undefined,
-    provider: options.provider,
     tokenVerifier: options.tokenVerifier ?? new ProviderTokenVerifier(options.provider!),
     scopesSupported,
     requiredScopes,
@@ -126,13 +122,6 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
       clientSecretExpirySeconds: options.clientRegistration?.clientSecretExpirySeconds,
       policy: registrationPolicy(options.clientRegistration?.policy),
     },
-    clientIdMetadataDocuments:
-      hasProvider && options.clientIdMetadataDocuments?.enabled
-        ? new ClientIdMetadataDocumentResolver({
-            supportedAuthMethods: options.privateKeyJwt?.enabled === false ? ['none'] : undefined,
-            ...options.clientIdMetadataDocuments,
-          })
-        : undefined,
     revocation: { enabled: hasProvider && (options.revocation?.enabled ?? true) },
     introspection: {
       enabled: hasProvider && (options.introspection?.enabled ?? true),
@@ -140,11 +129,6 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     },
     rateLimits: resolveRateLimits(options.rateLimits),
     inputLimits: resolveInputLimits(options.inputLimits),
-    privateKeyJwt: hasProvider
-      ? resolvePrivateKeyJwt(options.privateKeyJwt, options.clientIdMetadataDocuments, (message) => {
-          throw new McpAuthConfigurationError(message);
-        })
-      : undefined,
     clockSkewSeconds,
     asyncContext: options.asyncContext ?? true,
     bodyLimitBytes,
@@ -157,6 +141,23 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     serviceDocumentationUrl: options.serviceDocumentationUrl,
     realm: options.realm,
     onEvent: options.onEvent,
+  };
+  if (!options.provider || !issuer) return { ...common, mode: 'resource-server' };
+  return {
+    ...common,
+    mode: 'authorization-server',
+    issuer,
+    endpoints: authorizationServerEndpoints(new URL(issuer)),
+    provider: options.provider,
+    clientIdMetadataDocuments: options.clientIdMetadataDocuments?.enabled
+      ? new ClientIdMetadataDocumentResolver({
+          supportedAuthMethods: options.privateKeyJwt?.enabled === false ? ['none'] : undefined,
+          ...options.clientIdMetadataDocuments,
+        })
+      : undefined,
+    privateKeyJwt: resolvePrivateKeyJwt(options.privateKeyJwt, options.clientIdMetadataDocuments, (message) => {
+      throw new McpAuthConfigurationError(message);
+    }),
   };
 }
 

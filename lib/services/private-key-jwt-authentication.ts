@@ -1,5 +1,5 @@
 import { InvalidClientError } from '../errors/oauth-error.js';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { ClientJsonWebKeySet, OAuthClientInformation } from '../interfaces/oauth-models.js';
 import { ExpiringMap } from '../stores/expiring-map.js';
 import { verifyClientAssertion } from './client-assertion-verifier.js';
@@ -18,7 +18,7 @@ export class PrivateKeyJwtAuthentication {
   private readonly localReplayMemory: ExpiringMap<true>;
 
   constructor(
-    private readonly config: McpAuthConfig,
+    private readonly config: AuthorizationServerConfig,
     private readonly clock: OAuthClock,
   ) {
     this.localReplayMemory = new ExpiringMap<true>({ now: clock });
@@ -40,7 +40,7 @@ export class PrivateKeyJwtAuthentication {
     const keySet = async (refresh: boolean): Promise<ClientJsonWebKeySet> =>
       jwks ?? settings.remoteKeySets.keySet(jwksUri!, { refresh });
     await verifyClientAssertion(assertion, client, {
-      audiences: [this.config.issuer!, this.config.endpoints!.token.url],
+      audiences: [this.config.issuer, this.config.endpoints.token.url],
       algorithms: settings.signingAlgorithms,
       maxLifetimeSeconds: settings.maxAssertionLifetimeSeconds,
       clockSkewSeconds: this.config.clockSkewSeconds,
@@ -52,7 +52,7 @@ export class PrivateKeyJwtAuthentication {
   }
 
   private async markUsedOnce(namespace: string, id: string, expiresAtMs: number): Promise<boolean> {
-    const provider = this.config.provider!;
+    const provider = this.config.provider;
     if (provider.markUsedOnce) return (await provider.markUsedOnce(namespace, id, expiresAtMs)) === true;
     const key = `${namespace}\n${id}`;
     if (this.localReplayMemory.get(key)) return false;

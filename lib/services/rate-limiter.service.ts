@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { Request } from 'express';
+import type { EndpointRequest } from '../http/endpoint-request.js';
 import { TooManyRequestsError } from '../errors/http-status-errors.js';
 import type { McpAuthConfig, RateLimitName } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
@@ -54,7 +54,7 @@ export class OAuthRateLimiter implements OnApplicationShutdown {
    * against the endpoint's own limit per `clientId` (when the request names
    * one) and address. Throws {@link TooManyRequestsError} when over a limit.
    */
-  async consume(endpoint: RateLimitedEndpoint, req: Request, clientId?: string): Promise<void> {
+  async consume(endpoint: RateLimitedEndpoint, req: EndpointRequest, clientId?: string): Promise<void> {
     const address = clientAddress(req);
     await this.count('perAddress', address);
     await this.count(endpoint, endpoint === 'register' ? address : scoped(clientId, address));
@@ -100,12 +100,12 @@ export class OAuthRateLimiter implements OnApplicationShutdown {
   }
 
   /** The key of a client at an address, for {@link recordFailure} and {@link assertNotBlocked}. */
-  clientKey(req: Request, clientId: string | undefined): string {
+  clientKey(req: EndpointRequest, clientId: string | undefined): string {
     return scoped(clientId, clientAddress(req));
   }
 
   /** The client address of `req` (`req.ip`, which honours `trust proxy`). */
-  addressOf(req: Request): string {
+  addressOf(req: EndpointRequest): string {
     return clientAddress(req);
   }
 
@@ -135,7 +135,7 @@ export class OAuthRateLimiter implements OnApplicationShutdown {
  * The client a request claims to be (`client_id` in the body or HTTP Basic),
  * for counting only: authentication happens later. `undefined` when unreadable.
  */
-export function claimedClientId(req: Request): string | undefined {
+export function claimedClientId(req: EndpointRequest): string | undefined {
   try {
     return readClientCredentials(req).clientId;
   } catch {
@@ -143,7 +143,7 @@ export function claimedClientId(req: Request): string | undefined {
   }
 }
 
-function clientAddress(req: Request): string {
+function clientAddress(req: EndpointRequest): string {
   return req.ip ?? req.socket?.remoteAddress ?? 'unknown';
 }
 

@@ -6,9 +6,9 @@ import {
   UnauthorizedClientError,
   UnsupportedGrantTypeError,
 } from '../errors/oauth-error.js';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation, OAuthToken } from '../interfaces/oauth-models.js';
-import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
+import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
 import { OAuthRateLimiter } from './rate-limiter.service.js';
 import { verifyS256 } from './pkce.js';
@@ -37,7 +37,7 @@ const TOKEN_REQUEST_PARAMETERS = [
 @Injectable()
 export class TokenGrantService {
   constructor(
-    @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
+    @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
     @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
     private readonly rateLimiter: OAuthRateLimiter,
   ) {}
@@ -65,7 +65,7 @@ export class TokenGrantService {
     resource: string | undefined,
   ): Promise<OAuthToken> {
     if (params.code === undefined) throw new InvalidRequestError('The code parameter is required');
-    const provider = this.config.provider!;
+    const provider = this.config.provider;
     const code = await provider.loadAuthorizationCode(client, params.code);
     if (!code || code.clientId !== client.clientId) throw new InvalidGrantError('The authorization code is invalid');
     if (code.expiresAt <= epochSeconds(this.clock)) throw new InvalidGrantError('The authorization code has expired');
@@ -86,7 +86,7 @@ export class TokenGrantService {
     resource: string | undefined,
   ): Promise<OAuthToken> {
     if (params.refresh_token === undefined) throw new InvalidRequestError('The refresh_token parameter is required');
-    const provider = this.config.provider!;
+    const provider = this.config.provider;
     const token = await provider.loadRefreshToken(client, params.refresh_token);
     if (!token || token.clientId !== client.clientId) throw new InvalidGrantError('The refresh token is invalid');
     const grantId = (token as { grantId?: unknown }).grantId;

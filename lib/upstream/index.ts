@@ -11,4 +11,3 @@ export {
   type EntraUpstreamOptions,
 } from './upstream-presets.js';
 export { TokenSealer } from './token-sealer.js';
-export { UpstreamLoginController } from './upstream-login.controller.js';

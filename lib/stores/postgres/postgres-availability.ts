@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { PoolConfig } from 'pg';
-import { TemporarilyUnavailableError } from '../../errors/oauth-error.js';
+import { StorageUnavailableError } from '../storage-errors.js';
 
 /** Default bound of one store operation, in ms. */
 export const DEFAULT_POSTGRES_OPERATION_TIMEOUT_MS = 2000;
@@ -33,7 +33,7 @@ const UNAVAILABLE_SQLSTATE_CLASSES = new Set(['08', '40', '53', '57', '58']);
 /**
  * Runs PostgreSQL operations with a time bound and turns outages (connection
  * refused or lost, timeouts, server shutting down, too many connections)
- * into {@link TemporarilyUnavailableError}: the OAuth endpoints answer 503
+ * into {@link StorageUnavailableError}: the OAuth endpoints answer 503
  * `temporarily_unavailable` and the guard fails closed. Other errors (a bug,
  * a missing table) are rethrown as they are. Logs once when the database
  * becomes unavailable and once when it is back, by error class only (S46).
@@ -60,10 +60,7 @@ export class PostgresAvailability {
     } catch (error) {
       if (!isOutage(error)) throw error;
       this.markDown(error);
-      throw new TemporarilyUnavailableError(
-        'The authorization store is temporarily unavailable',
-        POSTGRES_UNAVAILABLE_RETRY_AFTER_SECONDS,
-      );
+      throw new StorageUnavailableError('PostgreSQL', POSTGRES_UNAVAILABLE_RETRY_AFTER_SECONDS);
     } finally {
       clearTimeout(timer);
     }

@@ -35,7 +35,7 @@ export interface PostgresOAuthStoreOptions {
   clock?: Clock;
   /**
    * Bound of one store operation in ms; past it the call fails with
-   * `TemporarilyUnavailableError` (503). @default 2000
+   * `StorageUnavailableError` (503). @default 2000
    */
   operationTimeoutMs?: number;
   /**
@@ -70,7 +70,7 @@ export interface PostgresOAuthStoreOpenOptions extends PostgresOAuthStoreOptions
  * The schema comes from the shipped, versioned migrations ({@link migrate},
  * `npx nestjs-mcp-auth-migrate`); {@link open} checks the version at startup.
  * When the database cannot be reached, every call fails within
- * `operationTimeoutMs` with `TemporarilyUnavailableError` (S49).
+ * `operationTimeoutMs` with `StorageUnavailableError` (S49).
  */
 export class PostgresOAuthStore implements OAuthStore {
   private readonly pool: Pool;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { RedisOptions } from 'ioredis';
-import { TemporarilyUnavailableError } from '../../errors/oauth-error.js';
+import { StorageUnavailableError } from '../storage-errors.js';
 
 /** Default bound of one store operation, in ms. */
 export const DEFAULT_REDIS_OPERATION_TIMEOUT_MS = 2000;
@@ -27,7 +27,7 @@ export const REDIS_FAIL_FAST_OPTIONS = {
 /**
  * Runs Redis operations with a time bound and turns every failure
  * (connection refused, offline, timeout, cluster down, …) into
- * {@link TemporarilyUnavailableError}: the OAuth endpoints answer 503
+ * {@link StorageUnavailableError}: the OAuth endpoints answer 503
  * `temporarily_unavailable` and the guard fails closed. Logs once when Redis
  * becomes unavailable and once when it is back, by error class only (S46).
  */
@@ -57,10 +57,7 @@ export class RedisAvailability {
           `Redis unavailable (${error instanceof Error ? error.name : typeof error}); answering 503 until it returns`,
         );
       }
-      throw new TemporarilyUnavailableError(
-        'The authorization store is temporarily unavailable',
-        REDIS_UNAVAILABLE_RETRY_AFTER_SECONDS,
-      );
+      throw new StorageUnavailableError('Redis', REDIS_UNAVAILABLE_RETRY_AFTER_SECONDS);
     } finally {
       clearTimeout(timer);
     }

@@ -47,7 +47,7 @@ export interface RedisOAuthStoreOptions {
   keyPrefix?: string;
   /**
    * Bound of one store operation in ms; past it the call fails with
-   * `TemporarilyUnavailableError` (503). @default 2000
+   * `StorageUnavailableError` (503). @default 2000
    */
   operationTimeoutMs?: number;
   /**
@@ -77,7 +77,7 @@ type RefreshScriptAnswer = null | ['ok', string] | ['reused', string] | ['reused
  * provider's SHA-256 hashes, never plain credentials.
  *
  * When Redis cannot be reached, every call fails within
- * `operationTimeoutMs` with `TemporarilyUnavailableError` (S49). Needs Redis
+ * `operationTimeoutMs` with `StorageUnavailableError` (S49). Needs Redis
  * 6.0+ (`KEEPTTL`); in a Cluster the keys of one grant share a hash tag.
  */
 export class RedisOAuthStore implements OAuthStore {

@@ -49,7 +49,7 @@ return {hits, counterTtl, 1, counterTtl}`,
  * that starts at the first hit), so concurrent instances never lose a count
  * and a counter never outlives its window. Pass it as the module's
  * `rateLimitStorage`. When Redis is down, increments fail with
- * `TemporarilyUnavailableError` (503), like the OAuth store.
+ * `StorageUnavailableError` (503), like the OAuth store.
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly client: Redis | Cluster;

@@ -190,7 +190,8 @@ describe('Login and consent pages people trust (issue 20)', () => {
       expect(switchTokenOf(consent)).not.toBe(csrfOf(consent, '/consent'));
       expect(consent).not.toMatch(/<a [^>]*switch-account/);
       const viaGet = await http().get(`/login/switch-account?interaction=${interactionId}`);
-      expect(viaGet.status).toBe(404);
+      expect(viaGet.status).toBe(405);
+      expect(viaGet.headers.allow).toBe('POST');
     });
 
     it.each([

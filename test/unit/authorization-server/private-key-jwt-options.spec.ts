@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildAuthorizationServerMetadata } from '../../../lib/services/authorization-server-metadata.js';
 import { McpAuthConfigurationError, resolveMcpAuthConfig } from '../../../lib/services/mcp-auth-config.factory.js';
+import { authorizationServerOnly } from '../../../lib/services/authorization-server-only.js';
 import type { McpAuthModuleOptions } from '../../../lib/interfaces/mcp-auth-options.interface.js';
 import { TestOAuthProvider } from '../../support/test-oauth-provider.js';
 
@@ -13,7 +14,7 @@ const base = (extra: Partial<McpAuthModuleOptions> = {}): McpAuthModuleOptions =
 
 describe('privateKeyJwt options', () => {
   it('S65 is on by default: metadata advertises private_key_jwt with asymmetric algorithms only', () => {
-    const metadata = buildAuthorizationServerMetadata(resolveMcpAuthConfig(base()));
+    const metadata = buildAuthorizationServerMetadata(authorizationServerOnly(resolveMcpAuthConfig(base())));
     expect(metadata.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
     expect(metadata.token_endpoint_auth_signing_alg_values_supported).toEqual(
       expect.arrayContaining(['RS256', 'PS256', 'ES256', 'EdDSA']),
@@ -47,7 +48,7 @@ describe('privateKeyJwt options', () => {
     await expect(config.clientIdMetadataDocuments!.resolve(clientId)).rejects.toThrow(
       expect.objectContaining({ description: expect.stringContaining('private_key_jwt is not supported') }),
     );
-    const metadata = buildAuthorizationServerMetadata(config);
+    const metadata = buildAuthorizationServerMetadata(authorizationServerOnly(config));
     expect(metadata.token_endpoint_auth_methods_supported).toEqual([
       'none',
       'client_secret_basic',

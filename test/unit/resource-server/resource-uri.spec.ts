@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildProtectedResourceMetadata } from '../../../lib/controllers/protected-resource-metadata.controller.js';
+import { buildProtectedResourceMetadata } from '../../../lib/endpoints/protected-resource-metadata.endpoint.js';
 import type { TokenVerifier } from '../../../lib/interfaces/token-verifier.interface.js';
 import { resolveMcpAuthConfig } from '../../../lib/services/mcp-auth-config.factory.js';
 import { AudienceMatcher, audienceIncludes } from '../../../lib/services/resource-audience.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TemporarilyUnavailableError } from '../../../lib/errors/oauth-error.js';
+import { StorageUnavailableError } from '../../../lib/stores/storage-errors.js';
 import { PostgresOAuthStore } from '../../../lib/stores/postgres/postgres-oauth-store.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { describeOAuthStoreContract } from '../../support/oauth-store-contract.js';
@@ -153,7 +153,7 @@ describe.skipIf(postgresUnavailableReason())('PostgresOAuthStore', () => {
     expect(new PostgresOAuthStore({ pool, purgeIntervalMs: 0 })).not.toHaveProperty('purgeTimer', expect.anything());
   });
 
-  it('S49 S70 fails fast with TemporarilyUnavailableError when PostgreSQL is unreachable', async () => {
+  it('S49 S70 fails fast with StorageUnavailableError when PostgreSQL is unreachable', async () => {
     const port = await freeLoopbackPort();
     const dead = new pg.Pool({
       connectionString: `postgres://postgres@127.0.0.1:${port}/test`,
@@ -162,8 +162,8 @@ describe.skipIf(postgresUnavailableReason())('PostgresOAuthStore', () => {
     dead.on('error', () => undefined);
     const store = new PostgresOAuthStore({ pool: dead, operationTimeoutMs: 1500, purgeIntervalMs: 0 });
     const started = Date.now();
-    await expect(store.getClient('x')).rejects.toBeInstanceOf(TemporarilyUnavailableError);
-    await expect(store.consumeAuthorizationCode('x')).rejects.toMatchObject({ error: 'temporarily_unavailable' });
+    await expect(store.getClient('x')).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(store.consumeAuthorizationCode('x')).rejects.toMatchObject({ retryAfterSeconds: expect.any(Number) });
     expect(Date.now() - started).toBeLessThan(4000);
     await dead.end();
   });
@@ -179,7 +179,7 @@ describe.skipIf(postgresUnavailableReason())('PostgresOAuthStore', () => {
         purgeIntervalMs: 0,
       });
       const started = Date.now();
-      await expect(store.getClient('x')).rejects.toBeInstanceOf(TemporarilyUnavailableError);
+      await expect(store.getClient('x')).rejects.toBeInstanceOf(StorageUnavailableError);
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       await locker.query('ROLLBACK');
@@ -192,7 +192,7 @@ describe.skipIf(postgresUnavailableReason())('PostgresOAuthStore', () => {
     try {
       const store = new PostgresOAuthStore({ pool: bare.pool(), purgeIntervalMs: 0 });
       const error = await store.getClient('x').catch((e: unknown) => e);
-      expect(error).not.toBeInstanceOf(TemporarilyUnavailableError);
+      expect(error).not.toBeInstanceOf(StorageUnavailableError);
       expect((error as { code?: string }).code).toBe('42P01');
     } finally {
       await bare.drop();

@@ -1,7 +1,7 @@
 import { Redis as IORedis, type Redis, type RedisOptions } from 'ioredis';
 import { REDIS_FAIL_FAST_OPTIONS } from '../../../lib/stores/redis/redis-availability.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TemporarilyUnavailableError } from '../../../lib/errors/oauth-error.js';
+import { StorageUnavailableError } from '../../../lib/stores/storage-errors.js';
 import { RedisOAuthStore } from '../../../lib/stores/redis/redis-oauth-store.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { describeOAuthStoreContract } from '../../support/oauth-store-contract.js';
@@ -142,13 +142,13 @@ describe.skipIf(redisUnavailableReason())('RedisOAuthStore', () => {
     expect(results.filter((r) => r.status === 'reused')).toHaveLength(49);
   });
 
-  it('S49 fails fast with TemporarilyUnavailableError when Redis is unreachable', async () => {
+  it('S49 fails fast with StorageUnavailableError when Redis is unreachable', async () => {
     const dead = await deadClient();
     const store = new RedisOAuthStore({ client: dead, operationTimeoutMs: 1000 });
     await new Promise((resolve) => dead.once('error', resolve));
     const started = Date.now();
-    await expect(store.getClient('x')).rejects.toBeInstanceOf(TemporarilyUnavailableError);
-    await expect(store.consumeAuthorizationCode('x')).rejects.toMatchObject({ error: 'temporarily_unavailable' });
+    await expect(store.getClient('x')).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(store.consumeAuthorizationCode('x')).rejects.toMatchObject({ retryAfterSeconds: expect.any(Number) });
     expect(Date.now() - started).toBeLessThan(5000);
     dead.disconnect();
   });
@@ -160,7 +160,7 @@ describe.skipIf(redisUnavailableReason())('RedisOAuthStore', () => {
       commandTimeout: undefined,
     });
     const store = new RedisOAuthStore({ client: queued, operationTimeoutMs: 200 });
-    await expect(store.getGrant('g')).rejects.toBeInstanceOf(TemporarilyUnavailableError);
+    await expect(store.getGrant('g')).rejects.toBeInstanceOf(StorageUnavailableError);
     queued.disconnect();
   });
 });

@@ -1,56 +1,57 @@
-import { All, Controller, Inject, Next, Req, Res, UseFilters } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-import { OAuthExceptionFilter } from '../errors/oauth-exception.filter.js';
+import { Inject, Injectable } from '@nestjs/common';
 import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error.js';
-import { applyNoStore } from '../http/no-store.js';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { EndpointRequest } from '../http/endpoint-request.js';
+import { type EndpointResult, jsonResult } from '../http/endpoint-result.js';
+import type { AuthorizationServerConfig, McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
-import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
+import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { ClientAuthenticator } from '../services/client-authentication.service.js';
-import { isConfiguredEndpoint } from '../services/endpoint-routing.js';
-import { assertFormRequest } from '../services/form-request.js';
-import { answerPreflightOrRefuseMethod } from '../services/http-method.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../services/oauth-clock.js';
-import { OAuthRateLimiter, claimedClientId } from '../services/rate-limiter.service.js';
+import { claimedClientId } from '../services/rate-limiter.service.js';
 import { readParameters } from '../services/request-parameters.js';
 import { type FoundToken, findToken } from '../services/token-lookup.js';
-import { Public } from '../decorators/public.decorator.js';
+import type { ProtocolEndpoint } from './endpoint.js';
+import { authorizationServerPath } from './endpoint-paths.js';
+import { FORM_BODY } from './form-body.js';
 
 /**
- * The introspection endpoint (RFC 7662): form POST authenticated by a
- * confidential client (RFC 7662 §2.1, S59); a public client gets 401
- * `invalid_client`. Unknown, expired and revoked tokens, and tokens of other
- * clients unless the caller is a configured resource server
- * (`introspection.resourceServers`), are `{ "active": false }` (RFC 7662 §2.2).
- * No CORS: it is for servers.
+ * Token introspection (RFC 7662): form POST authenticated by a confidential
+ * client (RFC 7662 §2.1, S59); a public client gets 401 `invalid_client`.
+ * Unknown, expired and revoked tokens, and tokens of other clients unless the
+ * caller is a configured resource server (`introspection.resourceServers`),
+ * are `{ "active": false }` (RFC 7662 §2.2). No CORS: it is for servers.
  */
-@Controller()
-@Public()
-@UseFilters(OAuthExceptionFilter)
-export class IntrospectionController {
+@Injectable()
+export class IntrospectionEndpoint implements ProtocolEndpoint {
+  readonly kind = 'protocol';
+  readonly name = 'introspection';
+  readonly methods = ['POST'] as const;
+  readonly cors = false;
+  readonly noStore = true;
+  readonly preflight = true;
+  readonly errors = 'json';
+  readonly rateLimit = { limit: 'introspect', clientId: claimedClientId } as const;
+  readonly body = FORM_BODY;
+
   constructor(
-    @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
+    @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
     private readonly clients: ClientAuthenticator,
     @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
-    private readonly rateLimiter: OAuthRateLimiter,
   ) {}
 
-  /** `POST <issuer>/introspect`. */
-  @All(['introspect', '*prefix/introspect'])
-  async introspect(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction): Promise<void> {
-    if (!isConfiguredEndpoint(req, this.config, 'introspection')) return next();
-    applyNoStore(res);
-    if (answerPreflightOrRefuseMethod(req, res, ['POST'])) return;
-    await this.rateLimiter.consume('introspect', req, claimedClientId(req));
-    assertFormRequest(req, this.config.bodyLimitBytes);
+  paths(config: McpAuthConfig): string[] {
+    return authorizationServerPath(config, 'introspection', (c) => c.introspection.enabled);
+  }
+
+  async handle(req: EndpointRequest): Promise<EndpointResult> {
     const client = await this.clients.authenticate(req);
     if ((client.tokenEndpointAuthMethod ?? 'client_secret_basic') === 'none') {
       throw new InvalidClientError('Introspection requires a confidential client or a resource-server credential');
     }
     const params = readParameters(req.body, ['token', 'token_type_hint']);
     if (params.token === undefined) throw new InvalidRequestError('The token parameter is required');
-    const found = await findToken(this.config.provider!, client, params.token, params.token_type_hint);
-    res.status(200).json(this.describe(found, client));
+    const found = await findToken(this.config.provider, client, params.token, params.token_type_hint);
+    return jsonResult(200, this.describe(found, client));
   }
 
   private describe(found: FoundToken | undefined, client: OAuthClientInformation): Record<string, unknown> {

@@ -1,0 +1,49 @@
+import type { Provider, Type } from '@nestjs/common';
+import { AuthorizationServerMetadataEndpoint } from './authorization-server-metadata.endpoint.js';
+import { AuthorizationEndpoint } from './authorization.endpoint.js';
+import type { Endpoint } from './endpoint.js';
+import { EndpointPipeline } from './endpoint-pipeline.js';
+import {
+  ConsentPageEndpoint,
+  LoginPageEndpoint,
+  SwitchAccountEndpoint,
+  UpstreamCallbackEndpoint,
+  UpstreamStartEndpoint,
+} from './interaction.endpoints.js';
+import { IntrospectionEndpoint } from './introspection.endpoint.js';
+import { JwksEndpoint } from './jwks.endpoint.js';
+import { ProtectedResourceMetadataEndpoint } from './protected-resource-metadata.endpoint.js';
+import { RegistrationEndpoint } from './registration.endpoint.js';
+import { RevocationEndpoint } from './revocation.endpoint.js';
+import { TokenEndpoint } from './token.endpoint.js';
+
+/**
+ * Every endpoint the library can serve, in one list. Each declares where it is
+ * served in the configured mode; those that have no path there are not mounted
+ * (a resource server only mounts its protected-resource metadata).
+ */
+const ENDPOINT_TYPES: Array<Type<Endpoint>> = [
+  ProtectedResourceMetadataEndpoint,
+  AuthorizationServerMetadataEndpoint,
+  AuthorizationEndpoint,
+  TokenEndpoint,
+  RegistrationEndpoint,
+  RevocationEndpoint,
+  IntrospectionEndpoint,
+  JwksEndpoint,
+  LoginPageEndpoint,
+  SwitchAccountEndpoint,
+  ConsentPageEndpoint,
+  UpstreamStartEndpoint,
+  UpstreamCallbackEndpoint,
+];
+
+/** Injection token of the list of endpoint instances. */
+export const MCP_AUTH_ENDPOINTS = Symbol('MCP_AUTH_ENDPOINTS');
+
+/** Providers of the endpoints, their pipeline and the list the mounter reads. */
+export const ENDPOINT_PROVIDERS: Provider[] = [
+  ...ENDPOINT_TYPES,
+  EndpointPipeline,
+  { provide: MCP_AUTH_ENDPOINTS, inject: ENDPOINT_TYPES, useFactory: (...endpoints: Endpoint[]) => endpoints },
+];

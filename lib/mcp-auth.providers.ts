@@ -1,0 +1,41 @@
+import type { Provider } from '@nestjs/common';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { AuthContext } from './context/auth-context.js';
+import { AuthContextMiddleware } from './context/auth-context.middleware.js';
+import { BearerAuthGuard } from './guards/bearer-auth.guard.js';
+import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interface.js';
+import { MCP_AUTH_MODULE_OPTIONS } from './mcp-auth.module-definition.js';
+import { McpAuthOperations } from './operations/mcp-auth-operations.service.js';
+import { AuthorizationRequestService } from './services/authorization-request.service.js';
+import { ClientAuthenticator } from './services/client-authentication.service.js';
+import { ClientRegistrationService } from './services/client-registration.service.js';
+import { OAuthClientResolver } from './services/client-resolver.service.js';
+import { OAUTH_CLOCK, systemClock } from './services/oauth-clock.js';
+import { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
+import { TokenGrantService } from './services/token-grant.service.js';
+import { ToolScopeRegistry } from './services/tool-scope-registry.js';
+
+/** Providers of the resource-server half (guard, context, tool-scope registry). */
+export const RESOURCE_SERVER_PROVIDERS: Provider[] = [
+  ToolScopeRegistry,
+  BearerAuthGuard,
+  AuthContext,
+  AuthContextMiddleware,
+];
+
+/** Providers of the authorization-server half (grants, client authentication, registration, rate limits). */
+export const AUTHORIZATION_SERVER_PROVIDERS: Provider[] = [
+  { provide: OAUTH_CLOCK, useValue: systemClock },
+  {
+    provide: OAUTH_RATE_LIMIT_STORAGE,
+    inject: [MCP_AUTH_MODULE_OPTIONS],
+    useFactory: (options: McpAuthModuleOptions) => options.rateLimitStorage ?? new ThrottlerStorageService(),
+  },
+  OAuthClientResolver,
+  ClientAuthenticator,
+  AuthorizationRequestService,
+  TokenGrantService,
+  ClientRegistrationService,
+  OAuthRateLimiter,
+  McpAuthOperations,
+];
