@@ -99,6 +99,10 @@ type RefreshEntry = Readonly<RefreshTokenRecord> | UsedRefreshToken;
  * interactions, upstream sign-ins and registered clients are capped, and a
  * client that never completed an authorization is dropped at its
  * `unconfirmedExpiresAtMs` (S57).
+ *
+ * Clients, grants, codes and refresh tokens are copied and frozen when saved
+ * and handed out as they are (no copy per read): they are read-only, and a
+ * change (revocation, step-up marker, confirmation) replaces the record.
  */
 export class MemoryOAuthStore implements OAuthStore {
   private readonly clock: Clock;
