@@ -27,13 +27,13 @@ export { AuthContext } from './context/auth-context.js';
 export { AuthContextMiddleware } from './context/auth-context.middleware.js';
 export { getAccessToken, runWithAuthHolder, type AuthHolder } from './context/auth-storage.js';
 export { ToolScopeRegistry } from './services/tool-scope-registry.js';
-export { filterToolsByScopes } from './services/filter-tools-by-scopes.js';
-export { ScopeHierarchy, EVERY_SCOPE, type ScopeHierarchyDeclaration } from './services/scope-rules.js';
-export { toolNamesFromJsonRpcBody, TOOLS_CALL_METHOD } from './services/json-rpc-tool-calls.js';
+export { filterToolsByScopes } from './rules/filter-tools-by-scopes.js';
+export { ScopeHierarchy, EVERY_SCOPE, type ScopeHierarchyDeclaration } from './rules/scope-rules.js';
+export { toolNamesFromJsonRpcBody, TOOLS_CALL_METHOD } from './rules/json-rpc-tool-calls.js';
 export { REKOG_MCP_TOOL_METADATA } from './services/tool-name-adapter.js';
-export { audienceIncludes, AudienceMatcher } from './services/resource-audience.js';
-export { canonicalResourceUri, sameResource } from './services/resource-uri.js';
-export { parseBearerAuthorizationHeader, type BearerHeaderParseResult } from './services/bearer-token.js';
+export { audienceIncludes, AudienceMatcher } from './rules/resource-indicators.js';
+export { canonicalResourceUri, sameResource } from './rules/resource-uri.js';
+export { parseBearerAuthorizationHeader, type BearerHeaderParseResult } from './rules/bearer-token.js';
 export {
   buildProtectedResourceMetadata,
   PROTECTED_RESOURCE_METADATA_MAX_AGE_SECONDS,
@@ -51,18 +51,18 @@ export {
 export { hashClientSecret } from './provider/client-secret-hash.js';
 export { MemoryOAuthStore, type MemoryOAuthStoreOptions } from './stores/memory-oauth-store.js';
 export type * from './stores/oauth-store.interface.js';
-export type { Clock } from './stores/clock.js';
+export type { Clock } from './rules/clock.js';
 export { OAuthExceptionFilter } from './errors/oauth-exception.filter.js';
 export { ClientRegistrationDto } from './dto/client-registration.dto.js';
 export {
   AUTHORIZATION_SERVER_METADATA_EXTENSIONS,
   type AuthorizationServerMetadataExtension,
   buildAuthorizationServerMetadata,
-} from './services/authorization-server-metadata.js';
+} from './rules/authorization-server-metadata.js';
 export { OAuthClientResolver } from './services/client-resolver.service.js';
+export { SUPPORTED_CLIENT_AUTH_METHODS } from './rules/client-authentication-methods.js';
 export {
   ClientAuthenticator,
-  SUPPORTED_CLIENT_AUTH_METHODS,
   type ClientAuthenticationMethod,
   type PresentedClientCredentials,
 } from './services/client-authentication.service.js';
@@ -71,16 +71,16 @@ export {
   JWT_BEARER_CLIENT_ASSERTION_TYPE,
   CLIENT_ASSERTION_REPLAY_NAMESPACE,
   type ClientAssertionCheck,
-} from './services/client-assertion-verifier.js';
+} from './rules/client-assertion-verifier.js';
 export {
   DEFAULT_CLIENT_ASSERTION_ALGORITHMS,
   type PrivateKeyJwtOptions,
   type ResolvedPrivateKeyJwt,
 } from './services/private-key-jwt-options.js';
-export { clientJwksProblem, MAX_CLIENT_JWKS_KEYS } from './services/client-public-keys.js';
-export { OAUTH_CLOCK, type OAuthClock } from './services/oauth-clock.js';
+export { clientJwksProblem, MAX_CLIENT_JWKS_KEYS } from './rules/client-public-keys.js';
+export { OAUTH_CLOCK, type OAuthClock } from './rules/clock.js';
 export { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
-export { computeS256Challenge } from './services/pkce.js';
+export { computeS256Challenge } from './rules/pkce.js';
 export * from './stores/redis/index.js';
 export * from './stores/postgres/index.js';
 export { McpAuthOperations } from './operations/mcp-auth-operations.service.js';

@@ -10,7 +10,7 @@ import { AuthorizationRequestService } from './services/authorization-request.se
 import { ClientAuthenticator } from './services/client-authentication.service.js';
 import { ClientRegistrationService } from './services/client-registration.service.js';
 import { OAuthClientResolver } from './services/client-resolver.service.js';
-import { OAUTH_CLOCK, systemClock } from './services/oauth-clock.js';
+import { OAUTH_CLOCK, systemClock } from './rules/clock.js';
 import { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
 import { TokenGrantService } from './services/token-grant.service.js';
 import { ToolScopeRegistry } from './services/tool-scope-registry.js';

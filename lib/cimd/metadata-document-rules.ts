@@ -1,8 +1,8 @@
 import { InvalidClientError } from '../errors/index.js';
-import { redirectUriRegistrationProblem } from '../services/redirect-uri-rules.js';
+import { redirectUriRegistrationProblem } from '../rules/redirect-uri-rules.js';
 import type { MetadataDocumentAuthMethod } from './client-id-metadata-document.options.js';
 import type { ClientJsonWebKeySet } from '../interfaces/oauth-models.js';
-import { clientJwksProblem, copyClientJwks } from '../services/client-public-keys.js';
+import { clientJwksProblem, copyClientJwks } from '../rules/client-public-keys.js';
 import type { MetadataDocumentClient } from './metadata-document-client.js';
 
 const DEFAULT_GRANT_TYPES = ['authorization_code', 'refresh_token'];

@@ -1,6 +1,6 @@
 import { InvalidClientError } from '../errors/index.js';
 import type { ClientJsonWebKeySet } from '../interfaces/oauth-models.js';
-import { clientJwksProblem, copyClientJwks } from '../services/client-public-keys.js';
+import { clientJwksProblem, copyClientJwks } from '../rules/client-public-keys.js';
 import { cacheLifetimeSeconds } from './cache-lifetime.js';
 import { assertHostAllowed } from './client-id-url.js';
 import { fetchGuardedDocument, parseJsonDocument, type GuardedFetchSettings } from './guarded-document-fetch.js';

@@ -1,4 +1,4 @@
-import { McpAuthConfigurationError } from '../services/mcp-auth-config.factory.js';
+import { McpAuthConfigurationError } from '../errors/mcp-auth-configuration-error.js';
 import type {
   ClientIdMetadataDocumentOptions,
   ResolvedClientIdMetadataDocumentOptions,

@@ -4,7 +4,7 @@ import { InsufficientScopeError } from '../errors/oauth-error.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG, REQUEST_AUTH_PROPERTY } from '../mcp-auth.constants.js';
-import { ScopeHierarchy } from '../services/scope-rules.js';
+import { ScopeHierarchy } from '../rules/scope-rules.js';
 import { getAccessToken, getCurrentScopeHierarchy } from './auth-storage.js';
 
 /**

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccessToken } from '../interfaces/oauth-models.js';
-import type { ScopeHierarchy } from '../services/scope-rules.js';
+import type { ScopeHierarchy } from '../rules/scope-rules.js';
 
 /**
  * Per-request slot for the verified identity. The middleware opens one empty

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { InsufficientScopeError } from '../errors/oauth-error.js';
 import { getAccessToken, getCurrentScopeHierarchy, isAsyncContextEnabled } from '../context/auth-storage.js';
 import { REQUIRED_SCOPES_METADATA } from '../mcp-auth.constants.js';
-import { ScopeHierarchy, mergeScopes } from '../services/scope-rules.js';
+import { ScopeHierarchy, mergeScopes } from '../rules/scope-rules.js';
 
 const CONTROLLER_WATERMARK = '__controller__';
 const UNWRAPPED = Symbol('mcp_auth:unwrapped');

@@ -6,8 +6,8 @@ import {
   AUTHORIZATION_SERVER_METADATA_EXTENSIONS,
   type AuthorizationServerMetadataExtension,
   buildAuthorizationServerMetadata,
-} from '../services/authorization-server-metadata.js';
-import { pathWithoutTrailingSlash } from '../services/url-rules.js';
+} from '../rules/authorization-server-metadata.js';
+import { pathWithoutTrailingSlash } from '../rules/url-rules.js';
 import type { ProtocolEndpoint } from './endpoint.js';
 
 /**

@@ -5,7 +5,7 @@ import { oauthErrorHeaders } from '../errors/error-policy.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { AuthorizationRequestService } from '../services/authorization-request.service.js';
-import { authorizationErrorPage } from '../views/authorization-error-page.js';
+import { authorizationErrorPage } from '../interaction/authorization-error-page.js';
 import type { ProtocolEndpoint } from './endpoint.js';
 import { authorizationServerPath } from './endpoint-paths.js';
 

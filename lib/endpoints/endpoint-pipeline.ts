@@ -3,7 +3,7 @@ import { toOAuthError, oauthErrorHeaders } from '../errors/error-policy.js';
 import { MethodNotAllowedError, TooManyRequestsError } from '../errors/http-status-errors.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import { oauthErrorResult } from '../errors/oauth-error-response.js';
-import { assertBodyWithinLimit } from '../services/body-limit.js';
+import { assertBodyWithinLimit } from '../http/body-limit.js';
 import { corsHeaders } from '../http/cors.js';
 import { type EndpointRequest, hasMediaType } from '../http/endpoint-request.js';
 import { type EndpointResult, emptyResult } from '../http/endpoint-result.js';
@@ -12,7 +12,7 @@ import { NO_STORE_HEADERS } from '../http/no-store.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
-import { authorizationErrorPage } from '../views/authorization-error-page.js';
+import { authorizationErrorPage } from '../interaction/authorization-error-page.js';
 import type { Endpoint, EndpointDeclaration, ProtocolEndpoint } from './endpoint.js';
 
 /**

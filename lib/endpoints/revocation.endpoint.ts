@@ -6,8 +6,8 @@ import type { AuthorizationServerConfig, McpAuthConfig } from '../interfaces/mcp
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { ClientAuthenticator } from '../services/client-authentication.service.js';
 import { claimedClientId } from '../services/rate-limiter.service.js';
-import { readParameters } from '../services/request-parameters.js';
-import { findToken } from '../services/token-lookup.js';
+import { readParameters } from '../rules/request-parameters.js';
+import { findToken } from '../rules/token-lookup.js';
 import type { ProtocolEndpoint } from './endpoint.js';
 import { authorizationServerPath } from './endpoint-paths.js';
 import { FORM_BODY } from './form-body.js';

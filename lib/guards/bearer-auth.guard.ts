@@ -25,11 +25,11 @@ import {
   REQUEST_AUTH_PROPERTY,
   REQUIRED_SCOPES_METADATA,
 } from '../mcp-auth.constants.js';
-import { parseBearerAuthorizationHeader } from '../services/bearer-token.js';
+import { parseBearerAuthorizationHeader } from '../rules/bearer-token.js';
 import { readMcpRequestBody } from './mcp-request-body.js';
 import { assertMcpHeadersMatchBody, hasMcpStandardHeaders } from './mcp-standard-headers.js';
-import { AudienceMatcher } from '../services/resource-audience.js';
-import { mergeScopes } from '../services/scope-rules.js';
+import { AudienceMatcher } from '../rules/resource-indicators.js';
+import { mergeScopes } from '../rules/scope-rules.js';
 import { ToolScopeRegistry } from '../services/tool-scope-registry.js';
 
 /** `Retry-After` (seconds) sent with a 503 when the verifier gave none. */

@@ -1,6 +1,6 @@
 import type { ResolvedPageOptions } from '../services/page-appearance-options.js';
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
-import type { ScopeHierarchy } from '../services/scope-rules.js';
+import type { ScopeHierarchy } from '../rules/scope-rules.js';
 import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
 import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';

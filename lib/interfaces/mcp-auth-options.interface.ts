@@ -4,7 +4,7 @@ import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
-import type { ScopeHierarchyDeclaration } from '../services/scope-rules.js';
+import type { ScopeHierarchyDeclaration } from '../rules/scope-rules.js';
 import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
 import type { PrivateKeyJwtOptions } from '../services/private-key-jwt-options.js';
 

@@ -1,4 +1,4 @@
-import { hashValue, constantTimeEquals } from '../services/secure-values.js';
+import { hashValue, constantTimeEquals } from '../rules/secure-values.js';
 
 const PREFIX = 'sha256:';
 

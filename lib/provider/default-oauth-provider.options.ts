@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Clock } from '../stores/clock.js';
+import type { Clock } from '../rules/clock.js';
 import type { OAuthStore } from '../stores/oauth-store.interface.js';
 import type { SigningKeyInput } from './signing-keys.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';

@@ -11,10 +11,10 @@ import type {
   ClientRegistrationContext,
   OAuthAuthorizationServerProvider,
 } from '../interfaces/oauth-provider.interface.js';
-import { buildAuthorizationResponseUrl } from '../services/authorization-response.js';
-import type { ScopeHierarchy } from '../services/scope-rules.js';
-import { pathWithoutTrailingSlash } from '../services/url-rules.js';
-import type { Clock } from '../stores/clock.js';
+import { buildAuthorizationResponseUrl } from '../rules/authorization-response.js';
+import type { ScopeHierarchy } from '../rules/scope-rules.js';
+import { pathWithoutTrailingSlash } from '../rules/url-rules.js';
+import type { Clock } from '../rules/clock.js';
 import { MemoryOAuthStore } from '../stores/memory-oauth-store.js';
 import type {
   GrantRecord,
@@ -41,10 +41,10 @@ import {
   resolveStepUpWindowMs,
 } from './default-oauth-provider.options.js';
 import { sealRefreshSuccessor, unsealRefreshSuccessor } from './refresh-successor-seal.js';
-import { InteractionPages } from './interaction-pages.js';
-import { redirectsOnlyToLoopback } from './consent-page.js';
-import { passwordCheckFrom } from './password-check.js';
-import { hashValue } from '../services/secure-values.js';
+import { InteractionPages } from '../interaction/interaction-pages.js';
+import { redirectsOnlyToLoopback } from '../interaction/consent-page.js';
+import { passwordCheckFrom } from '../interaction/password-check.js';
+import { hashValue } from '../rules/secure-values.js';
 import { providerRandom } from './random-pool.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';

@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { RANDOM_VALUE_BYTES } from '../services/secure-values.js';
+import { RANDOM_VALUE_BYTES } from '../rules/secure-values.js';
 
 /** Bytes drawn from the CSPRNG at once: 128 values of 256 bits. */
 const POOL_BYTES = 4096;

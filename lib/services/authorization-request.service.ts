@@ -9,14 +9,14 @@ import { toOAuthError } from '../errors/error-policy.js';
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AuthorizationParams, OAuthClientInformation } from '../interfaces/oauth-models.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
-import { buildAuthorizationResponseUrl } from './authorization-response.js';
+import { buildAuthorizationResponseUrl } from '../rules/authorization-response.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
-import { oversizedAuthorizationParameter } from './input-limits.js';
-import { isValidS256Challenge } from './pkce.js';
-import { resolveRedirectUri } from './redirect-uri-rules.js';
-import { invalidParameters, inspectParameter, readParameters } from './request-parameters.js';
-import { readResourceParameter } from './resource-indicator.js';
-import { resolveAuthorizationScopes } from './scope-rules.js';
+import { oversizedAuthorizationParameter } from '../rules/input-limits.js';
+import { isValidS256Challenge } from '../rules/pkce.js';
+import { resolveRedirectUri } from '../rules/redirect-uri-rules.js';
+import { invalidParameters, inspectParameter, readParameters } from '../rules/request-parameters.js';
+import { readResourceParameter } from '../rules/resource-indicators.js';
+import { resolveAuthorizationScopes } from '../rules/scope-rules.js';
 
 /** Single-valued parameters of an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, S35). */
 export const AUTHORIZATION_REQUEST_PARAMETERS = [

@@ -5,12 +5,13 @@ import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error.j
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation, TokenEndpointAuthMethod } from '../interfaces/oauth-models.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
-import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from './client-assertion-verifier.js';
+import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from '../rules/client-assertion-verifier.js';
+import { SUPPORTED_CLIENT_AUTH_METHODS } from '../rules/client-authentication-methods.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
-import { readParameter } from './request-parameters.js';
+import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
+import { readParameter } from '../rules/request-parameters.js';
 import { PrivateKeyJwtAuthentication } from './private-key-jwt-authentication.js';
-import { constantTimeEquals } from './secure-values.js';
+import { constantTimeEquals } from '../rules/secure-values.js';
 
 /** Client credentials as presented on one request. */
 export interface PresentedClientCredentials {
@@ -30,14 +31,6 @@ export interface ClientAuthenticationMethod {
   /** @throws InvalidClientError when the credentials do not authenticate the client */
   verify(presented: PresentedClientCredentials, client: OAuthClientInformation): Promise<void>;
 }
-
-/** The methods the token, revocation and introspection endpoints accept, in metadata order (RFC 8414 §2). */
-export const SUPPORTED_CLIENT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
-  'none',
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-];
 
 /** Decodes one `application/x-www-form-urlencoded` value (RFC 6749 §2.3.1, Appendix B). */
 function formDecode(value: string): string {

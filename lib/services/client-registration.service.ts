@@ -10,12 +10,12 @@ import type {
 } from '../interfaces/client-registration-policy.interface.js';
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation, TokenEndpointAuthMethod } from '../interfaces/oauth-models.js';
-import { clientJwksProblem, copyClientJwks } from './client-public-keys.js';
+import { clientJwksProblem, copyClientJwks } from '../rules/client-public-keys.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
-import { registrationSizeProblem } from './input-limits.js';
-import { redirectUriRegistrationProblem } from './redirect-uri-rules.js';
-import { parseScope } from './scope-rules.js';
+import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
+import { registrationSizeProblem } from '../rules/input-limits.js';
+import { redirectUriRegistrationProblem } from '../rules/redirect-uri-rules.js';
+import { parseScope } from '../rules/scope-rules.js';
 
 /**
  * Dynamic client registration (RFC 7591 §3): validates the metadata (S39),

@@ -9,19 +9,14 @@ import type {
 import type { ClientRegistrationPolicy } from '../interfaces/client-registration-policy.interface.js';
 import type { InputLimitOptions, McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
-import { ScopeHierarchy, isScopeToken } from './scope-rules.js';
+import { ScopeHierarchy, isScopeToken } from '../rules/scope-rules.js';
 import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
 import { resolvePageOptions } from './page-appearance-options.js';
 import { DEFAULT_JSON_MAX_DEPTH } from '../http/json-depth.js';
-import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from './url-rules.js';
+import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from '../rules/url-rules.js';
+import { McpAuthConfigurationError } from '../errors/mcp-auth-configuration-error.js';
 
-/** Thrown at startup for a bad option; the message says what to fix. */
-export class McpAuthConfigurationError extends Error {
-  constructor(message: string) {
-    super(`McpAuthModule: ${message}`);
-    this.name = 'McpAuthConfigurationError';
-  }
-}
+export { McpAuthConfigurationError };
 
 /** Default `mcpBodyLimitBytes`: the MCP SDK transport's own request-body limit (4 MiB). */
 export const DEFAULT_MCP_BODY_LIMIT_BYTES = 4 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { PageAppearance } from '../http/html-page.js';
-import { parseAbsoluteUrl } from './url-rules.js';
+import { parseAbsoluteUrl } from '../rules/url-rules.js';
 
 /** Optional look of the built-in login, consent and error pages. */
 export interface PageBrandingOptions {

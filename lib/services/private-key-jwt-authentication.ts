@@ -2,8 +2,8 @@ import { InvalidClientError } from '../errors/oauth-error.js';
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { ClientJsonWebKeySet, OAuthClientInformation } from '../interfaces/oauth-models.js';
 import { ExpiringMap } from '../stores/expiring-map.js';
-import { verifyClientAssertion } from './client-assertion-verifier.js';
-import type { OAuthClock } from './oauth-clock.js';
+import { verifyClientAssertion } from '../rules/client-assertion-verifier.js';
+import type { OAuthClock } from '../rules/clock.js';
 
 /** Size of the process-local replay memory from which expired entries are swept on insert. */
 const LOCAL_REPLAY_SWEEP_THRESHOLD = 1000;

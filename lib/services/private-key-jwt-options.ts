@@ -1,7 +1,7 @@
 import { createHttpsMetadataFetcher } from '../cimd/https-metadata-fetcher.js';
 import { RemoteJwksCache } from '../cimd/remote-jwks-cache.js';
 import { CIMD_DEFAULTS } from '../cimd/resolve-options.js';
-import { ASYMMETRIC_JWS_ALGORITHMS } from './asymmetric-jws-algorithms.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../rules/asymmetric-jws-algorithms.js';
 import type { ClientIdMetadataDocumentOptions } from '../cimd/client-id-metadata-document.options.js';
 
 /** JWS algorithms a client assertion may use by default: asymmetric only (RFC 7518 §3.1, RFC 8037 §3.1). */

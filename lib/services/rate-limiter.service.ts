@@ -5,7 +5,7 @@ import { TooManyRequestsError } from '../errors/http-status-errors.js';
 import type { McpAuthConfig, RateLimitName } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import { readClientCredentials } from './client-authentication.service.js';
-import { hashValue } from './secure-values.js';
+import { hashValue } from '../rules/secure-values.js';
 
 /**
  * Injection token of the rate-limit storage: any `@nestjs/throttler`

@@ -9,12 +9,12 @@ import {
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation, OAuthToken } from '../interfaces/oauth-models.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from './oauth-clock.js';
+import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
 import { OAuthRateLimiter } from './rate-limiter.service.js';
-import { verifyS256 } from './pkce.js';
-import { readParameters } from './request-parameters.js';
-import { readResourceParameter, sameResource } from './resource-indicator.js';
-import { resolveRefreshScopes } from './scope-rules.js';
+import { verifyS256 } from '../rules/pkce.js';
+import { readParameters } from '../rules/request-parameters.js';
+import { readResourceParameter, sameResource } from '../rules/resource-indicators.js';
+import { resolveRefreshScopes } from '../rules/scope-rules.js';
 
 /** Grant types the token endpoint serves (OAuth 2.1 §3.2.2). */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { REQUIRED_SCOPES_METADATA } from '../mcp-auth.constants.js';
-import { toolNamesFromJsonRpcBody } from './json-rpc-tool-calls.js';
-import { mergeScopes } from './scope-rules.js';
+import { toolNamesFromJsonRpcBody } from '../rules/json-rpc-tool-calls.js';
+import { mergeScopes } from '../rules/scope-rules.js';
 import { toolNameOfMethod } from './tool-name-adapter.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../rules/clock.js';
 
 /** A value that knows when it expires (epoch ms). */
 export interface Expiring {

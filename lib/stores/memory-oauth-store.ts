@@ -1,5 +1,5 @@
 import { TemporarilyUnavailableError } from '../errors/oauth-error.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../rules/clock.js';
 import { ExpiringMap, ExpiringRecordMap } from './expiring-map.js';
 import { clientPage } from './client-page.js';
 import { frozenAuthorizationCode, frozenGrant, frozenRefreshToken } from './frozen-records.js';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { readCookie, serializeCookie } from '../provider/session-cookie.js';
+import { readCookie, serializeCookie } from '../interaction/session-cookie.js';
 
 /** Name of the cookie that binds an upstream sign-in to the browser that started it. */
 export const UPSTREAM_BROWSER_COOKIE = 'mcp_auth_upstream';

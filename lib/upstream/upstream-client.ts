@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import type { UpstreamProfile, UpstreamProviderConfig, UpstreamTokenSet } from './upstream-provider.config.js';
-import { isLoopbackHost } from '../services/url-rules.js';
+import { isLoopbackHost } from '../rules/url-rules.js';
 
 /** Checks of one authorization response (RFC 6749 §10.12, RFC 7636, OIDC Core §3.1.3.7). */
 export interface UpstreamCallbackChecks {

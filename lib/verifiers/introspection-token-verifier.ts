@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { TemporarilyUnavailableError } from '../errors/oauth-error.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
 import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
-import type { Clock } from '../stores/clock.js';
+import type { Clock } from '../rules/clock.js';
 import { accessTokenFromClaims } from './access-token-claims.js';
-import { hashValue } from '../services/secure-values.js';
+import { hashValue } from '../rules/secure-values.js';
 
 /** Upper bound of the positive cache, in ms. */
 export const MAX_INTROSPECTION_CACHE_MS = 30_000;

@@ -4,7 +4,7 @@ import { TemporarilyUnavailableError } from '../errors/oauth-error.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
 import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
 import { accessTokenFromClaims } from './access-token-claims.js';
-import { ASYMMETRIC_JWS_ALGORITHMS } from '../services/asymmetric-jws-algorithms.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../rules/asymmetric-jws-algorithms.js';
 
 /** Asymmetric JWS algorithms accepted by default (RFC 7518 §3.1); never `none` or HMAC (RFC 8725 §3.1). */
 export const DEFAULT_JWT_ALGORITHMS: readonly string[] = ASYMMETRIC_JWS_ALGORITHMS;

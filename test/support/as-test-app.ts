@@ -6,8 +6,8 @@ import request from 'supertest';
 import type { McpAuthModuleOptions } from '../../lib/interfaces/mcp-auth-options.interface.js';
 import type { OAuthClientInformation } from '../../lib/interfaces/oauth-models.js';
 import { McpAuthModule } from '../../lib/mcp-auth.module.js';
-import { OAUTH_CLOCK } from '../../lib/services/oauth-clock.js';
-import { computeS256Challenge } from '../../lib/services/pkce.js';
+import { OAUTH_CLOCK } from '../../lib/rules/clock.js';
+import { computeS256Challenge } from '../../lib/rules/pkce.js';
 import { TestOAuthProvider } from './test-oauth-provider.js';
 
 export const ISSUER = 'http://127.0.0.1:4000';

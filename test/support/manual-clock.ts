@@ -1,4 +1,4 @@
-import type { Clock } from '../../lib/stores/clock.js';
+import type { Clock } from '../../lib/rules/clock.js';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { OAuthClientInformation } from '../../lib/interfaces/oauth-models.js';
 import { DefaultOAuthProvider } from '../../lib/provider/default-oauth-provider.js';
 import type { DefaultOAuthProviderOptions } from '../../lib/provider/default-oauth-provider.options.js';
-import { hashValue } from '../../lib/services/secure-values.js';
+import { hashValue } from '../../lib/rules/secure-values.js';
 import { resolveMcpAuthConfig } from '../../lib/services/mcp-auth-config.factory.js';
 import { MemoryOAuthStore } from '../../lib/stores/memory-oauth-store.js';
 import { ManualClock } from './manual-clock.js';

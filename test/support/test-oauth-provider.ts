@@ -10,7 +10,7 @@ import type {
   RefreshToken,
 } from '../../lib/interfaces/oauth-models.js';
 import type { OAuthAuthorizationServerProvider } from '../../lib/interfaces/oauth-provider.interface.js';
-import { buildAuthorizationResponseUrl } from '../../lib/services/authorization-response.js';
+import { buildAuthorizationResponseUrl } from '../../lib/rules/authorization-response.js';
 
 type Grant = { id: string };
 type StoredCode = AuthorizationCode & Grant;

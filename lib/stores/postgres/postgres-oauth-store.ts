@@ -1,5 +1,5 @@
 import type { Pool, QueryResultRow } from 'pg';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../rules/clock.js';
 import { clientIdAfterCursor, clientPageLimit, cursorAfterClient } from '../client-page.js';
 import type {
   AuthorizationCodeLookup,

@@ -1,4 +1,4 @@
-import { hashValue } from '../../services/secure-values.js';
+import { hashValue } from '../../rules/secure-values.js';
 
 /** Default prefix of every key the store writes. */
 export const DEFAULT_REDIS_KEY_PREFIX = 'mcp-auth:';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpAuthModuleOptions } from '../../../lib/interfaces/mcp-auth-options.interface.js';
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
-import { computeS256Challenge } from '../../../lib/services/pkce.js';
+import { computeS256Challenge } from '../../../lib/rules/pkce.js';
 import { DEFAULT_RATE_LIMITS } from '../../../lib/services/mcp-auth-config.factory.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFromMetadataDocument } from '../../../lib/cimd/index.js';
 import { InvalidClientError } from '../../../lib/errors/index.js';
-import { redirectUriMatches } from '../../../lib/services/redirect-uri-rules.js';
+import { redirectUriMatches } from '../../../lib/rules/redirect-uri-rules.js';
 import { type AsTestApp, authorizeParams, createAsTestApp, pkcePair } from '../../support/as-test-app.js';
 
 const CIMD_URL = 'https://app.example.com/client.json';

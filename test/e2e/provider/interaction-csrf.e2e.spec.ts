@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OAuthClientInformation } from '../../../lib/interfaces/oauth-models.js';
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
-import { hashValue } from '../../../lib/services/secure-values.js';
+import { hashValue } from '../../../lib/rules/secure-values.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { withResponseCookies } from '../../support/cookie-jar.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';

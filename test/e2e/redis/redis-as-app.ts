@@ -11,7 +11,7 @@ import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import type { DefaultOAuthProviderOptions } from '../../../lib/provider/default-oauth-provider.options.js';
 import type { OAuthStore } from '../../../lib/stores/oauth-store.interface.js';
-import { computeS256Challenge } from '../../../lib/services/pkce.js';
+import { computeS256Challenge } from '../../../lib/rules/pkce.js';
 import { RedisOAuthStore } from '../../../lib/stores/redis/redis-oauth-store.js';
 
 /** One issuer and resource for every instance: they are one deployment behind a load balancer. */

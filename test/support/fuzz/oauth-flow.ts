@@ -1,7 +1,7 @@
 import { withResponseCookies } from '../cookie-jar.js';
 import { randomBytes } from 'node:crypto';
 import type request from 'supertest';
-import { computeS256Challenge } from '../../../lib/services/pkce.js';
+import { computeS256Challenge } from '../../../lib/rules/pkce.js';
 import { FUZZ_ISSUER, FUZZ_RESOURCE, FUZZ_USER, type FuzzApp } from './fuzz-app.js';
 
 /** Every secret value a full OAuth flow produced or used (S46, S47). */

@@ -4,7 +4,7 @@ import { RemoteJwksCache } from '../../../lib/cimd/remote-jwks-cache.js';
 import type { MetadataDocumentFetcher } from '../../../lib/cimd/metadata-document-fetcher.js';
 import { InvalidClientError } from '../../../lib/errors/oauth-error.js';
 import type { ClientJsonWebKeySet, OAuthClientInformation } from '../../../lib/interfaces/oauth-models.js';
-import { verifyClientAssertion, type ClientAssertionCheck } from '../../../lib/services/client-assertion-verifier.js';
+import { verifyClientAssertion, type ClientAssertionCheck } from '../../../lib/rules/client-assertion-verifier.js';
 import { DEFAULT_CLIENT_ASSERTION_ALGORITHMS } from '../../../lib/services/private-key-jwt-options.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuthorizationServerMetadata } from '../../../lib/services/authorization-server-metadata.js';
+import { buildAuthorizationServerMetadata } from '../../../lib/rules/authorization-server-metadata.js';
 import { McpAuthConfigurationError, resolveMcpAuthConfig } from '../../../lib/services/mcp-auth-config.factory.js';
 import { authorizationServerOnly } from '../../../lib/services/authorization-server-only.js';
 import type { McpAuthModuleOptions } from '../../../lib/interfaces/mcp-auth-options.interface.js';

@@ -6,16 +6,16 @@ import {
   isValidCodeVerifier,
   isValidS256Challenge,
   verifyS256,
-} from '../../../lib/services/pkce.js';
+} from '../../../lib/rules/pkce.js';
 import {
   redirectUriMatches,
   redirectUriRegistrationProblem,
   resolveRedirectUri,
-} from '../../../lib/services/redirect-uri-rules.js';
-import { inspectParameter } from '../../../lib/services/request-parameters.js';
-import { sameResource, validateResourceIndicator } from '../../../lib/services/resource-indicator.js';
-import { parseScope, resolveRefreshScopes } from '../../../lib/services/scope-rules.js';
-import { constantTimeEquals } from '../../../lib/services/secure-values.js';
+} from '../../../lib/rules/redirect-uri-rules.js';
+import { inspectParameter } from '../../../lib/rules/request-parameters.js';
+import { sameResource, validateResourceIndicator } from '../../../lib/rules/resource-indicators.js';
+import { parseScope, resolveRefreshScopes } from '../../../lib/rules/scope-rules.js';
+import { constantTimeEquals } from '../../../lib/rules/secure-values.js';
 
 describe('PKCE (RFC 7636)', () => {
   it('S16 computes BASE64URL(SHA256(verifier)) without padding', () => {

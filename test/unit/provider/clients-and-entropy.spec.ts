@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashValue } from '../../../lib/services/secure-values.js';
+import { hashValue } from '../../../lib/rules/secure-values.js';
 import { client, issueCode, issueTokens, makeProvider } from '../../support/provider-fixtures.js';
 
 const SECRET = 'x'.repeat(10) + 'Kq3v9ZtYp2Lw8Rj5Nc1Hb7Gd4Fs6Ae0U';

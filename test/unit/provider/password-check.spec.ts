@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passwordCheckFrom } from '../../../lib/provider/password-check.js';
+import { passwordCheckFrom } from '../../../lib/interaction/password-check.js';
 
 describe('built-in password check (S55)', () => {
   it('S55 the static user list answers an unknown user and a wrong password alike, in similar time', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidGrantError } from '../../../lib/errors/index.js';
 import type { OAuthToken } from '../../../lib/interfaces/oauth-models.js';
 import type { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
-import { hashValue } from '../../../lib/services/secure-values.js';
+import { hashValue } from '../../../lib/rules/secure-values.js';
 import { client, issueTokens, makeProvider, otherClient } from '../../support/provider-fixtures.js';
 
 /** One refresh as the token endpoint runs it: load, then exchange. */

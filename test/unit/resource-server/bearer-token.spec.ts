@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBearerAuthorizationHeader } from '../../../lib/services/bearer-token.js';
+import { parseBearerAuthorizationHeader } from '../../../lib/rules/bearer-token.js';
 
 describe('parseBearerAuthorizationHeader (RFC 6750 §2.1)', () => {
   it('S1 no header is absent', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { audienceIncludes } from '../../../lib/services/resource-audience.js';
-import { canonicalResourceUri } from '../../../lib/services/resource-uri.js';
+import { audienceIncludes } from '../../../lib/rules/resource-indicators.js';
+import { canonicalResourceUri } from '../../../lib/rules/resource-uri.js';
 
 describe('audience canonicalisation (RFC 8707, S4)', () => {
   it.each([

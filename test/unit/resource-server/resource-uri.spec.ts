@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildProtectedResourceMetadata } from '../../../lib/endpoints/protected-resource-metadata.endpoint.js';
 import type { TokenVerifier } from '../../../lib/interfaces/token-verifier.interface.js';
 import { resolveMcpAuthConfig } from '../../../lib/services/mcp-auth-config.factory.js';
-import { AudienceMatcher, audienceIncludes } from '../../../lib/services/resource-audience.js';
-import { readResourceParameter, validateResourceIndicator } from '../../../lib/services/resource-indicator.js';
-import { canonicalResourceUri, sameResource } from '../../../lib/services/resource-uri.js';
+import { AudienceMatcher, audienceIncludes } from '../../../lib/rules/resource-indicators.js';
+import { readResourceParameter, validateResourceIndicator } from '../../../lib/rules/resource-indicators.js';
+import { canonicalResourceUri, sameResource } from '../../../lib/rules/resource-uri.js';
 
 /** [configured resource, presented URI, same resource?] */
 const PAIRS: ReadonlyArray<readonly [string, string, boolean]> = [

@@ -5,14 +5,14 @@ import { toRequestAuth } from '../../../lib/context/request-auth.js';
 import { RequireScopes } from '../../../lib/decorators/require-scopes.decorator.js';
 import type { OAuthAuthorizationServerProvider } from '../../../lib/interfaces/oauth-provider.interface.js';
 import { REQUEST_AUTH_PROPERTY } from '../../../lib/mcp-auth.constants.js';
-import { renderConsentPage } from '../../../lib/provider/consent-page.js';
-import { filterToolsByScopes } from '../../../lib/services/filter-tools-by-scopes.js';
+import { renderConsentPage } from '../../../lib/interaction/consent-page.js';
+import { filterToolsByScopes } from '../../../lib/rules/filter-tools-by-scopes.js';
 import { McpAuthConfigurationError, resolveMcpAuthConfig } from '../../../lib/services/mcp-auth-config.factory.js';
 import {
   ScopeHierarchy,
   type ScopeHierarchyDeclaration,
   resolveRefreshScopes,
-} from '../../../lib/services/scope-rules.js';
+} from '../../../lib/rules/scope-rules.js';
 import type { InteractionRecord } from '../../../lib/stores/oauth-store.interface.js';
 
 const SUPPORTED = ['notes:read', 'notes:write', 'notes', 'files:read', 'admin'];

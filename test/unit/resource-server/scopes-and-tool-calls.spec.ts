@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { filterToolsByScopes } from '../../../lib/services/filter-tools-by-scopes.js';
-import { toolNamesFromJsonRpcBody } from '../../../lib/services/json-rpc-tool-calls.js';
-import { hasAllScopes, mergeScopes, missingScopes } from '../../../lib/services/scope-rules.js';
+import { filterToolsByScopes } from '../../../lib/rules/filter-tools-by-scopes.js';
+import { toolNamesFromJsonRpcBody } from '../../../lib/rules/json-rpc-tool-calls.js';
+import { hasAllScopes, mergeScopes, missingScopes } from '../../../lib/rules/scope-rules.js';
 import { ToolScopeRegistry } from '../../../lib/services/tool-scope-registry.js';
 
 const call = (name: unknown) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name } });

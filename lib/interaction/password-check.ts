@@ -1,5 +1,5 @@
-import type { AuthenticatedUser, PasswordCheck, StaticUsers } from './default-oauth-provider.options.js';
-import { constantTimeEquals } from '../services/secure-values.js';
+import type { AuthenticatedUser, PasswordCheck, StaticUsers } from '../provider/default-oauth-provider.options.js';
+import { constantTimeEquals } from '../rules/secure-values.js';
 
 /**
  * Turns the `users` option into one check. A static map compares passwords in

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { constantTimeEquals, hashValue, randomValue } from '../services/secure-values.js';
+import { constantTimeEquals, hashValue, randomValue } from '../rules/secure-values.js';
 import type { InteractionRecord } from '../stores/oauth-store.interface.js';
 import { readCookie, serializeCookie, SESSION_COOKIE_NAME } from './session-cookie.js';
 

@@ -11,3 +11,11 @@ export const systemClock: OAuthClock = () => Date.now();
 export function epochSeconds(clock: OAuthClock): number {
   return Math.floor(clock() / 1000);
 }
+
+/**
+ * A source of the current time in epoch milliseconds. `Date` itself is one;
+ * tests inject a manual clock instead of sleeping.
+ */
+export interface Clock {
+  now(): number;
+}

@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { type PageAppearance, sendHtmlPage, sendMessagePage } from '../http/html-page.js';
 import type { InteractionRecord } from '../stores/oauth-store.interface.js';
-import type { AuthenticatedUser } from './default-oauth-provider.options.js';
-import type { DefaultOAuthProvider } from './default-oauth-provider.js';
+import type { AuthenticatedUser } from '../provider/default-oauth-provider.options.js';
+import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
 import { renderConsentPage } from './consent-page.js';
 import { renderLoginPage } from './login-page.js';
-import { hashValue, randomValue } from '../services/secure-values.js';
+import { hashValue, randomValue } from '../rules/secure-values.js';
 import {
   crossSiteProblem,
   ensureFormBrowserId,

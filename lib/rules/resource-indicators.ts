@@ -1,5 +1,5 @@
 import { InvalidRequestError, InvalidTargetError } from '../errors/oauth-error.js';
-import { sameResource } from './resource-uri.js';
+import { canonicalResourceUri, sameResource } from './resource-uri.js';
 import { parseAbsoluteUrl } from './url-rules.js';
 
 export { sameResource } from './resource-uri.js';
@@ -35,4 +35,38 @@ export function readResourceParameter(source: unknown, canonicalResource: string
   if (!present.length) return undefined;
   for (const value of present) validateResourceIndicator(value, canonicalResource);
   return canonicalResource;
+}
+
+/**
+ * Audience checks for resource indicators (RFC 8707 §2, RFC 9068 §4, S4),
+ * by the one resource comparison rule (`canonicalResourceUri`, S60).
+ */
+
+/**
+ * Matches token audiences against one expected resource, canonicalised once
+ * (the guard runs it on every request). An audience equal to the configured
+ * string matches without parsing; anything else is compared in canonical form.
+ */
+export class AudienceMatcher {
+  private readonly canonical: string | undefined;
+
+  constructor(private readonly expectedResource: string) {
+    this.canonical = canonicalResourceUri(expectedResource);
+  }
+
+  /** True when `audience` (`aud` / `resource`, a string or a list) names the expected resource. */
+  matches(audience: string | string[] | undefined): boolean {
+    if (this.canonical === undefined || audience === undefined) return false;
+    if (audience === this.expectedResource) return true;
+    const values = Array.isArray(audience) ? audience : [audience];
+    return values.some((value) => value === this.expectedResource || canonicalResourceUri(value) === this.canonical);
+  }
+}
+
+/**
+ * True when the token audience (`aud` / `resource`, a string or a list) names
+ * `expectedResource`. A missing or empty audience never matches.
+ */
+export function audienceIncludes(audience: string | string[] | undefined, expectedResource: string): boolean {
+  return new AudienceMatcher(expectedResource).matches(audience);
 }

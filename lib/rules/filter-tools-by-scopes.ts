@@ -1,5 +1,9 @@
 import { ScopeHierarchy } from './scope-rules.js';
-import type { ToolScopeRegistry } from './tool-scope-registry.js';
+
+/** What {@link filterToolsByScopes} needs of the `ToolScopeRegistry`: the scopes one tool requires. */
+export interface ToolScopeLookup {
+  scopesFor(toolName: string): readonly string[];
+}
 
 /**
  * Hides tools the caller could not call from a `tools/list` result (optional;
@@ -12,7 +16,7 @@ import type { ToolScopeRegistry } from './tool-scope-registry.js';
 export function filterToolsByScopes<T extends { name: string }>(
   tools: readonly T[],
   grantedScopes: readonly string[] | undefined,
-  registry: Pick<ToolScopeRegistry, 'scopesFor'>,
+  registry: ToolScopeLookup,
   hierarchy: ScopeHierarchy = ScopeHierarchy.flat,
 ): T[] {
   return tools.filter((tool) => hierarchy.hasAll(grantedScopes, registry.scopesFor(tool.name)));

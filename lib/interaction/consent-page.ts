@@ -1,6 +1,6 @@
 import { escapeHtml } from '../http/html-page.js';
-import { ScopeHierarchy } from '../services/scope-rules.js';
-import { isLoopbackHost, parseAbsoluteUrl } from '../services/url-rules.js';
+import { ScopeHierarchy } from '../rules/scope-rules.js';
+import { isLoopbackHost, parseAbsoluteUrl } from '../rules/url-rules.js';
 import type { InteractionRecord } from '../stores/oauth-store.interface.js';
 
 /** Inputs of the consent page. */

@@ -1,5 +1,5 @@
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
-import { SUPPORTED_CLIENT_AUTH_METHODS } from './client-authentication.service.js';
+import { SUPPORTED_CLIENT_AUTH_METHODS } from './client-authentication-methods.js';
 import { SUPPORTED_CODE_CHALLENGE_METHODS } from './pkce.js';
 
 /**
