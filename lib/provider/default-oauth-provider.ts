@@ -44,7 +44,8 @@ import { sealRefreshSuccessor, unsealRefreshSuccessor } from './refresh-successo
 import { InteractionPages } from '../interaction/interaction-pages.js';
 import { redirectsOnlyToLoopback } from '../interaction/consent-page.js';
 import { passwordCheckFrom } from '../interaction/password-check.js';
-import { hashValue, randomValue } from '../rules/secure-values.js';
+import { hashValue } from '../rules/secure-values.js';
+import { providerRandom } from './random-pool.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';
@@ -113,6 +114,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   private readonly stepUpWindowMs: number;
   /** Refresh tokens loaded inside their rotation grace (S61) → the successor to hand out again. */
   private readonly graceSuccessors = new WeakMap<DefaultRefreshToken, string>();
+  /** Refresh tokens loaded by {@link loadRefreshToken} → the hash they were looked up by (hashed once per request). */
+  private readonly refreshTokenHashes = new WeakMap<DefaultRefreshToken, string>();
   private resolved?: ProviderSettings;
   private eventListener?: McpAuthEventListener;
 
@@ -219,7 +222,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
 
   /** Stores a pending interaction and sends the user agent to the consent page (which asks for login first). */
   async authorize(client: OAuthClientInformation, params: AuthorizationParams): Promise<string> {
-    const interactionId = randomValue();
+    const interactionId = providerRandom.value();
     await this.store.saveInteraction(hashValue(interactionId), {
       clientId: client.clientId,
       clientName: client.clientName,
@@ -231,7 +234,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       redirectUri: params.redirectUri,
       redirectUriProvidedExplicitly: params.redirectUriProvidedExplicitly,
       resource: params.resource,
-      csrfToken: randomValue(),
+      csrfToken: providerRandom.value(),
       expiresAtMs: this.clock.now() + this.lifetimes.interaction * 1000,
     });
     const url = new URL(this.settings.consentUrl);
@@ -245,7 +248,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
    */
   async approveInteraction(interaction: InteractionRecord, subject: string): Promise<string> {
     const now = this.clock.now();
-    const grantId = randomValue();
+    const grantId = providerRandom.value();
     const grantExpiresAtMs = now + this.lifetimes.refreshTokenAbsolute * 1000;
     await this.store.createGrant({
       grantId,
@@ -258,7 +261,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     });
     await this.upstream?.saveGrantTokens(grantId, interaction, subject, grantExpiresAtMs);
     await this.store.confirmClient(interaction.clientId);
-    const code = randomValue();
+    const code = providerRandom.value();
     await this.store.saveAuthorizationCode(hashValue(code), {
       grantId,
       clientId: interaction.clientId,
@@ -347,7 +350,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, false);
       return token;
     }
-    const refreshToken = randomValue();
+    const refreshToken = providerRandom.value();
     await this.store.saveRefreshToken(hashValue(refreshToken), this.refreshRecord(grant, client.clientId));
     this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, true);
     return { ...token, refreshToken };
@@ -364,7 +367,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     refreshToken: string,
   ): Promise<DefaultRefreshToken | undefined> {
     if (typeof refreshToken !== 'string' || !refreshToken) return undefined;
-    const lookup = await this.store.findRefreshToken(hashValue(refreshToken));
+    const tokenHash = hashValue(refreshToken);
+    const lookup = await this.store.findRefreshToken(tokenHash);
     const successor = this.graceSuccessor(lookup, client, refreshToken);
     if (successor !== undefined && lookup.status === 'reused') {
       const grant = await this.activeGrant(lookup.grantId);
@@ -385,7 +389,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     if (!record) return undefined;
     const grant = await this.activeGrant(record.grantId);
     if (!grant) return undefined;
-    return {
+    const loaded: DefaultRefreshToken = {
       token: refreshToken,
       clientId: record.clientId,
       scopes: grant.scopes,
@@ -394,6 +398,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       subject: record.subject,
       grantId: record.grantId,
     };
+    this.refreshTokenHashes.set(loaded, tokenHash);
+    return loaded;
   }
 
   /**
@@ -424,9 +430,9 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     }
     const graceSuccessor = this.graceSuccessors.get(refreshToken);
     if (graceSuccessor !== undefined) return this.reissue(grant, client.clientId, scopes, graceSuccessor);
-    const newRefreshToken = randomValue();
+    const newRefreshToken = providerRandom.value();
     const result = await this.store.rotateRefreshToken(
-      hashValue(refreshToken.token),
+      this.refreshTokenHashes.get(refreshToken) ?? hashValue(refreshToken.token),
       hashValue(newRefreshToken),
       this.refreshRecord(grant, client.clientId),
       this.rotationGraceMs > 0
@@ -573,6 +579,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     scopes: string[],
     refreshTokenIssued: boolean,
   ): void {
+    if (!this.eventListener) return;
     this.emit({
       type: 'tokens.issued',
       grantType,
@@ -650,7 +657,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       aud: this.settings.resource,
       client_id: clientId,
       scope,
-      jti: randomValue(16),
+      jti: providerRandom.value(16),
       iat: nowSeconds,
       exp,
       grant_id: grant.grantId,
