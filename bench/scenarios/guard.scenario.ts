@@ -63,7 +63,7 @@ export const guardScenario: Scenario = {
           notes: [
             'Tokens are ES256 JWT access tokens issued by the built-in provider (memory store) for the MCP resource.',
             'Fresh: each request carries the next of the pre-issued tokens (round robin) to a server whose verified-token cache is off, so every request pays the ES256 check, as a never-seen token does.',
-            'Server CPU/req ratios: bare CPU time per request ÷ the variant\'s, median over rounds; steadier than req/s when the load generator shares the cores.',
+            "Server CPU/req ratios: bare CPU time per request ÷ the variant's, median over rounds; steadier than req/s when the load generator shares the cores.",
             'asyncContext off: no AsyncLocalStorage (Node 20 turns on process-wide async hooks at its first use).',
             'Tool scope declared: the called tool requires a scope (granted), so the guard reads and checks the JSON-RPC body itself (media type, depth; the request carries Mcp-Method / Mcp-Name as a 2026-07-28 client sends them, checked against the body) and looks up the tool scopes on every request.',
           ],

@@ -62,7 +62,11 @@ export const tokenScenario: Scenario = {
             atLeast('ours refresh / oidc-provider refresh', ratioOf(variants, OURS, OIDC), 2),
             atLeast('ours refresh / oidc-provider (Map adapter) refresh', ratioOf(variants, OURS, OIDC_MAP), 1),
             atLeast('same by server CPU/request: vs oidc-provider', cpuRatioOf(variants, OURS, OIDC) ?? Number.NaN, 2),
-            atLeast('same by server CPU/request: vs Map adapter', cpuRatioOf(variants, OURS, OIDC_MAP) ?? Number.NaN, 1),
+            atLeast(
+              'same by server CPU/request: vs Map adapter',
+              cpuRatioOf(variants, OURS, OIDC_MAP) ?? Number.NaN,
+              1,
+            ),
             {
               name: 'ours authorization_code / ours refresh',
               value: ratioOf(variants, 'ours: authorization_code', OURS),
