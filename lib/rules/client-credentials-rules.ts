@@ -37,7 +37,8 @@ export function resolveMachineScopes(
   policy: MachineScopePolicy,
 ): string[] {
   const allowed = parseScope(client.scope) ?? [];
-  if (!allowed.length) throw new InvalidScopeError('The client has no registered scope for the client_credentials grant');
+  if (!allowed.length)
+    throw new InvalidScopeError('The client has no registered scope for the client_credentials grant');
   const scopes = parseScope(requested);
   if (scopes === undefined) throw new InvalidScopeError('The scope parameter is malformed');
   if (!scopes.length) return [...allowed];

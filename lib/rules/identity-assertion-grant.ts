@@ -130,12 +130,16 @@ export async function verifyIdentityAssertionGrant(
     fail('is for another resource');
   if (typeof sub !== 'string' || sub === '') fail('has no sub');
   if (typeof iat !== 'number' || iat > check.nowSeconds + check.clockSkewSeconds) fail('was issued in the future');
-  if (exp - check.nowSeconds > check.maxLifetimeSeconds + check.clockSkewSeconds || exp - iat > check.maxLifetimeSeconds)
+  if (
+    exp - check.nowSeconds > check.maxLifetimeSeconds + check.clockSkewSeconds ||
+    exp - iat > check.maxLifetimeSeconds
+  )
     fail(`lives longer than ${check.maxLifetimeSeconds} seconds`);
   const scopes = payload.scope === undefined ? undefined : parseScope(payload.scope as string);
   if (payload.scope !== undefined && (typeof payload.scope !== 'string' || scopes === undefined))
     fail('has a malformed scope');
-  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) fail('jti must be a non-empty string');
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH)
+    fail('jti must be a non-empty string');
   const firstUse = await check.markUsedOnce(
     ID_JAG_REPLAY_NAMESPACE,
     hashValue(JSON.stringify([idp.issuer, jti])),
@@ -153,7 +157,8 @@ export async function verifyIdentityAssertionGrant(
 }
 
 function joseFailure(error: unknown): string {
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'is signed with a key the identity provider does not publish';
+  if (error instanceof joseErrors.JWKSNoMatchingKey)
+    return 'is signed with a key the identity provider does not publish';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature is invalid';
   if (error instanceof joseErrors.JWTExpired) return 'has expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim ${error.claim} is missing or wrong`;

@@ -123,7 +123,8 @@ export function resolveEnterpriseManagedAuthorization(
   const identityProviders = new Map<string, IdentityAssertionIssuer>();
   for (const [index, idp] of options.identityProviders.entries()) {
     const where = `${name}.identityProviders[${index}]`;
-    if (typeof idp?.issuer !== 'string' || !parseAbsoluteUrl(idp.issuer)) fail(`${where}.issuer must be an absolute URL`);
+    if (typeof idp?.issuer !== 'string' || !parseAbsoluteUrl(idp.issuer))
+      fail(`${where}.issuer must be an absolute URL`);
     if (identityProviders.has(idp.issuer)) fail(`${where}.issuer is listed twice`);
     const jwksUrl = parseAbsoluteUrl(idp.jwksUrl);
     const loopbackHttp = jwksUrl?.protocol === 'http:' && isLoopbackHost(jwksUrl.hostname);

@@ -33,7 +33,10 @@ export interface EnterpriseIdp {
   /** How many times `/jwks` was fetched. */
   jwksFetches: number;
   /** A signed ID-JAG; `header` overrides the protected header (e.g. `typ`), `key` signs with another key. */
-  idJag(claims: IdJagClaims, options?: { header?: Record<string, unknown>; key?: ClientSigningKey; lifetimeSeconds?: number }): Promise<string>;
+  idJag(
+    claims: IdJagClaims,
+    options?: { header?: Record<string, unknown>; key?: ClientSigningKey; lifetimeSeconds?: number },
+  ): Promise<string>;
   /** An ID token for `sub`, audience `clientId` (the client at the IdP). */
   idToken(sub: string, clientId: string): Promise<string>;
   close(): Promise<void>;
@@ -116,7 +119,13 @@ export async function startEnterpriseIdp(): Promise<EnterpriseIdp> {
       });
       return {
         status: 200,
-        body: { issued_token_type: ID_JAG_TOKEN_TYPE, access_token: assertion, token_type: 'N_A', expires_in: 120, ...(scope && { scope }) },
+        body: {
+          issued_token_type: ID_JAG_TOKEN_TYPE,
+          access_token: assertion,
+          token_type: 'N_A',
+          expires_in: 120,
+          ...(scope && { scope }),
+        },
       };
     }
     return { status: 404, body: { error: 'not_found' } };

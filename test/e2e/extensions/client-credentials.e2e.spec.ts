@@ -1,7 +1,12 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth } from '../../support/as-test-app.js';
-import { JWT_BEARER, clientSigningKey, signClientAssertion, type ClientSigningKey } from '../../support/client-assertion.js';
+import {
+  JWT_BEARER,
+  clientSigningKey,
+  signClientAssertion,
+  type ClientSigningKey,
+} from '../../support/client-assertion.js';
 import { ISSUER, RESOURCE, createExtensionApp, machineClient, type ExtensionApp } from './extension-app.js';
 
 describe('client credentials grant (S67)', () => {
@@ -13,7 +18,11 @@ describe('client credentials grant (S67)', () => {
     t = await createExtensionApp({ clientCredentials: { enabled: true } }, [
       machineClient(),
       machineClient({ clientId: 'bot-broad', clientSecret: 'broad-secret', scope: 'notes' }),
-      machineClient({ clientId: 'bot-post', clientSecret: 'post-secret', tokenEndpointAuthMethod: 'client_secret_post' }),
+      machineClient({
+        clientId: 'bot-post',
+        clientSecret: 'post-secret',
+        tokenEndpointAuthMethod: 'client_secret_post',
+      }),
       machineClient({
         clientId: 'bot-jwt',
         clientSecret: undefined,
@@ -153,7 +162,11 @@ describe('client credentials grant (S67)', () => {
   it('S67 /register refuses client_credentials by default (not open to anonymous registration)', async () => {
     const res = await t.http
       .post('/register')
-      .send({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope: 'notes:read' });
+      .send({
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        scope: 'notes:read',
+      });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_client_metadata');
   });
@@ -182,7 +195,11 @@ describe('client credentials grant switched off or opened to registration (S67)'
     try {
       const registered = await t.http
         .post('/register')
-        .send({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope: 'notes:read' });
+        .send({
+          grant_types: ['client_credentials'],
+          token_endpoint_auth_method: 'client_secret_basic',
+          scope: 'notes:read',
+        });
       expect(registered.status).toBe(201);
       expect(registered.body.redirect_uris).toEqual([]);
       const res = await t.http
@@ -191,7 +208,10 @@ describe('client credentials grant switched off or opened to registration (S67)'
         .set('authorization', basicAuth(registered.body.client_id, registered.body.client_secret))
         .send({ grant_type: 'client_credentials' });
       expect(res.status).toBe(200);
-      expect(decodeJwt(res.body.access_token)).toMatchObject({ sub: registered.body.client_id, subject_type: 'machine' });
+      expect(decodeJwt(res.body.access_token)).toMatchObject({
+        sub: registered.body.client_id,
+        subject_type: 'machine',
+      });
       const publicClient = await t.http
         .post('/register')
         .send({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' });

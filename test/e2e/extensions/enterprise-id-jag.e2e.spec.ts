@@ -26,9 +26,19 @@ describe('jwt-bearer grant with ID-JAGs from a trusted IdP (S68)', () => {
         },
       },
       [
-        machineClient({ clientId: 'agent', clientSecret: 'agent-secret', grantTypes: [JWT_BEARER_GRANT], scope: undefined }),
+        machineClient({
+          clientId: 'agent',
+          clientSecret: 'agent-secret',
+          grantTypes: [JWT_BEARER_GRANT],
+          scope: undefined,
+        }),
         machineClient({ clientId: 'other-agent', clientSecret: 'other-secret', grantTypes: [JWT_BEARER_GRANT] }),
-        machineClient({ clientId: 'public-agent', clientSecret: undefined, tokenEndpointAuthMethod: 'none', grantTypes: [JWT_BEARER_GRANT] }),
+        machineClient({
+          clientId: 'public-agent',
+          clientSecret: undefined,
+          tokenEndpointAuthMethod: 'none',
+          grantTypes: [JWT_BEARER_GRANT],
+        }),
         machineClient({ clientId: 'bot', clientSecret: 'bot-secret', grantTypes: ['client_credentials'] }),
       ],
     );
@@ -48,7 +58,11 @@ describe('jwt-bearer grant with ID-JAGs from a trusted IdP (S68)', () => {
     ...overrides,
   });
   const exchange = (assertion: string, auth = basicAuth('agent', 'agent-secret'), extra: Record<string, string> = {}) =>
-    t.http.post('/token').type('form').set('authorization', auth).send({ grant_type: JWT_BEARER_GRANT, assertion, ...extra });
+    t.http
+      .post('/token')
+      .type('form')
+      .set('authorization', auth)
+      .send({ grant_type: JWT_BEARER_GRANT, assertion, ...extra });
   const expectInvalidGrant = async (res: Awaited<ReturnType<typeof exchange>>, description: RegExp) => {
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_grant');
@@ -139,7 +153,11 @@ describe('jwt-bearer grant with ID-JAGs from a trusted IdP (S68)', () => {
     const res = await t.http
       .post('/token')
       .type('form')
-      .send({ grant_type: JWT_BEARER_GRANT, client_id: 'public-agent', assertion: await idp.idJag(claims({ client_id: 'public-agent' })) });
+      .send({
+        grant_type: JWT_BEARER_GRANT,
+        client_id: 'public-agent',
+        assertion: await idp.idJag(claims({ client_id: 'public-agent' })),
+      });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('unauthorized_client');
   });
@@ -153,7 +171,9 @@ describe('jwt-bearer grant with ID-JAGs from a trusted IdP (S68)', () => {
     const wide = await exchange(await idp.idJag(claims({ scope: 'notes' })), undefined, { scope: 'notes:write' });
     expect(wide.status).toBe(200);
     expect(wide.body.scope).toBe('notes:write');
-    const beyond = await exchange(await idp.idJag(claims({ scope: 'notes:read' })), undefined, { scope: 'notes:write' });
+    const beyond = await exchange(await idp.idJag(claims({ scope: 'notes:read' })), undefined, {
+      scope: 'notes:write',
+    });
     expect(beyond.body.error).toBe('invalid_scope');
   });
 
@@ -217,7 +237,9 @@ describe('enterprise-managed authorization options (S68)', () => {
   it('S68 startup refuses a non-loopback http JWKS URL and an HMAC algorithm', async () => {
     await expect(
       createExtensionApp({
-        enterpriseManagedAuthorization: { identityProviders: [{ issuer: 'https://idp.example', jwksUrl: 'http://idp.example/jwks' }] },
+        enterpriseManagedAuthorization: {
+          identityProviders: [{ issuer: 'https://idp.example', jwksUrl: 'http://idp.example/jwks' }],
+        },
       }),
     ).rejects.toThrow(/jwksUrl must be an https URL/);
     await expect(
