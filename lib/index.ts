@@ -97,3 +97,12 @@ export {
 } from './verifiers/introspection-token-verifier.js';
 export { accessTokenFromClaims } from './verifiers/access-token-claims.js';
 export * from './upstream/index.js';
+export { type ClientCredentialsOptions } from './services/client-credentials-options.js';
+export type {
+  EnterpriseManagedAuthorizationOptions,
+  IdentityAssertionSubject,
+  IdentityAssertionSubjectMapper,
+  TrustedIdentityProvider,
+} from './services/enterprise-authorization-options.js';
+export { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from './rules/grant-types.js';
+export { ID_JAG_TYPE } from './rules/identity-assertion-grant.js';

@@ -149,9 +149,6 @@ export interface AccessToken {
 /** Who an access token speaks for: a user, or a machine (the client itself, S67). */
 export type SubjectType = 'user' | 'machine';
 
-/** The JWT claim (and introspection member) that carries {@link SubjectType}. */
-export const SUBJECT_TYPE_CLAIM = 'subject_type';
-
 /**
  * A token request the endpoint fully checked for a grant without a prior
  * authorization (client credentials, S67; jwt-bearer with an ID-JAG, S68),
