@@ -40,7 +40,8 @@ export class ClientRegistrationService {
     const now = epochSeconds(this.clock);
     const authMethod = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
     const grantTypes = metadata.grant_types ?? ['authorization_code', 'refresh_token'];
-    const responseTypes = metadata.response_types ?? (grantTypes.includes('authorization_code') ? ['code'] : []);
+    const redirectless = !grantTypes.includes('authorization_code') && grantTypes.some(isRedirectlessGrant);
+    const responseTypes = metadata.response_types ?? (redirectless ? [] : ['code']);
     this.assertGrantTypesAllowed(grantTypes, authMethod);
     if (grantTypes.includes('authorization_code') !== responseTypes.includes('code')) {
       throw new InvalidClientMetadataError('grant_types authorization_code and response_types code go together');
@@ -180,6 +181,11 @@ export class ClientRegistrationService {
     const defaults = registration.defaultScopes ?? this.config.defaultScopes;
     return defaults.length ? defaults.join(' ') : undefined;
   }
+}
+
+/** A grant type that never sends the user agent to a redirect URI (S67, S68). */
+function isRedirectlessGrant(grantType: string): boolean {
+  return grantType === CLIENT_CREDENTIALS_GRANT_TYPE || grantType === JWT_BEARER_GRANT_TYPE;
 }
 
 /** A policy's reason as an `error_description` (RFC 6749 §5.2 character set, bounded length). */
