@@ -516,7 +516,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       scopes: [...request.scopes],
       resource: request.resource,
       createdAtMs: now,
-      expiresAtMs: now + this.lifetimes.accessToken * 1000,
+      expiresAtMs: now + (this.lifetimes.accessToken + this.settings.clockSkewSeconds) * 1000,
     };
     await this.store.createGrant(grant);
     const token = await this.signAccessToken(grant, client.clientId, request.scopes, {
