@@ -22,6 +22,11 @@ export class ChildServer {
     });
   }
 
+  /** The server process's id (for its CPU time, see `server-cpu.ts`). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** `http://127.0.0.1:<port>` */
   get origin(): string {
     return `http://127.0.0.1:${this.ready.port}`;
