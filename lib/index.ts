@@ -69,6 +69,8 @@ export type {
   RefreshToken,
   AccessToken,
   OAuthToken,
+  SubjectType,
+  SubjectTokenRequest,
 } from './interfaces/oauth-models.js';
 
 // The built-in authorization server.
@@ -189,3 +191,14 @@ export {
   type UpstreamPresetOptions,
   type EntraUpstreamOptions,
 } from './upstream/upstream-presets.js';
+
+// Authorization extensions: client credentials (S67) and enterprise-managed authorization with ID-JAGs (S68).
+export type { ClientCredentialsOptions } from './services/client-credentials-options.js';
+export type {
+  EnterpriseManagedAuthorizationOptions,
+  IdentityAssertionSubject,
+  IdentityAssertionSubjectMapper,
+  TrustedIdentityProvider,
+} from './services/enterprise-authorization-options.js';
+export { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from './rules/grant-types.js';
+export { ID_JAG_TYPE } from './rules/identity-assertion-grant.js';

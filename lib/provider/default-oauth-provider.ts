@@ -6,6 +6,7 @@ import type {
   AuthorizationParams,
   OAuthClientInformation,
   OAuthToken,
+  SubjectTokenRequest,
 } from '../interfaces/oauth-models.js';
 import type {
   ClientRegistrationContext,
@@ -495,6 +496,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       expiresAt: claims.exp,
       resource: claims.aud,
       subject: claims.sub,
+      subjectType: claims.subject_type === 'machine' ? 'machine' : 'user',
       issuer: claims.iss,
       claims: Object.isFrozen(claims) ? claims : Object.freeze({ ...claims }),
       jti: claims.jti,
@@ -502,6 +504,40 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     });
     this.accessTokens.set(claims, accessToken);
     return accessToken;
+  }
+
+  /**
+   * Client credentials (S67) and jwt-bearer with an ID-JAG (S68): the endpoint
+   * checked everything; this records a grant that lives as long as the access
+   * token (so revocation reaches the token like any other, S9) and signs an
+   * access token for `request.resource` carrying `subject_type` (`machine` or
+   * `user`). Never a refresh token.
+   */
+  async issueTokenForSubject(client: OAuthClientInformation, request: SubjectTokenRequest): Promise<OAuthToken> {
+    const now = this.clock.now();
+    const grant: GrantRecord = {
+      grantId: randomValue(),
+      clientId: client.clientId,
+      subject: request.subject,
+      scopes: [...request.scopes],
+      resource: request.resource,
+      createdAtMs: now,
+      expiresAtMs: now + (this.lifetimes.accessToken + this.settings.clockSkewSeconds) * 1000,
+    };
+    await this.store.createGrant(grant);
+    const token = await this.signAccessToken(grant, client.clientId, request.scopes, {
+      subject_type: request.subjectType,
+    });
+    this.emit({
+      type: 'tokens.issued',
+      grantType: request.grantType,
+      clientId: client.clientId,
+      subject: request.subject,
+      grantId: grant.grantId,
+      scopes: [...request.scopes],
+      refreshTokenIssued: false,
+    });
+    return token;
   }
 
   /** RFC 7009: an access token is revoked by `jti` until it expires; a refresh token revokes its whole grant (S43). */
@@ -647,7 +683,12 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     };
   }
 
-  private async signAccessToken(grant: GrantRecord, clientId: string, scopes: string[]): Promise<OAuthToken> {
+  private async signAccessToken(
+    grant: GrantRecord,
+    clientId: string,
+    scopes: string[],
+    extraClaims?: Record<string, unknown>,
+  ): Promise<OAuthToken> {
     const nowSeconds = Math.floor(this.clock.now() / 1000);
     const exp = Math.min(nowSeconds + this.lifetimes.accessToken, Math.floor(grant.expiresAtMs / 1000));
     const scope = scopes.join(' ');
@@ -661,6 +702,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       iat: nowSeconds,
       exp,
       grant_id: grant.grantId,
+      ...extraClaims,
     };
     if (!scope) delete claims.scope;
     const accessToken = await this.signer.sign(claims);

@@ -76,6 +76,10 @@ const RUNTIME_EXPORTS = [
   'githubUpstream',
   'googleUpstream',
   'entraUpstream',
+  // Authorization extensions (S67, S68)
+  'CLIENT_CREDENTIALS_GRANT_TYPE',
+  'JWT_BEARER_GRANT_TYPE',
+  'ID_JAG_TYPE',
 ];
 
 /** Type-only exports of lib/index.ts. */
@@ -187,6 +191,14 @@ const TYPE_EXPORTS = [
   'UpstreamTokenSet',
   'UpstreamPresetOptions',
   'EntraUpstreamOptions',
+  // Authorization extensions (S67, S68)
+  'ClientCredentialsOptions',
+  'EnterpriseManagedAuthorizationOptions',
+  'TrustedIdentityProvider',
+  'IdentityAssertionSubject',
+  'IdentityAssertionSubjectMapper',
+  'SubjectType',
+  'SubjectTokenRequest',
 ];
 
 /** The package's entry points (`exports` of package.json) and the file behind each JavaScript one. */
