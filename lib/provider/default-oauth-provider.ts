@@ -516,7 +516,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   async issueTokenForSubject(client: OAuthClientInformation, request: SubjectTokenRequest): Promise<OAuthToken> {
     const now = this.clock.now();
     const grant: GrantRecord = {
-      grantId: randomValue(),
+      grantId: providerRandom.value(),
       clientId: client.clientId,
       subject: request.subject,
       scopes: [...request.scopes],
