@@ -13,6 +13,7 @@ import { OAuthClientResolver } from './services/client-resolver.service.js';
 import { OAUTH_CLOCK, systemClock } from './rules/clock.js';
 import { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
 import { TokenGrantService } from './services/token-grant.service.js';
+import { DpopTokenProofs } from './services/dpop-token-proofs.service.js';
 import { ToolScopeRegistry } from './services/tool-scope-registry.js';
 
 /** Providers of the resource-server half (guard, context, tool-scope registry). */
@@ -35,6 +36,7 @@ export const AUTHORIZATION_SERVER_PROVIDERS: Provider[] = [
   ClientAuthenticator,
   AuthorizationRequestService,
   TokenGrantService,
+  DpopTokenProofs,
   ClientRegistrationService,
   OAuthRateLimiter,
   McpAuthOperations,

@@ -7,6 +7,7 @@ import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
 import type { ScopeHierarchyDeclaration } from '../rules/scope-rules.js';
 import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
 import type { PrivateKeyJwtOptions } from '../services/private-key-jwt-options.js';
+import type { DpopOptions } from '../services/dpop-options.js';
 
 /** One rate limit: at most `limit` requests per `ttlSeconds` window per counted key (see {@link RateLimitOptions}). */
 export interface RateLimit {
@@ -194,6 +195,11 @@ export interface McpAuthModuleOptions {
    * and introspection endpoints. @default { enabled: true } with a provider
    */
   privateKeyJwt?: PrivateKeyJwtOptions;
+  /**
+   * DPoP sender-constrained tokens (RFC 9449, S69): binding at the token endpoint,
+   * the `DPoP` scheme at the guard, optional server nonces. @default { enabled: true }
+   */
+  dpop?: DpopOptions;
   /** Token revocation endpoint (RFC 7009). @default { enabled: true } with a provider */
   revocation?: { enabled?: boolean };
   /** Token introspection endpoint (RFC 7662). @default { enabled: true } with a provider */

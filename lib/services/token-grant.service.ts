@@ -7,7 +7,7 @@ import {
   UnsupportedGrantTypeError,
 } from '../errors/oauth-error.js';
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
-import type { OAuthClientInformation, OAuthToken } from '../interfaces/oauth-models.js';
+import type { OAuthClientInformation, OAuthToken, TokenBinding } from '../interfaces/oauth-models.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
 import { OAuthRateLimiter } from './rate-limiter.service.js';
@@ -15,6 +15,7 @@ import { verifyS256 } from '../rules/pkce.js';
 import { readParameters } from '../rules/request-parameters.js';
 import { readResourceParameter, sameResource } from '../rules/resource-indicators.js';
 import { resolveRefreshScopes } from '../rules/scope-rules.js';
+import { assertRefreshTokenBinding } from './dpop-token-proofs.service.js';
 
 /** Grant types the token endpoint serves (OAuth 2.1 §3.2.2). */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
@@ -42,8 +43,8 @@ export class TokenGrantService {
     private readonly rateLimiter: OAuthRateLimiter,
   ) {}
 
-  /** Exchanges the grant in `body` for tokens. */
-  async exchange(client: OAuthClientInformation, body: unknown): Promise<OAuthToken> {
+  /** Exchanges the grant in `body` for tokens, bound to the DPoP key of `binding` (RFC 9449 §5). */
+  async exchange(client: OAuthClientInformation, body: unknown, binding: TokenBinding = {}): Promise<OAuthToken> {
     const params = readParameters(body, TOKEN_REQUEST_PARAMETERS);
     const grantType = params.grant_type;
     if (grantType === undefined) throw new InvalidRequestError('The grant_type parameter is required');
@@ -55,14 +56,15 @@ export class TokenGrantService {
       throw new UnauthorizedClientError('The client is not registered for this grant type');
     const resource = readResourceParameter(body, this.config.resource);
     return grantType === 'authorization_code'
-      ? this.authorizationCode(client, params, resource)
-      : this.refreshToken(client, params, resource);
+      ? this.authorizationCode(client, params, resource, binding)
+      : this.refreshToken(client, params, resource, binding);
   }
 
   private async authorizationCode(
     client: OAuthClientInformation,
     params: Partial<Record<(typeof TOKEN_REQUEST_PARAMETERS)[number], string>>,
     resource: string | undefined,
+    binding: TokenBinding,
   ): Promise<OAuthToken> {
     if (params.code === undefined) throw new InvalidRequestError('The code parameter is required');
     const provider = this.config.provider;
@@ -77,18 +79,20 @@ export class TokenGrantService {
     if (!verifyS256(params.code_verifier, code.codeChallenge))
       throw new InvalidGrantError('The code_verifier is invalid');
     this.assertResourceGranted(resource, code.resource);
-    return provider.exchangeAuthorizationCode(client, code);
+    return provider.exchangeAuthorizationCode(client, code, binding);
   }
 
   private async refreshToken(
     client: OAuthClientInformation,
     params: Partial<Record<(typeof TOKEN_REQUEST_PARAMETERS)[number], string>>,
     resource: string | undefined,
+    binding: TokenBinding,
   ): Promise<OAuthToken> {
     if (params.refresh_token === undefined) throw new InvalidRequestError('The refresh_token parameter is required');
     const provider = this.config.provider;
     const token = await provider.loadRefreshToken(client, params.refresh_token);
     if (!token || token.clientId !== client.clientId) throw new InvalidGrantError('The refresh token is invalid');
+    assertRefreshTokenBinding(token, binding);
     const grantId = (token as { grantId?: unknown }).grantId;
     await this.rateLimiter.consumeGrant(typeof grantId === 'string' ? grantId : params.refresh_token);
     if (token.expiresAt !== undefined && token.expiresAt <= epochSeconds(this.clock)) {
@@ -96,7 +100,7 @@ export class TokenGrantService {
     }
     const scopes = resolveRefreshScopes(token.scopes, params.scope, this.config.scopeHierarchy);
     this.assertResourceGranted(resource, token.resource);
-    return provider.exchangeRefreshToken(client, token, scopes, resource ?? token.resource);
+    return provider.exchangeRefreshToken(client, token, scopes, resource ?? token.resource, binding);
   }
 
   private assertResourceGranted(requested: string | undefined, granted: string | undefined): void {
@@ -108,7 +112,10 @@ export class TokenGrantService {
 
 /** The RFC 6749 §5.1 token response body. */
 export function renderTokenResponse(token: OAuthToken): Record<string, unknown> {
-  const body: Record<string, unknown> = { access_token: token.accessToken, token_type: 'Bearer' };
+  const body: Record<string, unknown> = {
+    access_token: token.accessToken,
+    token_type: token.tokenType === 'DPoP' ? 'DPoP' : 'Bearer',
+  };
   if (token.expiresIn !== undefined) body.expires_in = token.expiresIn;
   if (token.scope !== undefined) body.scope = token.scope;
   if (token.refreshToken !== undefined) body.refresh_token = token.refreshToken;
