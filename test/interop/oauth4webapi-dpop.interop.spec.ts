@@ -62,7 +62,7 @@ describe('oauth4webapi DPoP client (interop)', () => {
       { redirect_uris: [REDIRECT], client_name: 'oauth4webapi DPoP', token_endpoint_auth_method: 'none' },
       insecure,
     );
-    const client = await oauth.processDynamicClientRegistrationResponse(registration);
+    const client: oauth.Client = await oauth.processDynamicClientRegistrationResponse(registration);
     const keyPair = await oauth.generateKeyPair('ES256');
     const DPoP = oauth.DPoP(client, keyPair);
 

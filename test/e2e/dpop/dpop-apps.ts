@@ -91,7 +91,7 @@ export async function startDpopApp(dpop?: DpopOptions): Promise<DpopApp> {
   await provider.registerClient(confidentialClient);
   const http = request(app.getHttpServer());
   const nowSeconds = () => Math.floor(clock.now() / 1000);
-  const credentials = (forClient: OAuthClientInformation) =>
+  const credentials = (forClient: OAuthClientInformation): Record<string, string> =>
     forClient.clientSecret
       ? { client_id: forClient.clientId, client_secret: forClient.clientSecret }
       : { client_id: forClient.clientId };

@@ -86,7 +86,10 @@ describe('DPoP at the token endpoint and the guard (RFC 9449)', () => {
     expect((await t.redeem(await t.code(), replayed)).status).toBe(200);
     const again = await t.redeem(await t.code(), replayed);
     expect(again.status).toBe(400);
-    expect(again.body).toMatchObject({ error: 'invalid_dpop_proof', error_description: expect.stringMatching(/replay/) });
+    expect(again.body).toMatchObject({
+      error: 'invalid_dpop_proof',
+      error_description: expect.stringMatching(/replay/),
+    });
   });
 
   it('S69 refresh of a public client: bound to the key; another key or no proof is invalid_grant, the same key works and stays bound', async () => {
@@ -233,8 +236,8 @@ describe('DPoP server nonces (RFC 9449 §8, §9)', () => {
     const nonce = (await t.redeem(code, await t.tokenProof(key))).headers['dpop-nonce'] as string;
     const tokens = (await t.redeem(code, await t.tokenProof(key, nonce))).body as { access_token: string };
     const call = (proofNonce?: string) =>
-      dpopProof(key, { htm: 'GET', htu: RESOURCE, accessToken: tokens.access_token, nonce: proofNonce }).then(
-        (proof) => t.http.get('/mcp').set('Authorization', `DPoP ${tokens.access_token}`).set('DPoP', proof),
+      dpopProof(key, { htm: 'GET', htu: RESOURCE, accessToken: tokens.access_token, nonce: proofNonce }).then((proof) =>
+        t.http.get('/mcp').set('Authorization', `DPoP ${tokens.access_token}`).set('DPoP', proof),
       );
     const challenged = await call();
     expect(challenged.status).toBe(401);

@@ -53,7 +53,7 @@ describe('DPoP proof verification (RFC 9449 §4.3)', () => {
     expect((await refusal(dpopProof(key, claims), check({ algorithms: ['RS256'] }))).reason).toMatch(/algorithm/);
     const secret = new TextEncoder().encode('x'.repeat(32));
     const hs = await new SignJWT({ ...claims, jti: 'h' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'eHh4' } })
+      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'eHh4' } as never })
       .sign(secret);
     expect((await refusal(hs)).reason).toMatch(/algorithm/);
     const privateJwk = await exportJWK(key.privateKey);

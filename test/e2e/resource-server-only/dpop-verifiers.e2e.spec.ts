@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IntrospectionTokenVerifier } from '../../../lib/verifiers/introspection-token-verifier.js';
 import { JwksTokenVerifier } from '../../../lib/verifiers/jwks-token-verifier.js';
 import { type DpopTestKey, dpopKey, dpopProof, jwtPayload } from '../../support/dpop-proofs.js';
 import { client, ecKeyPem, issueCode } from '../../support/provider-fixtures.js';
@@ -46,7 +47,10 @@ describe('resource-server-only mode: JWTs carrying cnf.jkt require DPoP (RFC 944
     expect(replay.headers['www-authenticate']).toMatch(/error="invalid_dpop_proof"/);
 
     const other = await dpopKey();
-    const wrongKey = await dpopCall(token, await dpopProof(other, { htm: 'GET', htu: RS_RESOURCE, accessToken: token }));
+    const wrongKey = await dpopCall(
+      token,
+      await dpopProof(other, { htm: 'GET', htu: RS_RESOURCE, accessToken: token }),
+    );
     expect(wrongKey.status).toBe(401);
     expect(wrongKey.headers['www-authenticate']).toMatch(/error="invalid_token"/);
   });
@@ -60,5 +64,43 @@ describe('resource-server-only mode: JWTs carrying cnf.jkt require DPoP (RFC 944
     );
     expect(tokens.tokenType).toBe('Bearer');
     expect((await rs.call(tokens.accessToken)).status).toBe(200);
+  });
+
+  it('S69 RS-only with introspection: the response carries cnf.jkt and token_type DPoP, so the bound token requires DPoP', async () => {
+    await as.provider.registerClient({
+      clientId: 'resource server',
+      clientSecret: 'rs-secret',
+      redirectUris: ['https://rs.example/unused'],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      grantTypes: ['client_credentials'],
+      responseTypes: [],
+    });
+    const introspecting = await startResourceServer(
+      new IntrospectionTokenVerifier({
+        introspectionEndpoint: `${as.url}/introspect`,
+        clientId: 'resource server',
+        clientSecret: 'rs-secret',
+        issuer: AS_ISSUER,
+        cacheTtlMs: 0,
+      }),
+    );
+    try {
+      const token = await boundToken();
+      const introspection = await request(as.app.getHttpServer())
+        .post('/introspect')
+        .auth('resource server', 'rs-secret')
+        .type('form')
+        .send({ token });
+      expect(introspection.body).toMatchObject({ active: true, token_type: 'DPoP', cnf: { jkt: key.jkt } });
+      expect((await introspecting.call(token)).status).toBe(401);
+      const proof = await dpopProof(key, { htm: 'GET', htu: RS_RESOURCE, accessToken: token });
+      const ok = await request(introspecting.app.getHttpServer())
+        .get('/mcp')
+        .set('Authorization', `DPoP ${token}`)
+        .set('DPoP', proof);
+      expect(ok.status).toBe(200);
+    } finally {
+      await introspecting.app.close();
+    }
   });
 });
