@@ -78,6 +78,18 @@ export {
   type ResolvedPrivateKeyJwt,
 } from './services/private-key-jwt-options.js';
 export { clientJwksProblem, MAX_CLIENT_JWKS_KEYS } from './rules/client-public-keys.js';
+export { type DpopOptions, type DpopNonceOptions, type ResolvedDpop } from './services/dpop-options.js';
+export {
+  verifyDpopProof,
+  accessTokenHash,
+  normalizeHtu,
+  DpopProofError,
+  DPOP_PROOF_TYPE,
+  DPOP_PROOF_REPLAY_NAMESPACE,
+  type DpopProofCheck,
+  type VerifiedDpopProof,
+} from './rules/dpop-proof.js';
+export { DpopNonces } from './rules/dpop-nonce.js';
 export { OAUTH_CLOCK, type OAuthClock } from './rules/clock.js';
 export { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
 export { computeS256Challenge } from './rules/pkce.js';

@@ -52,7 +52,7 @@ export class DpopResourceCheck {
   /** The access token of an `Authorization: DPoP` header; `undefined` for any other scheme or with DPoP off. */
   token(request: Request): string | undefined {
     const header = request.headers.authorization;
-    if (!this.config.dpop || typeof header !== 'string') return undefined;
+    if (!this.config.dpop || typeof header !== 'string' || !startsWithDpop(header)) return undefined;
     return DPOP_CREDENTIALS.exec(header.trim())?.[1];
   }
 
@@ -134,4 +134,10 @@ export class DpopResourceCheck {
       throw new DpopResourceError('invalid_dpop_proof', `Invalid DPoP proof: ${error.reason}`);
     }
   }
+}
+
+/** A cheap first look (the guard runs on every request): `d`/`D` or a space first; the regex decides. */
+function startsWithDpop(header: string): boolean {
+  const first = header.charCodeAt(0);
+  return (first | 0x20) === 0x64 || first === 0x20;
 }

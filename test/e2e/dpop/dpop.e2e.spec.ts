@@ -248,3 +248,29 @@ describe('DPoP server nonces (RFC 9449 §8, §9)', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('DPoP switched off (dpop.enabled: false)', () => {
+  let t: DpopApp;
+
+  beforeAll(async () => {
+    t = await startDpopApp({ enabled: false });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('S69 off: a proof is ignored (Bearer tokens), nothing is advertised, challenges are Bearer only', async () => {
+    const key = await dpopKey();
+    const res = await t.redeem(await t.code(), await t.tokenProof(key));
+    expect(res.status).toBe(200);
+    expect(res.body.token_type).toBe('Bearer');
+    expect(jwtPayload(res.body.access_token).cnf).toBeUndefined();
+    const as = await t.http.get('/.well-known/oauth-authorization-server');
+    expect(as.body.dpop_signing_alg_values_supported).toBeUndefined();
+    const anonymous = await t.http.get(MCP_PATH);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer [^,]*resource_metadata="[^"]+"$/);
+    const dpopScheme = await t.http.get(MCP_PATH).set('Authorization', `DPoP ${res.body.access_token}`);
+    expect(dpopScheme.status).toBe(401);
+    expect(dpopScheme.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+  });
+});
