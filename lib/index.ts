@@ -202,3 +202,6 @@ export type {
 } from './services/enterprise-authorization-options.js';
 export { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from './rules/grant-types.js';
 export { ID_JAG_TYPE } from './rules/identity-assertion-grant.js';
+
+// DPoP (S69).
+export type { DpopOptions, DpopNonceOptions } from './services/dpop-options.js';

@@ -16,6 +16,7 @@ import { TokenGrantService } from './services/token-grant.service.js';
 import { ClientCredentialsGrant } from './services/grants/client-credentials.grant.js';
 import { JwtBearerGrant } from './services/grants/jwt-bearer.grant.js';
 import { TOKEN_GRANT_HANDLERS } from './services/grants/token-grant-handler.js';
+import { DpopTokenProofs } from './services/dpop-token-proofs.service.js';
 import { ToolScopeRegistry } from './services/tool-scope-registry.js';
 
 /** Providers of the resource-server half (guard, context, tool-scope registry). */
@@ -45,6 +46,7 @@ export const AUTHORIZATION_SERVER_PROVIDERS: Provider[] = [
     inject: [ClientCredentialsGrant, JwtBearerGrant],
     useFactory: (...handlers: unknown[]) => handlers,
   },
+  DpopTokenProofs,
   ClientRegistrationService,
   OAuthRateLimiter,
   McpAuthOperations,

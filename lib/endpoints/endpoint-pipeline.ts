@@ -116,6 +116,12 @@ function allowHeader(endpoint: EndpointDeclaration): string {
   return [...endpoint.methods, ...(endpoint.preflight ? ['OPTIONS'] : [])].join(', ');
 }
 
+/** A client error that counts against a failure limit; a DPoP nonce challenge (RFC 9449 §8) is a normal step, not a failure. */
 function isCountedFailure(failure: unknown): boolean {
-  return failure instanceof OAuthError && failure.getStatus() < 500 && !(failure instanceof TooManyRequestsError);
+  return (
+    failure instanceof OAuthError &&
+    failure.getStatus() < 500 &&
+    !(failure instanceof TooManyRequestsError) &&
+    failure.error !== 'use_dpop_nonce'
+  );
 }

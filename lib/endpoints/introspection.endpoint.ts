@@ -69,6 +69,8 @@ export class IntrospectionEndpoint implements ProtocolEndpoint {
       token_type: found.type === 'access_token' ? 'Bearer' : 'refresh_token',
       iss: this.config.issuer,
     };
+    const jkt = found.type === 'access_token' ? found.token.cnf?.jkt : undefined;
+    if (jkt !== undefined) Object.assign(body, { token_type: 'DPoP', cnf: { jkt } });
     if (token.subject !== undefined) body.sub = token.subject;
     const subjectType = (token as { subjectType?: unknown }).subjectType;
     if (subjectType === 'machine') body.subject_type = subjectType;

@@ -15,6 +15,8 @@ export interface ProtectedResourceMetadataDocument {
   bearer_methods_supported: ['header'];
   resource_name?: string;
   resource_documentation?: string;
+  /** JWS algorithms accepted in DPoP proofs (RFC 9728 §2, RFC 9449 §7). */
+  dpop_signing_alg_values_supported?: string[];
 }
 
 /** Builds the RFC 9728 §2 document from the configuration (`offline_access` is not a resource scope). */
@@ -27,6 +29,7 @@ export function buildProtectedResourceMetadata(config: McpAuthConfig): Protected
     bearer_methods_supported: ['header'],
     ...(config.resourceName ? { resource_name: config.resourceName } : {}),
     ...(config.serviceDocumentationUrl ? { resource_documentation: config.serviceDocumentationUrl } : {}),
+    ...(config.dpop ? { dpop_signing_alg_values_supported: [...config.dpop.signingAlgorithms] } : {}),
   };
 }
 

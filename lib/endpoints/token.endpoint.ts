@@ -3,6 +3,7 @@ import type { EndpointRequest } from '../http/endpoint-request.js';
 import { type EndpointResult, jsonResult } from '../http/endpoint-result.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { ClientAuthenticator } from '../services/client-authentication.service.js';
+import { DpopTokenProofs } from '../services/dpop-token-proofs.service.js';
 import { claimedClientId } from '../services/rate-limiter.service.js';
 import { TokenGrantService, renderTokenResponse } from '../services/token-grant.service.js';
 import type { ProtocolEndpoint } from './endpoint.js';
@@ -12,7 +13,9 @@ import { FORM_BODY } from './form-body.js';
 /**
  * The token endpoint (RFC 6749 §3.2, §5): form POST, client authentication
  * (S37), `no-store` (S31), CORS (S32). Counted per client and address; failed
- * requests count on their own, tighter limit (S62).
+ * requests count on their own, tighter limit (S62). A `DPoP` proof binds the
+ * issued tokens to the client's key (RFC 9449 §5, S69); it is checked before
+ * client authentication, so a nonce challenge spends no client assertion.
  */
 @Injectable()
 export class TokenEndpoint implements ProtocolEndpoint {
@@ -29,6 +32,7 @@ export class TokenEndpoint implements ProtocolEndpoint {
   constructor(
     private readonly clients: ClientAuthenticator,
     private readonly grants: TokenGrantService,
+    private readonly dpop: DpopTokenProofs,
   ) {}
 
   paths(config: McpAuthConfig): string[] {
@@ -36,8 +40,9 @@ export class TokenEndpoint implements ProtocolEndpoint {
   }
 
   async handle(req: EndpointRequest): Promise<EndpointResult> {
+    const binding = await this.dpop.binding(req);
     const client = await this.clients.authenticate(req);
-    const token = await this.grants.exchange(client, req.body);
-    return jsonResult(200, renderTokenResponse(token));
+    const token = await this.grants.exchange(client, req.body, binding);
+    return jsonResult(200, renderTokenResponse(token), this.dpop.responseHeaders());
   }
 }

@@ -1,7 +1,13 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { StorageUnavailableError } from './storage-errors.js';
 import { TooManyRequestsError } from './http-status-errors.js';
-import { InvalidClientError, OAuthError, ServerError, TemporarilyUnavailableError } from './oauth-error.js';
+import {
+  InvalidClientError,
+  OAuthError,
+  ServerError,
+  TemporarilyUnavailableError,
+  UseDpopNonceError,
+} from './oauth-error.js';
 import { renderBasicChallenge } from './www-authenticate.js';
 
 const logger = new Logger('McpAuth');
@@ -80,11 +86,13 @@ export function logUnexpected(failure: unknown): void {
 /**
  * The response headers that go with an OAuth error, the one place that writes
  * `Retry-After` (RFC 9110 §10.2.3: 429 and 503) and the Basic challenge of a
- * failed HTTP Basic client authentication (RFC 6749 §5.2, RFC 7235).
+ * failed HTTP Basic client authentication (RFC 6749 §5.2, RFC 7235), and the
+ * `DPoP-Nonce` of a `use_dpop_nonce` error (RFC 9449 §8).
  */
 export function oauthErrorHeaders(error: OAuthError): Record<string, string> {
   const headers: Record<string, string> = {};
   if (error instanceof InvalidClientError && error.usedBasicAuth) headers['WWW-Authenticate'] = renderBasicChallenge();
+  if (error instanceof UseDpopNonceError) headers['DPoP-Nonce'] = error.nonce;
   const retryAfter = retryAfterSeconds(error);
   if (retryAfter !== undefined) headers['Retry-After'] = String(Math.ceil(retryAfter));
   return headers;

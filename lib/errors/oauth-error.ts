@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 
-/** Every error code this library emits (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 7591 §3.2.2; RFC 8707 §2). */
+/** Every error code this library emits (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 7591 §3.2.2; RFC 8707 §2; RFC 9449 §5, §8). */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -17,7 +17,9 @@ export type OAuthErrorCode =
   | 'invalid_redirect_uri'
   | 'access_denied'
   | 'temporarily_unavailable'
-  | 'server_error';
+  | 'server_error'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /** The JSON body of an OAuth error response (RFC 6749 §5.2). */
 export interface OAuthErrorBody {
@@ -172,6 +174,26 @@ export class TemporarilyUnavailableError extends OAuthError {
     readonly retryAfterSeconds?: number,
   ) {
     super('temporarily_unavailable', description, 503);
+  }
+}
+
+/** RFC 9449 §5: the DPoP proof of a token request is invalid (status 400). */
+export class InvalidDpopProofError extends OAuthError {
+  constructor(description?: string) {
+    super('invalid_dpop_proof', description, 400);
+  }
+}
+
+/**
+ * RFC 9449 §8: the authorization server requires a DPoP nonce; the response
+ * carries the nonce to use in `DPoP-Nonce` (status 400).
+ */
+export class UseDpopNonceError extends OAuthError {
+  constructor(
+    readonly nonce: string,
+    description = 'Authorization server requires nonce in DPoP proof',
+  ) {
+    super('use_dpop_nonce', description, 400);
   }
 }
 

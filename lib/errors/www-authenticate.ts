@@ -1,6 +1,6 @@
 /**
  * Builds `WWW-Authenticate` header values. This file is the only place that
- * renders them (RFC 6750 §3, RFC 9728 §5.1, RFC 7235 §2.1).
+ * renders them (RFC 6750 §3, RFC 9728 §5.1, RFC 7235 §2.1, RFC 9449 §7.1).
  */
 
 /** Parameters of a Bearer challenge (RFC 6750 §3, RFC 9728 §5.1). */
@@ -34,6 +34,28 @@ export function renderBearerChallenge(challenge: BearerChallenge): string {
     .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
     .map(([name, value]) => `${name}=${quoteHeaderValue(value)}`);
   return rendered.length ? `Bearer ${rendered.join(', ')}` : 'Bearer';
+}
+
+/** Parameters of a DPoP challenge (RFC 9449 §7.1): the Bearer ones plus the accepted proof algorithms. */
+export interface DpopChallenge extends BearerChallenge {
+  /** Space-separated JWS algorithms accepted in proofs. */
+  algs?: string;
+}
+
+/** Renders `DPoP realm="…", error="…", error_description="…", scope="…", resource_metadata="…", algs="…"`. */
+export function renderDpopChallenge(challenge: DpopChallenge): string {
+  const params: Array<[string, string | undefined]> = [
+    ['realm', challenge.realm],
+    ['error', challenge.error],
+    ['error_description', challenge.errorDescription],
+    ['scope', challenge.scope],
+    ['resource_metadata', challenge.resourceMetadata],
+    ['algs', challenge.algs],
+  ];
+  const rendered = params
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
+    .map(([name, value]) => `${name}=${quoteHeaderValue(value)}`);
+  return rendered.length ? `DPoP ${rendered.join(', ')}` : 'DPoP';
 }
 
 /** Renders a Basic challenge for `invalid_client` after HTTP Basic authentication failed (RFC 6749 §5.2). */

@@ -12,7 +12,6 @@ import {
   OAuthError,
   TemporarilyUnavailableError,
 } from '../errors/oauth-error.js';
-import { renderBearerChallenge } from '../errors/www-authenticate.js';
 import { stepUpChallenge } from '../events/step-up-challenge.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
@@ -26,6 +25,7 @@ import {
   REQUIRED_SCOPES_METADATA,
 } from '../mcp-auth.constants.js';
 import { BearerHeaderMemo } from './bearer-header-memo.js';
+import { DpopResourceCheck, DpopResourceError } from './dpop-check.js';
 import { readMcpRequestBody } from './mcp-request-body.js';
 import { assertMcpHeadersMatchBody, hasMcpStandardHeaders } from './mcp-standard-headers.js';
 import { AudienceMatcher } from '../rules/resource-indicators.js';
@@ -43,7 +43,10 @@ const AUTHORIZATION = 'authorization';
  * `@UseGuards(BearerAuthGuard)`, or for the whole app as `APP_GUARD`
  * (`@Public()` routes are skipped).
  *
- * - no credentials: 401 with `WWW-Authenticate: Bearer resource_metadata=…, scope=…` and no `error` (S1)
+ * - no credentials: 401 with `WWW-Authenticate: Bearer resource_metadata=…, scope=…` and no `error` (S1),
+ *   plus a `DPoP algs=…` challenge while DPoP is on
+ * - `Authorization: DPoP` with a proof; a DPoP-bound token as Bearer or with another key's proof:
+ *   401 with a `DPoP` challenge (RFC 9449 §7, S69; see `DpopResourceCheck`)
  * - malformed header, unknown, expired or foreign-audience token: 401 `invalid_token` (S2–S4)
  * - token in the query string only: treated as absent; in the header and the query or form body: 400 `invalid_request` (S6)
  * - missing scopes (module `requiredScopes` ∪ class and handler `@RequireScopes` ∪ scopes of every
@@ -73,6 +76,7 @@ export class BearerAuthGuard implements CanActivate {
   private readonly routeMetadataCache = new WeakMap<object, WeakMap<object, RouteMetadata>>();
   private lastRoute: { type: object; handler: object; metadata: RouteMetadata } | undefined;
   private readonly bearerHeaders = new BearerHeaderMemo();
+  private readonly dpop: DpopResourceCheck;
 
   constructor(
     protected readonly reflector: Reflector,
@@ -81,6 +85,7 @@ export class BearerAuthGuard implements CanActivate {
     protected readonly toolScopes: ToolScopeRegistry,
   ) {
     this.audience = new AudienceMatcher(config.resource);
+    this.dpop = new DpopResourceCheck(config, () => this.nowSeconds());
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -90,9 +95,11 @@ export class BearerAuthGuard implements CanActivate {
     const response = context.getArgByIndex<Response>(1);
     let scopes = this.requiredScopes(context, request);
     try {
-      const token = this.extractToken(request);
+      const dpopToken = this.dpop.token(request);
+      const token = dpopToken ?? this.extractToken(request);
       if (token === undefined) throw new MissingCredentialsError();
       const accessToken = await this.verify(token, request);
+      await this.dpop.check(request, token, accessToken, dpopToken !== undefined);
       if (!this.routeMetadata(context).notMcpEndpoint && this.mustReadBody(request)) {
         await this.readBody(request);
         scopes = this.requiredScopes(context, request);
@@ -277,14 +284,19 @@ export class BearerAuthGuard implements CanActivate {
       response.setHeader('Retry-After', String(retryAfter));
       return error;
     }
+    const missing = error instanceof MissingCredentialsError;
     response.setHeader(
       'WWW-Authenticate',
-      renderBearerChallenge(
-        error instanceof MissingCredentialsError
+      this.dpop.challenges(
+        _request,
+        error,
+        missing
           ? { realm, scope, resourceMetadata }
           : { realm, error: error.error, errorDescription: error.description, scope, resourceMetadata },
+        missing,
       ),
     );
+    if (error instanceof DpopResourceError && error.nonce !== undefined) response.setHeader('DPoP-Nonce', error.nonce);
     return error;
   }
 
@@ -375,7 +387,6 @@ function scrubRawAuthorization(rawHeaders: string[] | undefined): void {
   if (rawHeaders.length % 2 === 1) rawHeaders[kept++] = rawHeaders[rawHeaders.length - 1]!;
   rawHeaders.length = kept;
 }
-
 
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;

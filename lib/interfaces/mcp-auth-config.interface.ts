@@ -6,6 +6,7 @@ import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';
 import type { ResolvedClientCredentials } from '../services/client-credentials-options.js';
 import type { ResolvedEnterpriseManagedAuthorization } from '../services/enterprise-authorization-options.js';
+import type { ResolvedDpop } from '../services/dpop-options.js';
 import type { InputLimitOptions, RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
@@ -90,6 +91,8 @@ interface McpAuthConfigBase {
   realm?: string;
   /** The `onEvent` option: receives every `McpAuthEvent`. */
   onEvent?: McpAuthEventListener;
+  /** DPoP settings (RFC 9449, S69), present when DPoP is on. */
+  dpop?: ResolvedDpop;
 }
 
 /** The configuration when the module runs the authorization server (a `provider` is given). */

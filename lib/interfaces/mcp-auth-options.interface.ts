@@ -9,6 +9,7 @@ import type { ClientRegistrationPolicy } from './client-registration-policy.inte
 import type { PrivateKeyJwtOptions } from '../services/private-key-jwt-options.js';
 import type { ClientCredentialsOptions } from '../services/client-credentials-options.js';
 import type { EnterpriseManagedAuthorizationOptions } from '../services/enterprise-authorization-options.js';
+import type { DpopOptions } from '../services/dpop-options.js';
 
 /** One rate limit: at most `limit` requests per `ttlSeconds` window per counted key (see {@link RateLimitOptions}). */
 export interface RateLimit {
@@ -208,6 +209,11 @@ export interface McpAuthModuleOptions {
    * `issueTokenForSubject`. @default off
    */
   enterpriseManagedAuthorization?: EnterpriseManagedAuthorizationOptions;
+  /**
+   * DPoP sender-constrained tokens (RFC 9449, S69): binding at the token endpoint,
+   * the `DPoP` scheme at the guard, optional server nonces. @default { enabled: true }
+   */
+  dpop?: DpopOptions;
   /** Token revocation endpoint (RFC 7009). @default { enabled: true } with a provider */
   revocation?: { enabled?: boolean };
   /** Token introspection endpoint (RFC 7662). @default { enabled: true } with a provider */

@@ -113,6 +113,26 @@ export interface RefreshToken {
   expiresAt?: number;
   resource?: string;
   subject?: string;
+  /**
+   * RFC 7638 thumbprint of the DPoP key this refresh token is bound to (RFC 9449 §5):
+   * set for public clients that used DPoP; a refresh must prove the same key.
+   */
+  dpopJkt?: string;
+}
+
+/** The confirmation (RFC 7800 `cnf`) of a sender-constrained access token. */
+export interface AccessTokenConfirmation {
+  /** RFC 7638 SHA-256 thumbprint of the DPoP public key (RFC 9449 §6.1). */
+  jkt?: string;
+}
+
+/**
+ * How issued tokens are bound to the client (RFC 9449 §5): passed by the token
+ * endpoint to the provider's exchange methods.
+ */
+export interface TokenBinding {
+  /** Thumbprint of the key of the request's valid DPoP proof: bind the access token (`cnf.jkt`). */
+  dpopJkt?: string;
 }
 
 /** A verified access token: who is calling, for which client and resource, with which scopes. */
@@ -138,6 +158,11 @@ export interface AccessToken {
   issuer?: string;
   /** Every claim of the token (JWT) or introspection response. */
   claims?: Record<string, unknown>;
+  /**
+   * The key the token is bound to (RFC 7800 `cnf`): with `jkt`, the guard
+   * accepts it only with the `DPoP` scheme and a proof by that key (RFC 9449 §7).
+   */
+  cnf?: AccessTokenConfirmation;
   /**
    * Reads the upstream identity provider's access token stored server-side
    * for this token's grant (refreshed when expired); set by
@@ -171,7 +196,8 @@ export interface SubjectTokenRequest {
 /** A successful token response (RFC 6749 §5.1), camelCase. */
 export interface OAuthToken {
   accessToken: string;
-  tokenType: 'Bearer';
+  /** `DPoP` when the access token is bound to a DPoP key (RFC 9449 §5). */
+  tokenType: 'Bearer' | 'DPoP';
   /** Lifetime of the access token in seconds. */
   expiresIn?: number;
   /** Space-separated granted scopes. */

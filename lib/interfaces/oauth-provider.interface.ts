@@ -7,6 +7,7 @@ import type {
   OAuthToken,
   RefreshToken,
   SubjectTokenRequest,
+  TokenBinding,
 } from './oauth-models.js';
 
 /** How a client reached {@link OAuthAuthorizationServerProvider.registerClient}. */
@@ -81,9 +82,15 @@ export interface OAuthAuthorizationServerProvider<
   /**
    * Redeems a code. MUST consume it atomically (RFC 6749 §4.1.2: single use):
    * of concurrent calls with one code, exactly one succeeds; the others throw
-   * `InvalidGrantError`.
+   * `InvalidGrantError`. With `binding.dpopJkt` (RFC 9449 §5), bind the access
+   * token (`cnf.jkt`, `tokenType: 'DPoP'`) and, for a public client, the refresh
+   * token (returned as `dpopJkt` by {@link loadRefreshToken}).
    */
-  exchangeAuthorizationCode(client: OAuthClientInformation, authorizationCode: TCode): Promise<OAuthToken>;
+  exchangeAuthorizationCode(
+    client: OAuthClientInformation,
+    authorizationCode: TCode,
+    binding?: TokenBinding,
+  ): Promise<OAuthToken>;
 
   /** Loads a refresh token issued to `client`; `undefined` when unknown, expired or revoked. */
   loadRefreshToken(client: OAuthClientInformation, refreshToken: string): Promise<TRefresh | undefined>;
@@ -91,13 +98,16 @@ export interface OAuthAuthorizationServerProvider<
   /**
    * Exchanges a refresh token (RFC 6749 §6) for new tokens with `scopes`
    * (a subset of the granted scopes, already checked). Should rotate the
-   * refresh token atomically (OAuth 2.1 §4.3.1).
+   * refresh token atomically (OAuth 2.1 §4.3.1). A bound refresh token
+   * (`dpopJkt`) was already checked against `binding.dpopJkt`; bind the new
+   * tokens as {@link exchangeAuthorizationCode} does (RFC 9449 §5).
    */
   exchangeRefreshToken(
     client: OAuthClientInformation,
     refreshToken: TRefresh,
     scopes: string[],
     resource?: string,
+    binding?: TokenBinding,
   ): Promise<OAuthToken>;
 
   /**

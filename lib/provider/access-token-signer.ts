@@ -14,6 +14,8 @@ export interface AccessTokenClaims {
   exp: number;
   /** Grant id: lets revocation of the grant reach its access tokens (S11, S22). */
   grant_id: string;
+  /** Confirmation of a DPoP-bound token (RFC 9449 §6.1, RFC 7800). */
+  cnf?: { jkt: string };
   [claim: string]: unknown;
 }
 
@@ -121,6 +123,8 @@ function hasRequiredClaims(claims: unknown): claims is AccessTokenClaims {
     typeof c.exp === 'number' &&
     typeof c.iat === 'number' &&
     (typeof c.scope === 'string' || c.scope === undefined) &&
-    (typeof c.aud === 'string' || Array.isArray(c.aud))
+    (typeof c.aud === 'string' || Array.isArray(c.aud)) &&
+    (c.cnf === undefined ||
+      (typeof c.cnf === 'object' && c.cnf !== null && typeof (c.cnf as { jkt?: unknown }).jkt === 'string'))
   );
 }

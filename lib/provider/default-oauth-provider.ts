@@ -7,6 +7,7 @@ import type {
   OAuthClientInformation,
   OAuthToken,
   SubjectTokenRequest,
+  TokenBinding,
 } from '../interfaces/oauth-models.js';
 import type {
   ClientRegistrationContext,
@@ -330,6 +331,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   async exchangeAuthorizationCode(
     client: OAuthClientInformation,
     authorizationCode: DefaultAuthorizationCode,
+    binding: TokenBinding = {},
   ): Promise<OAuthToken> {
     // The grant is read before the code is consumed: a concurrent replay that revokes it after
     // this point must not defeat the one winner of the consume (S12); it still kills its tokens (S11).
@@ -346,13 +348,16 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     }
     const grant = grantBeforeConsume?.grantId === record.grantId ? grantBeforeConsume : undefined;
     if (!grant) throw new InvalidGrantError('The authorization grant was revoked');
-    const token = await this.signAccessToken(grant, client.clientId, record.scopes);
+    const token = await this.signAccessToken(grant, client.clientId, record.scopes, binding.dpopJkt);
     if (!this.wantsRefreshToken(client)) {
       this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, false);
       return token;
     }
     const refreshToken = providerRandom.value();
-    await this.store.saveRefreshToken(hashValue(refreshToken), this.refreshRecord(grant, client.clientId));
+    await this.store.saveRefreshToken(
+      hashValue(refreshToken),
+      this.refreshRecord(grant, client.clientId, refreshTokenBinding(client, binding)),
+    );
     this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, true);
     return { ...token, refreshToken };
   }
@@ -382,6 +387,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
         resource: grant.resource,
         subject: grant.subject,
         grantId: grant.grantId,
+        dpopJkt: await this.liveRefreshBinding(successor),
       };
       this.graceSuccessors.set(loaded, successor);
       return loaded;
@@ -398,6 +404,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       resource: grant.resource,
       subject: record.subject,
       grantId: record.grantId,
+      dpopJkt: record.dpopJkt,
     };
     this.refreshTokenHashes.set(loaded, tokenHash);
     return loaded;
@@ -416,6 +423,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     client: OAuthClientInformation,
     refreshToken: DefaultRefreshToken,
     scopes: string[],
+    _resource?: string,
+    binding: TokenBinding = {},
   ): Promise<OAuthToken> {
     const grant = await this.activeGrant(refreshToken.grantId);
     if (!grant || refreshToken.clientId !== client.clientId || grant.clientId !== client.clientId) {
@@ -430,24 +439,25 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       );
     }
     const graceSuccessor = this.graceSuccessors.get(refreshToken);
-    if (graceSuccessor !== undefined) return this.reissue(grant, client.clientId, scopes, graceSuccessor);
+    if (graceSuccessor !== undefined)
+      return this.reissue(grant, client.clientId, scopes, graceSuccessor, binding.dpopJkt);
     const newRefreshToken = providerRandom.value();
     const result = await this.store.rotateRefreshToken(
       this.refreshTokenHashes.get(refreshToken) ?? hashValue(refreshToken.token),
       hashValue(newRefreshToken),
-      this.refreshRecord(grant, client.clientId),
+      this.refreshRecord(grant, client.clientId, refreshToken.dpopJkt),
       this.rotationGraceMs > 0
         ? { sealedSuccessor: sealRefreshSuccessor(refreshToken.token, newRefreshToken, grant.grantId) }
         : undefined,
     );
     if (result.status === 'reused') {
       const successor = this.graceSuccessor(result, client, refreshToken.token);
-      if (successor !== undefined) return this.reissue(grant, client.clientId, scopes, successor);
+      if (successor !== undefined) return this.reissue(grant, client.clientId, scopes, successor, binding.dpopJkt);
       await this.revokeForReuse(result.grantId, 'refresh_token', client.clientId);
       throw new InvalidGrantError('The refresh token was already used');
     }
     if (result.status !== 'ok') throw new InvalidGrantError('The refresh token is invalid, expired or revoked');
-    return this.reissue(grant, client.clientId, scopes, newRefreshToken);
+    return this.reissue(grant, client.clientId, scopes, newRefreshToken, binding.dpopJkt);
   }
 
   /**
@@ -499,6 +509,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       subjectType: claims.subject_type === 'machine' ? 'machine' : 'user',
       issuer: claims.iss,
       claims: Object.isFrozen(claims) ? claims : Object.freeze({ ...claims }),
+      ...(claims.cnf && { cnf: claims.cnf }),
       jti: claims.jti,
       grantId: claims.grant_id,
     });
@@ -525,7 +536,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       expiresAtMs: now + (this.lifetimes.accessToken + this.settings.clockSkewSeconds) * 1000,
     };
     await this.store.createGrant(grant);
-    const token = await this.signAccessToken(grant, client.clientId, request.scopes, {
+    const token = await this.signAccessToken(grant, client.clientId, request.scopes, undefined, {
       subject_type: request.subjectType,
     });
     this.emit({
@@ -657,8 +668,9 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     clientId: string,
     scopes: string[],
     refreshToken: string,
+    dpopJkt: string | undefined,
   ): Promise<OAuthToken> {
-    const token = await this.signAccessToken(grant, clientId, scopes);
+    const token = await this.signAccessToken(grant, clientId, scopes, dpopJkt);
     this.emitTokensIssued('refresh_token', grant, clientId, scopes, true);
     return { ...token, refreshToken };
   }
@@ -672,21 +684,30 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     return this.issueRefreshTokens && (client.grantTypes?.includes('refresh_token') ?? true);
   }
 
-  private refreshRecord(grant: GrantRecord, clientId: string): RefreshTokenRecord {
+  private refreshRecord(grant: GrantRecord, clientId: string, dpopJkt: string | undefined): RefreshTokenRecord {
     const now = this.clock.now();
-    return {
+    const record: RefreshTokenRecord = {
       grantId: grant.grantId,
       clientId,
       subject: grant.subject,
       issuedAtMs: now,
       expiresAtMs: Math.min(now + this.lifetimes.refreshTokenIdle * 1000, grant.expiresAtMs),
     };
+    if (dpopJkt !== undefined) record.dpopJkt = dpopJkt;
+    return record;
+  }
+
+  /** The DPoP key the live refresh token `token` is bound to (S61 grace: the successor's binding, S69). */
+  private async liveRefreshBinding(token: string): Promise<string | undefined> {
+    const lookup = await this.store.findRefreshToken(hashValue(token));
+    return lookup.status === 'ok' ? lookup.record.dpopJkt : undefined;
   }
 
   private async signAccessToken(
     grant: GrantRecord,
     clientId: string,
     scopes: string[],
+    dpopJkt?: string,
     extraClaims?: Record<string, unknown>,
   ): Promise<OAuthToken> {
     const nowSeconds = Math.floor(this.clock.now() / 1000);
@@ -705,8 +726,10 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       ...extraClaims,
     };
     if (!scope) delete claims.scope;
+    if (dpopJkt !== undefined) claims.cnf = { jkt: dpopJkt };
     const accessToken = await this.signer.sign(claims);
-    return { accessToken, tokenType: 'Bearer', expiresIn: exp - nowSeconds, scope: scope || undefined };
+    const tokenType = dpopJkt === undefined ? 'Bearer' : 'DPoP';
+    return { accessToken, tokenType, expiresIn: exp - nowSeconds, scope: scope || undefined };
   }
 
   private signingKeys(options: DefaultOAuthProviderOptions) {
@@ -717,4 +740,13 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     );
     return [generateEphemeralSigningKey()];
   }
+}
+
+/**
+ * The key a new refresh token is bound to (RFC 9449 §5): a public client's
+ * DPoP key; a confidential client's refresh token is already bound to its
+ * client authentication and stays unbound.
+ */
+function refreshTokenBinding(client: OAuthClientInformation, binding: TokenBinding): string | undefined {
+  return client.tokenEndpointAuthMethod === 'none' ? binding.dpopJkt : undefined;
 }

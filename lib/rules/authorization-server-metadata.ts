@@ -57,6 +57,7 @@ export function buildAuthorizationServerMetadata(
   metadata.code_challenge_methods_supported = [...SUPPORTED_CODE_CHALLENGE_METHODS];
   metadata.authorization_response_iss_parameter_supported = true;
   if (config.clientIdMetadataDocuments) metadata.client_id_metadata_document_supported = true;
+  if (config.dpop) metadata.dpop_signing_alg_values_supported = [...config.dpop.signingAlgorithms];
   for (const extension of extensions) Object.assign(metadata, extension(config));
   return metadata;
 }

@@ -13,6 +13,7 @@ import { ScopeHierarchy, isScopeToken } from '../rules/scope-rules.js';
 import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
 import { resolveClientCredentials } from './client-credentials-options.js';
 import { resolveEnterpriseManagedAuthorization } from './enterprise-authorization-options.js';
+import { resolveDpop } from './dpop-options.js';
 import { resolvePageOptions } from './page-appearance-options.js';
 import { DEFAULT_JSON_MAX_DEPTH } from '../http/json-depth.js';
 import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from '../rules/url-rules.js';
@@ -138,6 +139,9 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     serviceDocumentationUrl: options.serviceDocumentationUrl,
     realm: options.realm,
     onEvent: options.onEvent,
+    dpop: resolveDpop(options.dpop, (message) => {
+      throw new McpAuthConfigurationError(message);
+    }),
   };
   if (!options.provider || !issuer) return { ...common, mode: 'resource-server' };
   return {

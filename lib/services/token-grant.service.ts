@@ -7,7 +7,7 @@ import {
   UnsupportedGrantTypeError,
 } from '../errors/oauth-error.js';
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
-import type { OAuthClientInformation, OAuthToken } from '../interfaces/oauth-models.js';
+import type { OAuthClientInformation, OAuthToken, TokenBinding } from '../interfaces/oauth-models.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
 import { OAuthRateLimiter } from './rate-limiter.service.js';
@@ -17,6 +17,7 @@ import { readResourceParameter, sameResource } from '../rules/resource-indicator
 import { resolveRefreshScopes } from '../rules/scope-rules.js';
 import { DEFAULT_CLIENT_GRANT_TYPES, supportedGrantTypes } from '../rules/grant-types.js';
 import { TOKEN_GRANT_HANDLERS, type TokenGrantHandler } from './grants/token-grant-handler.js';
+import { assertRefreshTokenBinding } from './dpop-token-proofs.service.js';
 
 /** Grant types the token endpoint always serves (OAuth 2.1 §3.2.2); more come from {@link TOKEN_GRANT_HANDLERS}. */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
@@ -47,8 +48,8 @@ export class TokenGrantService {
     @Optional() @Inject(TOKEN_GRANT_HANDLERS) private readonly handlers: readonly TokenGrantHandler[] = [],
   ) {}
 
-  /** Exchanges the grant in `body` for tokens. */
-  async exchange(client: OAuthClientInformation, body: unknown): Promise<OAuthToken> {
+  /** Exchanges the grant in `body` for tokens, bound to the DPoP key of `binding` (RFC 9449 §5). */
+  async exchange(client: OAuthClientInformation, body: unknown, binding: TokenBinding = {}): Promise<OAuthToken> {
     const params = readParameters(body, TOKEN_REQUEST_PARAMETERS);
     const grantType = params.grant_type;
     if (grantType === undefined) throw new InvalidRequestError('The grant_type parameter is required');
@@ -63,14 +64,15 @@ export class TokenGrantService {
     const handler = this.handlers?.find((candidate) => candidate.grantType === grantType);
     if (handler) return handler.exchange(client, { body, scope: params.scope, resource });
     return grantType === 'authorization_code'
-      ? this.authorizationCode(client, params, resource)
-      : this.refreshToken(client, params, resource);
+      ? this.authorizationCode(client, params, resource, binding)
+      : this.refreshToken(client, params, resource, binding);
   }
 
   private async authorizationCode(
     client: OAuthClientInformation,
     params: Partial<Record<(typeof TOKEN_REQUEST_PARAMETERS)[number], string>>,
     resource: string | undefined,
+    binding: TokenBinding,
   ): Promise<OAuthToken> {
     if (params.code === undefined) throw new InvalidRequestError('The code parameter is required');
     const provider = this.config.provider;
@@ -85,18 +87,20 @@ export class TokenGrantService {
     if (!verifyS256(params.code_verifier, code.codeChallenge))
       throw new InvalidGrantError('The code_verifier is invalid');
     this.assertResourceGranted(resource, code.resource);
-    return provider.exchangeAuthorizationCode(client, code);
+    return provider.exchangeAuthorizationCode(client, code, binding);
   }
 
   private async refreshToken(
     client: OAuthClientInformation,
     params: Partial<Record<(typeof TOKEN_REQUEST_PARAMETERS)[number], string>>,
     resource: string | undefined,
+    binding: TokenBinding,
   ): Promise<OAuthToken> {
     if (params.refresh_token === undefined) throw new InvalidRequestError('The refresh_token parameter is required');
     const provider = this.config.provider;
     const token = await provider.loadRefreshToken(client, params.refresh_token);
     if (!token || token.clientId !== client.clientId) throw new InvalidGrantError('The refresh token is invalid');
+    assertRefreshTokenBinding(token, binding);
     const grantId = (token as { grantId?: unknown }).grantId;
     await this.rateLimiter.consumeGrant(typeof grantId === 'string' ? grantId : params.refresh_token);
     if (token.expiresAt !== undefined && token.expiresAt <= epochSeconds(this.clock)) {
@@ -104,7 +108,7 @@ export class TokenGrantService {
     }
     const scopes = resolveRefreshScopes(token.scopes, params.scope, this.config.scopeHierarchy);
     this.assertResourceGranted(resource, token.resource);
-    return provider.exchangeRefreshToken(client, token, scopes, resource ?? token.resource);
+    return provider.exchangeRefreshToken(client, token, scopes, resource ?? token.resource, binding);
   }
 
   private assertResourceGranted(requested: string | undefined, granted: string | undefined): void {
@@ -116,7 +120,10 @@ export class TokenGrantService {
 
 /** The RFC 6749 §5.1 token response body. */
 export function renderTokenResponse(token: OAuthToken): Record<string, unknown> {
-  const body: Record<string, unknown> = { access_token: token.accessToken, token_type: 'Bearer' };
+  const body: Record<string, unknown> = {
+    access_token: token.accessToken,
+    token_type: token.tokenType === 'DPoP' ? 'DPoP' : 'Bearer',
+  };
   if (token.expiresIn !== undefined) body.expires_in = token.expiresIn;
   if (token.scope !== undefined) body.scope = token.scope;
   if (token.refreshToken !== undefined) body.refresh_token = token.refreshToken;

@@ -42,13 +42,15 @@ export function frozenGrant(
 
 /** A frozen copy of a live refresh token. */
 export function frozenRefreshToken(token: RefreshTokenRecord): Readonly<RefreshTokenRecord> {
-  return Object.freeze({
+  const copy: RefreshTokenRecord = {
     grantId: token.grantId,
     clientId: token.clientId,
     subject: token.subject,
     issuedAtMs: token.issuedAtMs,
     expiresAtMs: token.expiresAtMs,
-  });
+  };
+  if (token.dpopJkt !== undefined) copy.dpopJkt = token.dpopJkt;
+  return Object.freeze(copy);
 }
 
 /** A frozen copy of an authorization code. */

@@ -204,7 +204,9 @@ export class MemoryOAuthStore implements OAuthStore {
   async findAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {
     const entry = this.codes.get(codeHash);
     if (!entry) return { status: 'unknown' };
-    return entry instanceof ConsumedCode ? { status: 'reused', grantId: entry.grantId } : { status: 'ok', record: entry };
+    return entry instanceof ConsumedCode
+      ? { status: 'reused', grantId: entry.grantId }
+      : { status: 'ok', record: entry };
   }
 
   async consumeAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {

@@ -310,6 +310,8 @@ export interface RefreshTokenRecord {
   issuedAtMs: number;
   /** Idle expiry, never later than the grant's absolute expiry (S26). */
   expiresAtMs: number;
+  /** Thumbprint of the DPoP key a public client's refresh token is bound to (RFC 9449 §5, S69). */
+  dpopJkt?: string;
 }
 
 /**

@@ -5,7 +5,8 @@ import type { AccessToken } from '../interfaces/oauth-models.js';
  * §2.2) to an {@link AccessToken}: `scope` (space-separated, or an `scp`
  * array as some servers send) → scopes, `client_id` (or `azp`) → clientId,
  * `sub` → subject, `subject_type` (`user` / `machine`, S67) → subjectType, `aud` → resource (the guard checks it, S4), `exp` →
- * expiresAt, `iss` → issuer. Returns `undefined` when a claim has the wrong type.
+ * expiresAt, `iss` → issuer, `cnf` → cnf (RFC 7800, RFC 9449 §6: the guard then
+ * requires DPoP). Returns `undefined` when a claim has the wrong type.
  */
 export function accessTokenFromClaims(token: string, claims: Record<string, unknown>): AccessToken | undefined {
   const scopes = scopesOf(claims);
@@ -17,6 +18,8 @@ export function accessTokenFromClaims(token: string, claims: Record<string, unkn
   if (claims.exp !== undefined && typeof claims.exp !== 'number') return undefined;
   if (claims.sub !== undefined && typeof claims.sub !== 'string') return undefined;
   if (claims.iss !== undefined && typeof claims.iss !== 'string') return undefined;
+  const cnf = confirmationOf(claims.cnf);
+  if (cnf === null) return undefined;
   return {
     token,
     clientId,
@@ -27,7 +30,21 @@ export function accessTokenFromClaims(token: string, claims: Record<string, unkn
     subjectType: claims.subject_type === 'machine' || claims.subject_type === 'user' ? claims.subject_type : undefined,
     issuer: claims.iss as string | undefined,
     claims: { ...claims },
+    ...(cnf && { cnf }),
   };
+}
+
+/**
+ * The `cnf` claim (RFC 7800 §3.1): `undefined` when absent, `null` when malformed;
+ * `jkt` is the DPoP key thumbprint (RFC 9449 §6). A confirmation without `jkt` (an
+ * mTLS `x5t#S256`, RFC 8705) is kept empty, so the guard refuses what it cannot check.
+ */
+function confirmationOf(cnf: unknown): AccessToken['cnf'] | null | undefined {
+  if (cnf === undefined) return undefined;
+  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) return null;
+  const jkt = (cnf as { jkt?: unknown }).jkt;
+  if (jkt === undefined) return {};
+  return typeof jkt === 'string' && jkt.length > 0 ? { jkt } : null;
 }
 
 function scopesOf(claims: Record<string, unknown>): string[] | undefined {

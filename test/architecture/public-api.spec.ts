@@ -199,6 +199,9 @@ const TYPE_EXPORTS = [
   'IdentityAssertionSubjectMapper',
   'SubjectType',
   'SubjectTokenRequest',
+  // DPoP (S69)
+  'DpopOptions',
+  'DpopNonceOptions',
 ];
 
 /** The package's entry points (`exports` of package.json) and the file behind each JavaScript one. */

@@ -8,6 +8,7 @@ import type { OAuthClientMetadata } from '@modelcontextprotocol/sdk/shared/auth.
 import type { InteractiveOAuthProviderSettings } from './support/interactive-oauth-provider.js';
 import { InteractiveOAuthProviderV1 } from './support/sdk-v1-oauth-provider.js';
 import { TrafficLog } from './support/traffic-log.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../../lib/rules/asymmetric-jws-algorithms.js';
 
 /**
  * The official MCP TypeScript SDK, v1 line (`@modelcontextprotocol/sdk` 1.32.2):
@@ -71,7 +72,9 @@ describe('MCP TypeScript SDK v1 client (interop)', () => {
       'POST /mcp 200',
     ]);
     expect(log.exchanges[0].wwwAuthenticate).toBe(
-      `Bearer scope="notes:read", resource_metadata="${server.baseUrl}/.well-known/oauth-protected-resource/mcp"`,
+      `Bearer scope="notes:read", resource_metadata="${server.baseUrl}/.well-known/oauth-protected-resource/mcp", ` +
+        `DPoP scope="notes:read", resource_metadata="${server.baseUrl}/.well-known/oauth-protected-resource/mcp", ` +
+        `algs="${ASYMMETRIC_JWS_ALGORITHMS.join(' ')}"`,
     );
     const authorizationUrl = provider.authorizationUrls[0];
     expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('S256');

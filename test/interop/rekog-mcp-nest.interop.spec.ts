@@ -13,6 +13,10 @@ import { freePort } from './support/interop-server.js';
 import { fixtureAuthOptions } from './support/notes-fixture-app.js';
 import { InteractiveOAuthProviderV1 } from './support/sdk-v1-oauth-provider.js';
 import { TrafficLog } from './support/traffic-log.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../../lib/rules/asymmetric-jws-algorithms.js';
+
+/** The `algs` of the DPoP challenge sent with every 401 without credentials (RFC 9449 §7.1). */
+const DPOP_ALGS = ASYMMETRIC_JWS_ALGORITHMS.join(' ');
 
 /**
  * `@rekog/mcp-nest` 2.0.5 (MCP-Nest; strategy API on `@modelcontextprotocol/server` 2.4.0)
@@ -95,7 +99,8 @@ describe('@rekog/mcp-nest server behind BearerAuthGuard (interop)', () => {
     });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe(
-      `Bearer scope="notes:read", resource_metadata="${baseUrl}/.well-known/oauth-protected-resource/mcp"`,
+      `Bearer scope="notes:read", resource_metadata="${baseUrl}/.well-known/oauth-protected-resource/mcp", ` +
+        `DPoP scope="notes:read", resource_metadata="${baseUrl}/.well-known/oauth-protected-resource/mcp", algs="${DPOP_ALGS}"`,
     );
   });
 

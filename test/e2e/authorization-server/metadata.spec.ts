@@ -33,6 +33,7 @@ describe('authorization-server metadata (RFC 8414)', () => {
       introspection_endpoint_auth_signing_alg_values_supported: algorithms,
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
+      dpop_signing_alg_values_supported: algorithms,
     });
     expect(res.headers['access-control-allow-origin']).toBe('*');
   });

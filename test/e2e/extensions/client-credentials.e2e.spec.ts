@@ -160,13 +160,11 @@ describe('client credentials grant (S67)', () => {
   });
 
   it('S67 /register refuses client_credentials by default (not open to anonymous registration)', async () => {
-    const res = await t.http
-      .post('/register')
-      .send({
-        grant_types: ['client_credentials'],
-        token_endpoint_auth_method: 'client_secret_basic',
-        scope: 'notes:read',
-      });
+    const res = await t.http.post('/register').send({
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      scope: 'notes:read',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_client_metadata');
   });
@@ -193,13 +191,11 @@ describe('client credentials grant switched off or opened to registration (S67)'
   it('S67 allowDynamicRegistration: a confidential client registers without redirect URIs and gets a token; a public one is refused', async () => {
     const t = await createExtensionApp({ clientCredentials: { enabled: true, allowDynamicRegistration: true } });
     try {
-      const registered = await t.http
-        .post('/register')
-        .send({
-          grant_types: ['client_credentials'],
-          token_endpoint_auth_method: 'client_secret_basic',
-          scope: 'notes:read',
-        });
+      const registered = await t.http.post('/register').send({
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        scope: 'notes:read',
+      });
       expect(registered.status).toBe(201);
       expect(registered.body.redirect_uris).toEqual([]);
       const res = await t.http

@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BearerAuthGuard } from '../../../lib/guards/bearer-auth.guard.js';
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { ISSUER, RESOURCE, issueTokens, makeProvider } from '../../support/provider-fixtures.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../../../lib/rules/asymmetric-jws-algorithms.js';
+
+/** The `algs` of the DPoP challenge sent with every 401 without credentials (RFC 9449 §7.1). */
+const DPOP_ALGS = ASYMMETRIC_JWS_ALGORITHMS.join(' ');
 
 @Controller('mcp')
 class GuardedController {
@@ -102,7 +106,7 @@ describe('JWKS endpoint and the guard as APP_GUARD with the built-in provider', 
   it('S1 the app routes are guarded by the global guard', async () => {
     const res = await request(app.getHttpServer()).get('/mcp').expect(401);
     expect(res.headers['www-authenticate']).toBe(
-      `Bearer resource_metadata="http://127.0.0.1:1234/.well-known/oauth-protected-resource/mcp"`,
+      `Bearer resource_metadata="http://127.0.0.1:1234/.well-known/oauth-protected-resource/mcp", DPoP resource_metadata="http://127.0.0.1:1234/.well-known/oauth-protected-resource/mcp", algs="${DPOP_ALGS}"`,
     );
   });
 });

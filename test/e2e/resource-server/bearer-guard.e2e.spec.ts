@@ -3,6 +3,10 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ToolScopeRegistry } from '../../../lib/index.js';
 import { createStandardApp, McpController, NotesTools, PRM_PATH, PRM_URL, TableVerifier } from './fixtures.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../../../lib/rules/asymmetric-jws-algorithms.js';
+
+/** The `algs` of the DPoP challenge sent with every 401 without credentials (RFC 9449 §7.1). */
+const DPOP_ALGS = ASYMMETRIC_JWS_ALGORITHMS.join(' ');
 
 const toolCall = (name: string, id = 1) => ({
   jsonrpc: '2.0',
@@ -32,7 +36,9 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
     it('S1 answers 401 with resource_metadata and scope, no error attribute, and the handler does not run', async () => {
       const res = await http().get('/mcp/admin');
       expect(res.status).toBe(401);
-      expect(res.headers['www-authenticate']).toBe(`Bearer scope="notes:read admin", resource_metadata="${PRM_URL}"`);
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer scope="notes:read admin", resource_metadata="${PRM_URL}", DPoP scope="notes:read admin", resource_metadata="${PRM_URL}", algs="${DPOP_ALGS}"`,
+      );
       expect(res.body).toEqual(oauthBody('invalid_token'));
       expect(controller.handled).toBe(0);
     });
@@ -41,7 +47,7 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
       const res = await http().post('/mcp').send(toolCall('add_note'));
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe(
-        `Bearer scope="notes:read notes:write", resource_metadata="${PRM_URL}"`,
+        `Bearer scope="notes:read notes:write", resource_metadata="${PRM_URL}", DPoP scope="notes:read notes:write", resource_metadata="${PRM_URL}", algs="${DPOP_ALGS}"`,
       );
       expect(tools.calls).toEqual([]);
     });
@@ -134,7 +140,9 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
       const res = await http().get('/mcp/echo?access_token=read-token');
       expect(res.status).toBe(401);
       expect(verifier.seen.length).toBe(before);
-      expect(res.headers['www-authenticate']).toBe(`Bearer scope="notes:read", resource_metadata="${PRM_URL}"`);
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer scope="notes:read", resource_metadata="${PRM_URL}", DPoP scope="notes:read", resource_metadata="${PRM_URL}", algs="${DPOP_ALGS}"`,
+      );
       expect(controller.handled).toBe(0);
     });
 

@@ -19,6 +19,10 @@ import {
   standardTokens,
   TableVerifier,
 } from './fixtures.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../../../lib/rules/asymmetric-jws-algorithms.js';
+
+/** The `algs` of the DPoP challenge sent with every 401 without credentials (RFC 9449 §7.1). */
+const DPOP_ALGS = ASYMMETRIC_JWS_ALGORITHMS.join(' ');
 
 /** A ConfigService look-alike. */
 @Injectable()
@@ -72,7 +76,7 @@ async function expectGuarded(app: INestApplication): Promise<void> {
     .send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'add_note' } });
   expect(anonymous.status).toBe(401);
   expect(anonymous.headers['www-authenticate']).toBe(
-    `Bearer scope="notes:read notes:write", resource_metadata="https://mcp.example.com${PRM_PATH}"`,
+    `Bearer scope="notes:read notes:write", resource_metadata="https://mcp.example.com${PRM_PATH}", DPoP scope="notes:read notes:write", resource_metadata="https://mcp.example.com${PRM_PATH}", algs="${DPOP_ALGS}"`,
   );
   const ok = await http().get('/mcp/echo').set('Authorization', 'Bearer read-token');
   expect(ok.status).toBe(200);
@@ -143,7 +147,7 @@ describe('BearerAuthGuard as APP_GUARD', () => {
     const res = await http().get('/api/private');
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe(
-      `Bearer scope="notes:read notes:write", resource_metadata="https://mcp.example.com${PRM_PATH}"`,
+      `Bearer scope="notes:read notes:write", resource_metadata="https://mcp.example.com${PRM_PATH}", DPoP scope="notes:read notes:write", resource_metadata="https://mcp.example.com${PRM_PATH}", algs="${DPOP_ALGS}"`,
     );
   });
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpAuthModule } from '../../../lib/index.js';
 import { createApp, createStandardApp, PRM_PATH, TableVerifier } from './fixtures.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../../../lib/rules/asymmetric-jws-algorithms.js';
 
 describe('Protected Resource Metadata (RFC 9728)', () => {
   let app: INestApplication;
@@ -24,6 +25,7 @@ describe('Protected Resource Metadata (RFC 9728)', () => {
       bearer_methods_supported: ['header'],
       resource_name: 'Notes MCP',
       resource_documentation: 'https://mcp.example.com/docs',
+      dpop_signing_alg_values_supported: [...ASYMMETRIC_JWS_ALGORITHMS],
     });
     expect(res.body.scopes_supported).not.toContain('offline_access');
     expect(res.headers['cache-control']).toBe('public, max-age=300');
@@ -116,6 +118,7 @@ describe('Protected Resource Metadata for a resource at the origin root', () => 
         resource: 'http://127.0.0.1:8080/',
         authorization_servers: ['https://as.example'],
         bearer_methods_supported: ['header'],
+        dpop_signing_alg_values_supported: [...ASYMMETRIC_JWS_ALGORITHMS],
       });
       expect((await request(app.getHttpServer()).get('/.well-known/oauth-protected-resource/mcp')).status).toBe(404);
     } finally {

@@ -15,7 +15,8 @@ export const REDIRECT_URI = 'http://127.0.0.1:59999/callback';
 export function parseBearerChallenge(header: string | null): Record<string, string> {
   if (!header || !/^Bearer(\s|$)/i.test(header)) throw new Error(`Not a Bearer challenge: ${header}`);
   const params: Record<string, string> = {};
-  for (const match of header.slice(6).matchAll(/([a-z_]+)="((?:[^"\\]|\\.)*)"/gi)) {
+  const bearer = header.split(/,\s*DPoP(?:\s|$)/i)[0]!;
+  for (const match of bearer.slice(6).matchAll(/([a-z_]+)="((?:[^"\\]|\\.)*)"/gi)) {
     params[match[1]] = match[2].replace(/\\(.)/g, '$1');
   }
   return params;
