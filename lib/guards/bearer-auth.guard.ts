@@ -13,6 +13,7 @@ import {
   TemporarilyUnavailableError,
 } from '../errors/oauth-error.js';
 import { renderBearerChallenge } from '../errors/www-authenticate.js';
+import { nodeRequestOf, setResponseHeader } from './http-platform.js';
 import { stepUpChallenge } from '../events/step-up-challenge.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
@@ -239,7 +240,7 @@ export class BearerAuthGuard implements CanActivate {
   protected attach(request: Request, accessToken: AccessToken): void {
     const identity = toRequestAuth(accessToken);
     delete request.headers.authorization;
-    scrubRawAuthorization(request.rawHeaders);
+    scrubRawAuthorization(nodeRequestOf(request).rawHeaders);
     (request as unknown as Record<string, unknown>)[REQUEST_AUTH_PROPERTY] = identity;
     if (!this.config.asyncContext) return;
     if (!setCurrentAccessToken(identity, this.config.scopeHierarchy) && !BearerAuthGuard.warnedNoHolder) {
@@ -261,10 +262,11 @@ export class BearerAuthGuard implements CanActivate {
     if (error.getStatus() === 503) {
       const retryAfter =
         (error as TemporarilyUnavailableError).retryAfterSeconds ?? DEFAULT_VERIFIER_RETRY_AFTER_SECONDS;
-      response.setHeader('Retry-After', String(retryAfter));
+      setResponseHeader(response, 'Retry-After', String(retryAfter));
       return error;
     }
-    response.setHeader(
+    setResponseHeader(
+      response,
       'WWW-Authenticate',
       renderBearerChallenge(
         error instanceof MissingCredentialsError
