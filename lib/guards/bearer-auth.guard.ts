@@ -13,7 +13,7 @@ import {
   TemporarilyUnavailableError,
 } from '../errors/oauth-error.js';
 import { renderBearerChallenge } from '../errors/www-authenticate.js';
-import { nodeRequestOf, setResponseHeader } from './http-platform.js';
+import { attachToRequest, nodeRequestOf, setResponseHeader } from './http-platform.js';
 import { stepUpChallenge } from '../events/step-up-challenge.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
@@ -241,7 +241,7 @@ export class BearerAuthGuard implements CanActivate {
     const identity = toRequestAuth(accessToken);
     delete request.headers.authorization;
     scrubRawAuthorization(nodeRequestOf(request).rawHeaders);
-    (request as unknown as Record<string, unknown>)[REQUEST_AUTH_PROPERTY] = identity;
+    attachToRequest(request, REQUEST_AUTH_PROPERTY, identity);
     if (!this.config.asyncContext) return;
     if (!setCurrentAccessToken(identity, this.config.scopeHierarchy) && !BearerAuthGuard.warnedNoHolder) {
       BearerAuthGuard.warnedNoHolder = true;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BearerAuthGuard } from '../../../lib/guards/bearer-auth.guard.js';
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { ISSUER, RESOURCE, issueTokens, makeProvider } from '../../support/provider-fixtures.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 @Controller('mcp')
 class GuardedController {
@@ -34,7 +35,7 @@ describe('JWKS endpoint and the guard as APP_GUARD with the built-in provider', 
       controllers: [GuardedController],
       providers: [{ provide: APP_GUARD, useExisting: BearerAuthGuard }],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = createTestApplication(moduleRef, { logger: false });
     await app.init();
   });
   afterAll(() => app.close());

@@ -20,6 +20,7 @@ import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { ecKeyPem } from '../provider-fixtures.js';
+import { createTestApplication } from '../test-app.js';
 
 export const FUZZ_ISSUER = 'http://127.0.0.1:4100';
 export const FUZZ_RESOURCE = `${FUZZ_ISSUER}/mcp`;
@@ -95,7 +96,7 @@ export async function createFuzzApp(
     controllers: [GuardedMcpController],
     providers: [FuzzTools],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger });
+  const app = createTestApplication(moduleRef, { logger });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return {
