@@ -23,6 +23,8 @@ export interface SampleOptions {
   store?: OAuthStore;
   /** Publish the identity in AsyncLocalStorage (`McpAuthModule`'s `asyncContext`). @default true */
   asyncContext?: boolean;
+  /** The HTTP platform (`HTTP_ADAPTER`). @default 'express' */
+  httpAdapter?: 'express' | 'fastify';
 }
 
 /** `SampleOptions` plus where to listen. */
@@ -62,10 +64,13 @@ export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSett
     }
   }
   const signingKeyPem = env.SIGNING_KEY_FILE ? readFileSync(env.SIGNING_KEY_FILE, 'utf8') : undefined;
+  const httpAdapter = (env.HTTP_ADAPTER || 'express').toLowerCase();
+  if (httpAdapter !== 'express' && httpAdapter !== 'fastify')
+    throw new Error('HTTP_ADAPTER must be "express" or "fastify"');
   return {
     port,
     host: env.HOST || undefined,
-    options: { baseUrl, rateLimits, refreshTokens, accessTokenTtlSeconds, signingKeyPem },
+    options: { baseUrl, rateLimits, refreshTokens, accessTokenTtlSeconds, signingKeyPem, httpAdapter },
     databaseUrl: env.DATABASE_URL || undefined,
   };
 }

@@ -62,7 +62,8 @@ export function toOAuthError(failure: unknown): OAuthError {
 export function bodyParserFailure(failure: unknown): OAuthError | undefined {
   const { type, code } = (failure ?? {}) as { type?: unknown; code?: unknown };
   const key = typeof type === 'string' ? type : code;
-  const known = typeof key === 'string' && Object.hasOwn(BODY_PARSER_FAILURES, key) ? BODY_PARSER_FAILURES[key] : undefined;
+  const known =
+    typeof key === 'string' && Object.hasOwn(BODY_PARSER_FAILURES, key) ? BODY_PARSER_FAILURES[key] : undefined;
   return known ? new OAuthError('invalid_request', known[1], known[0]) : undefined;
 }
 

@@ -15,7 +15,10 @@ export function nodeRequestOf(request: Request): IncomingMessage {
 
 /** Sets one response header on an Express response or a Fastify reply. */
 export function setResponseHeader(response: unknown, name: string, value: string): void {
-  const target = response as { setHeader?: (name: string, value: string) => void; header?: (name: string, value: string) => void };
+  const target = response as {
+    setHeader?: (name: string, value: string) => void;
+    header?: (name: string, value: string) => void;
+  };
   if (typeof target.setHeader === 'function') target.setHeader(name, value);
   else target.header!(name, value);
 }

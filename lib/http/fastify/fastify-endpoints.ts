@@ -57,10 +57,9 @@ export function fastifyEndpoints(
  * on `paths` (the MCP resource, whose route is the application's) are
  * answered as OAuth errors (S38, S50); every other error goes to `handler`.
  */
-export function fastifyBodyParserErrors<H extends (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown>(
-  paths: ReadonlySet<string>,
-  handler: H,
-): H {
+export function fastifyBodyParserErrors<
+  H extends (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown,
+>(paths: ReadonlySet<string>, handler: H): H {
   return ((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const owned = !reply.sent && paths.has(requestPathOf(request.url));
     const failure = owned ? bodyParserFailure(error) : undefined;
