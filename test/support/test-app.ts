@@ -38,7 +38,9 @@ export function createTestApplication<T extends INestApplication = INestApplicat
     if (trustProxy) (app as unknown as { set(name: string, value: unknown): void }).set('trust proxy', true);
     return app;
   }
-  return readyOnInit(moduleRef.createNestApplication<T>(fastifyAdapter(trustProxy), nestOptions));
+  const app = moduleRef.createNestApplication<T>(fastifyAdapter(trustProxy), nestOptions);
+  if (nestOptions.bodyParser === false) leaveBodiesUnread(app);
+  return readyOnInit(app);
 }
 
 /** {@link createTestApplication} for an application module (`NestFactory.create`). */
@@ -57,6 +59,20 @@ export async function createTestApplicationFromModule<T extends INestApplication
 
 function fastifyAdapter(trustProxy: boolean | undefined): FastifyAdapter {
   return new FastifyAdapter({ bodyLimit: EXPRESS_BODY_LIMIT_BYTES, ...(trustProxy ? { trustProxy: true } : {}) });
+}
+
+/**
+ * `bodyParser: false` on Fastify: Fastify parses JSON and text bodies itself
+ * even without Nest's parsers, so they are replaced by one that reads
+ * nothing, leaving the stream to the guard as on Express without a parser.
+ */
+function leaveBodiesUnread(app: INestApplication): void {
+  const instance = app.getHttpAdapter().getInstance() as {
+    removeAllContentTypeParsers(): void;
+    addContentTypeParser(type: string, parser: (req: unknown, payload: unknown, done: (e: null) => void) => void): void;
+  };
+  instance.removeAllContentTypeParsers();
+  instance.addContentTypeParser('*', (_req, _payload, done) => done(null));
 }
 
 function readyOnInit<T extends INestApplication>(app: T): T {

@@ -20,8 +20,8 @@ const VALID_CHARSET: Readonly<Record<string, (charset: string) => boolean>> = {
  * body-parser rules (S50): `Content-Encoding` gzip, deflate and br are
  * decoded (the body limit counts decoded bytes), any other is refused with
  * 415; a JSON or form body with a charset the Express parser would refuse is
- * refused with 415. The failures carry the body-parser `type` the error
- * policy maps.
+ * refused with 415; a body that does not decode is malformed (400). The
+ * failures carry the body-parser `type` the error policy maps.
  */
 export async function decodeBodyEncoding(
   request: FastifyRequest,
@@ -36,7 +36,12 @@ export async function decodeBodyEncoding(
   const decoder = DECODERS[encoding];
   if (!decoder) throw parserFailure('encoding.unsupported');
   delete request.headers['content-length'];
-  return payload.pipe(decoder()) as unknown as RequestPayload;
+  const decoded = decoder();
+  payload.on('error', (error) => decoded.destroy(error));
+  decoded.on('error', (error: Error & { type?: string }) => {
+    error.type ??= 'entity.parse.failed';
+  });
+  return payload.pipe(decoded) as unknown as RequestPayload;
 }
 
 function charsetOf(contentType: string | undefined): string | undefined {
