@@ -12,8 +12,6 @@ interface Probe {
   volatile?: readonly string[];
 }
 
-const form = 'application/x-www-form-urlencoded';
-
 /** Headers an endpoint answer is defined by (Express adds `ETag`, `X-Powered-By`; not ours). */
 const COMPARED_HEADERS = [
   'content-type',
