@@ -5,6 +5,7 @@ import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
 import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
 import type { LoginThrottle } from '../interaction/interaction-pages.js';
+import type { UpstreamLogin } from '../upstream/upstream-login.js';
 import { OAuthRateLimiter } from '../services/rate-limiter.service.js';
 import type { PageEndpoint } from './endpoint.js';
 import { builtInProvider } from './endpoint-paths.js';
@@ -114,9 +115,26 @@ export class ConsentPageEndpoint extends BuiltInPage implements PageEndpoint {
   }
 }
 
+/** An upstream sign-in route: one path per configured upstream name. */
+abstract class UpstreamPage extends BuiltInPage {
+  paths(config: McpAuthConfig): string[] {
+    const upstream = builtInProvider(config)?.upstream;
+    return upstream ? upstream.upstreamNames.map((name) => this.pathOf(upstream, name)) : [];
+  }
+
+  async serve(req: Request, res: Response, path: string): Promise<void> {
+    const upstream = this.provider.upstream!;
+    const name = upstream.upstreamNames.find((candidate) => this.pathOf(upstream, candidate) === path)!;
+    await this.handle(upstream, req, res, name);
+  }
+
+  protected abstract pathOf(upstream: UpstreamLogin, name: string): string;
+  protected abstract handle(upstream: UpstreamLogin, req: Request, res: Response, name: string): Promise<void>;
+}
+
 /** `POST <issuer path>/upstream/<name>/start`: the login page's button for an upstream sign-in. */
 @Injectable()
-export class UpstreamStartEndpoint extends BuiltInPage implements PageEndpoint {
+export class UpstreamStartEndpoint extends UpstreamPage implements PageEndpoint {
   readonly name = 'upstream-start';
   readonly methods = ['POST'] as const;
 
@@ -124,21 +142,18 @@ export class UpstreamStartEndpoint extends BuiltInPage implements PageEndpoint {
     super(config);
   }
 
-  paths(config: McpAuthConfig): string[] {
-    const upstream = builtInProvider(config)?.upstream;
-    return upstream ? upstream.upstreamNames.map((name) => upstream.startPath(name)) : [];
+  protected pathOf(upstream: UpstreamLogin, name: string): string {
+    return upstream.startPath(name);
   }
 
-  async serve(req: Request, res: Response, path: string): Promise<void> {
-    const upstream = this.provider.upstream!;
-    const name = upstream.upstreamNames.find((candidate) => upstream.startPath(candidate) === path)!;
-    await upstream.handleStart(req, res, name);
+  protected handle(upstream: UpstreamLogin, req: Request, res: Response, name: string): Promise<void> {
+    return upstream.handleStart(req, res, name);
   }
 }
 
 /** `GET <issuer path>/upstream/<name>/callback`: the upstream's authorization response. */
 @Injectable()
-export class UpstreamCallbackEndpoint extends BuiltInPage implements PageEndpoint {
+export class UpstreamCallbackEndpoint extends UpstreamPage implements PageEndpoint {
   readonly name = 'upstream-callback';
   readonly methods = ['GET', 'HEAD'] as const;
 
@@ -146,14 +161,11 @@ export class UpstreamCallbackEndpoint extends BuiltInPage implements PageEndpoin
     super(config);
   }
 
-  paths(config: McpAuthConfig): string[] {
-    const upstream = builtInProvider(config)?.upstream;
-    return upstream ? upstream.upstreamNames.map((name) => upstream.callbackPath(name)) : [];
+  protected pathOf(upstream: UpstreamLogin, name: string): string {
+    return upstream.callbackPath(name);
   }
 
-  async serve(req: Request, res: Response, path: string): Promise<void> {
-    const upstream = this.provider.upstream!;
-    const name = upstream.upstreamNames.find((candidate) => upstream.callbackPath(candidate) === path)!;
-    await upstream.handleCallback(req, res, name);
+  protected handle(upstream: UpstreamLogin, req: Request, res: Response, name: string): Promise<void> {
+    return upstream.handleCallback(req, res, name);
   }
 }

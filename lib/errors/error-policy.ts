@@ -55,6 +55,19 @@ export function toOAuthError(failure: unknown): OAuthError {
 }
 
 /**
+ * The same policy for a request the guard could not verify: client errors
+ * (invalid token, scope, request) and 503 as they are, a store outage as 503,
+ * and anything else (a verifier that crashed, another 5xx) fails closed as 503
+ * `temporarily_unavailable` rather than 500, logged by class only (S46, S49).
+ */
+export function toVerificationError(failure: unknown): OAuthError {
+  if (failure instanceof OAuthError && (failure.getStatus() < 500 || failure.getStatus() === 503)) return failure;
+  if (failure instanceof StorageUnavailableError) return toOAuthError(failure);
+  logger.error(`Unexpected failure while authenticating (${failureName(failure)}); answering 503`);
+  return new TemporarilyUnavailableError('The token could not be verified right now');
+}
+
+/**
  * The OAuth error for a failure of the platform's body parsers, or `undefined`
  * for any other failure. The parser's own message is never used: it may quote
  * the body (S46).
@@ -69,7 +82,7 @@ export function bodyParserFailure(failure: unknown): OAuthError | undefined {
 
 /** Logs an unexpected failure by class and stack frames only: its message may hold a secret (S46). */
 export function logUnexpected(failure: unknown): void {
-  const name = failure instanceof Error ? failure.name : typeof failure;
+  const name = failureName(failure);
   const frames = failure instanceof Error ? (failure.stack ?? '').split('\n').slice(1).join('\n') : '';
   logger.error(`Unexpected ${name} in an OAuth endpoint`, frames);
 }
@@ -93,4 +106,8 @@ export function retryAfterSeconds(error: OAuthError): number | undefined {
     return error.retryAfterSeconds;
   }
   return undefined;
+}
+
+function failureName(failure: unknown): string {
+  return failure instanceof Error ? failure.name : typeof failure;
 }

@@ -34,11 +34,15 @@ class AppOwnRoutes {
   }
 }
 
-async function boot(options: Parameters<typeof McpAuthModule.forRoot>[0]): Promise<INestApplication> {
+async function boot(
+  options: Parameters<typeof McpAuthModule.forRoot>[0],
+  globalPrefix?: string,
+): Promise<INestApplication> {
   @Module({ imports: [McpAuthModule.forRoot(options)], controllers: [AppOwnRoutes] })
   class AppModule {}
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = createTestApplication(moduleRef, { logger: false });
+  if (globalPrefix) app.setGlobalPrefix(globalPrefix);
   await app.init();
   return app;
 }
@@ -90,6 +94,21 @@ describe('one route table, mounted by mode at exact paths', () => {
       expect(paths).not.toContain(path);
     }
     await request(app.getHttpServer()).post('/tenant/register').send({}).expect(404);
+  });
+
+  it('a global prefix does not move the endpoints: the issuer URL alone decides their paths', async () => {
+    app = await boot(
+      {
+        issuerUrl: 'http://127.0.0.1/tenant',
+        resourceServerUrl: 'http://127.0.0.1/mcp',
+        provider: new DefaultOAuthProvider({ store: new MemoryOAuthStore(), authenticate: async () => undefined }),
+      },
+      'api',
+    );
+    const http = request(app.getHttpServer());
+    await http.get('/.well-known/oauth-authorization-server/tenant').expect(200);
+    await http.get('/api/.well-known/oauth-authorization-server/tenant').expect(404);
+    await http.get('/api/tenant/token-info').expect(200, 'app');
   });
 
   it('resource-server-only mode mounts the protected-resource metadata and no authorization-server route', async () => {
