@@ -3,6 +3,7 @@ import { DEFAULT_JSON_MAX_DEPTH, jsonTextExceedsDepth, jsonValueExceedsDepth } f
 import { createFuzzApp, type FuzzApp } from '../support/fuzz/fuzz-app.js';
 import { rawRequest } from '../support/fuzz/raw-http.js';
 import { snapshotStore } from '../support/fuzz/store-snapshot.js';
+import { onFastify } from '../support/test-app.js';
 
 const nestedArrays = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const deepContacts = JSON.stringify({ redirect_uris: ['http://127.0.0.1:7777/cb'], contacts: 'PLACEHOLDER' }).replace(
@@ -81,13 +82,15 @@ describe('S58 JSON nesting depth', () => {
       },
     );
 
-    it('S58 deep bracket nesting in a form body at /token: 400 invalid_request', async () => {
+    it('S58 deep bracket nesting in a form body at /token: 400 invalid_request (Express), a flat key (Fastify)', async () => {
       const res = await t.http
         .post('/token')
         .set('Content-Type', 'application/x-www-form-urlencoded')
         .send(`grant_type=x&a${'[b]'.repeat(200)}=1`);
       expect(res.status).toBe(400);
-      expect(res.body.error).toBe('invalid_request');
+      // Fastify's form parser does not nest brackets: `a[b][b]…` is one unknown parameter, ignored,
+      // and the request is judged on its grant.
+      expect(res.body.error).toBe(onFastify() ? 'unsupported_grant_type' : 'invalid_request');
     });
 
     it('S58 a registration nested exactly to the limit is judged on its metadata, not refused for depth', async () => {
