@@ -87,10 +87,15 @@ describe('S58 JSON nesting depth', () => {
         .post('/token')
         .set('Content-Type', 'application/x-www-form-urlencoded')
         .send(`grant_type=x&a${'[b]'.repeat(200)}=1`);
+      if (onFastify()) {
+        // Fastify's form parser does not nest brackets: `a[b][b]…` is one unknown parameter, ignored,
+        // so the request is answered as the same request without it.
+        const plain = await t.http.post('/token').type('form').send('grant_type=x');
+        expect([res.status, res.body]).toEqual([plain.status, plain.body]);
+        return;
+      }
       expect(res.status).toBe(400);
-      // Fastify's form parser does not nest brackets: `a[b][b]…` is one unknown parameter, ignored,
-      // and the request is judged on its grant.
-      expect(res.body.error).toBe(onFastify() ? 'unsupported_grant_type' : 'invalid_request');
+      expect(res.body.error).toBe('invalid_request');
     });
 
     it('S58 a registration nested exactly to the limit is judged on its metadata, not refused for depth', async () => {

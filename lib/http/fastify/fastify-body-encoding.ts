@@ -28,6 +28,7 @@ export async function decodeBodyEncoding(
   _reply: FastifyReply,
   payload: RequestPayload,
 ): Promise<RequestPayload> {
+  if (!hasBody(request)) return payload;
   const charset = charsetOf(request.headers['content-type']);
   const valid = VALID_CHARSET[mediaTypeOf(request)];
   if (charset !== undefined && valid && !valid(charset)) throw parserFailure('charset.unsupported');
@@ -42,6 +43,12 @@ export async function decodeBodyEncoding(
     error.type ??= 'entity.parse.failed';
   });
   return payload.pipe(decoded) as unknown as RequestPayload;
+}
+
+/** Whether the request declares a body, as `type-is` (Express's body parsers) decides it. */
+function hasBody(request: FastifyRequest): boolean {
+  const { 'transfer-encoding': chunked, 'content-length': length } = request.headers;
+  return chunked !== undefined || (length !== undefined && !Number.isNaN(Number(length)));
 }
 
 function charsetOf(contentType: string | undefined): string | undefined {
