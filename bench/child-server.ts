@@ -1,6 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CommandMessage, ReadyMessage, ReplyMessage, ServerSpec } from './protocol.js';
+import {
+  CPU_USAGE_COMMAND,
+  type CommandMessage,
+  type ReadyMessage,
+  type ReplyMessage,
+  type ServerSpec,
+} from './protocol.js';
 
 const SERVER_MAIN = fileURLToPath(new URL('./server-main.js', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
@@ -20,6 +26,11 @@ export class ChildServer {
       this.pending.get(message.id)?.(message);
       this.pending.delete(message.id);
     });
+  }
+
+  /** The server process's id (for its CPU time, see `server-cpu.ts`). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** `http://127.0.0.1:<port>` */
@@ -59,6 +70,25 @@ export class ChildServer {
       this.pending.set(id, (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply.result as T)));
       this.child.send(message);
     });
+  }
+
+  /** The child's CPU time so far (user + system), in microseconds. */
+  cpuMicros(): Promise<number> {
+    return this.command<number>(CPU_USAGE_COMMAND);
+  }
+
+  /**
+   * Runs `load` and adds the server's CPU time per request to its result
+   * (the child's CPU time across the run divided by the requests answered).
+   */
+  async measuringCpu<T extends { requests: number; serverCpuMicrosPerRequest?: number }>(
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const before = await this.cpuMicros();
+    const result = await load();
+    const used = (await this.cpuMicros()) - before;
+    if (result.requests > 0) result.serverCpuMicrosPerRequest = Math.round((used / result.requests) * 10) / 10;
+    return result;
   }
 
   /** Disconnects the IPC channel (the child closes and exits) and waits for the exit. */

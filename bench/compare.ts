@@ -16,6 +16,10 @@ export interface VariantResult {
   latencyP99Ms: number;
   errors: number;
   runs: number[];
+  /** Median server CPU time per request (µs), when the variant measures it. */
+  serverCpuMicrosPerRequest?: number;
+  /** Server CPU time per request (µs) of every round, when measured. */
+  cpuRuns?: number[];
 }
 
 export interface CompareOptions {
@@ -45,6 +49,8 @@ export async function compareVariants(variants: Variant[], options: CompareOptio
   }
   return variants.map((variant) => {
     const results = runs.get(variant.name)!;
+    const cpu = results.map((r) => r.serverCpuMicrosPerRequest);
+    const cpuRuns = cpu.every((value) => value !== undefined) ? cpu.map((value) => round1(value!)) : undefined;
     return {
       name: variant.name,
       requestsPerSecond: Math.round(median(results.map((r) => r.requestsPerSecond))),
@@ -52,8 +58,13 @@ export async function compareVariants(variants: Variant[], options: CompareOptio
       latencyP99Ms: median(results.map((r) => r.latencyP99Ms)),
       errors: results.reduce((sum, r) => sum + r.errors, 0),
       runs: results.map((r) => Math.round(r.requestsPerSecond)),
+      ...(cpuRuns && { serverCpuMicrosPerRequest: round1(median(cpuRuns)), cpuRuns }),
     };
   });
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 /** Median of a non-empty list. */
@@ -74,5 +85,19 @@ export function ratioOf(results: VariantResult[], variant: string, baseline: str
   const b = results.find((r) => r.name === baseline);
   if (!a || !b) throw new Error(`no results for ${variant} or ${baseline}`);
   const perRound = a.runs.map((value, i) => value / (b.runs[i] || Number.NaN)).filter(Number.isFinite);
+  return Math.round(median(perRound) * 1000) / 1000;
+}
+
+/**
+ * The same comparison on server CPU time per request: the median over rounds
+ * of baseline CPU/request ÷ variant CPU/request, so that, like
+ * {@link ratioOf}, 1 means "as cheap as the baseline" and 0.9 "10 % more CPU
+ * per request". `undefined` when either variant did not measure CPU.
+ */
+export function cpuRatioOf(results: VariantResult[], variant: string, baseline: string): number | undefined {
+  const a = results.find((r) => r.name === variant);
+  const b = results.find((r) => r.name === baseline);
+  if (!a?.cpuRuns || !b?.cpuRuns) return undefined;
+  const perRound = a.cpuRuns.map((value, i) => b.cpuRuns![i]! / value).filter(Number.isFinite);
   return Math.round(median(perRound) * 1000) / 1000;
 }

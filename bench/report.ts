@@ -27,12 +27,15 @@ export function renderTable(results: ScenarioResult[]): string {
       continue;
     }
     if (scenario.variants.length) {
+      const withCpu = scenario.variants.some((v) => v.serverCpuMicrosPerRequest !== undefined);
+      const cpuHeader = withCpu ? ` ${'cpu µs/req'.padStart(10)}` : '';
       lines.push(
-        `  ${'variant'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}  runs`,
+        `  ${'variant'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'µs CPU/req'.padStart(10)}  runs`,
       );
       for (const v of scenario.variants) {
+        const cpu = v.serverCpuMicrosPerRequest === undefined ? '' : v.serverCpuMicrosPerRequest.toFixed(1);
         lines.push(
-          `  ${v.name.padEnd(40)} ${String(v.requestsPerSecond).padStart(8)} ${String(v.latencyP50Ms).padStart(7)} ${String(v.latencyP99Ms).padStart(7)} ${String(v.errors).padStart(7)}  ${v.runs.join(' / ')}`,
+          `  ${v.name.padEnd(40)} ${String(v.requestsPerSecond).padStart(8)} ${String(v.latencyP50Ms).padStart(7)} ${String(v.latencyP99Ms).padStart(7)} ${String(v.errors).padStart(7)} ${cpu.padStart(10)}  ${v.runs.join(' / ')}`,
         );
       }
     }

@@ -35,6 +35,13 @@ export interface Scenario {
   run(context: ScenarioContext): Promise<ScenarioResult>;
 }
 
+/** Ratios measured on server CPU time per request, when both sides measured it (none otherwise). */
+export function cpuRatio(name: string, value: number | undefined, minimum?: number): RatioResult[] {
+  if (value === undefined) return [];
+  const label = `${name} (server CPU/req)`;
+  return [minimum === undefined ? { name: label, value } : atLeast(label, value, minimum)];
+}
+
 /** A ratio judged against a lower bound. */
 export function atLeast(name: string, value: number, minimum: number): RatioResult {
   return { name, value, target: `>= ${minimum}`, met: value >= minimum };

@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import type { BenchServerModule, CommandMessage, ReadyMessage, ReplyMessage, ServerSpec } from './protocol.js';
+import {
+  CPU_USAGE_COMMAND,
+  type BenchServerModule,
+  type CommandMessage,
+  type ReadyMessage,
+  type ReplyMessage,
+  type ServerSpec,
+} from './protocol.js';
 
 /**
  * Entry point of a server child process: starts the server named by the spec
@@ -12,9 +19,10 @@ async function main(): Promise<void> {
   const server = await module.startServer(spec);
   process.on('message', (message: CommandMessage) => {
     if (message?.type !== 'command') return;
-    const handler = server.commands?.[message.name];
     const reply = (body: Omit<ReplyMessage, 'type' | 'id'>) =>
       process.send!({ type: 'reply', id: message.id, ...body });
+    if (message.name === CPU_USAGE_COMMAND) return reply({ result: cpuMicros() });
+    const handler = server.commands?.[message.name];
     if (!handler) return reply({ error: `unknown command ${message.name}` });
     handler(message.args ?? {}).then(
       (result) => reply({ result }),
@@ -26,6 +34,12 @@ async function main(): Promise<void> {
   });
   const ready: ReadyMessage = { type: 'ready', port: server.port, tokens: server.tokens, extra: server.extra };
   process.send!(ready);
+}
+
+/** User + system CPU time this process has used, in microseconds. */
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 main().catch((error: unknown) => {

@@ -1,99 +1,204 @@
-export * from './errors/index.js';
-export type * from './interfaces/oauth-models.js';
-export type * from './interfaces/oauth-provider.interface.js';
-export type * from './interfaces/token-verifier.interface.js';
-export type * from './interfaces/mcp-auth-options.interface.js';
-export type * from './interfaces/mcp-auth-config.interface.js';
-export type * from './interfaces/client-registration-policy.interface.js';
-export {
-  MCP_AUTH_CONFIG,
-  MCP_AUTH_TOKEN_VERIFIER,
-  REQUIRED_SCOPES_METADATA,
-  PUBLIC_ROUTE_METADATA,
-} from './mcp-auth.constants.js';
+/**
+ * The public API of `nestjs-mcp-auth`: what applications import. Everything
+ * else is internal and may change in any release. The list is pinned by
+ * `test/architecture/public-api.spec.ts` and summarised in the README
+ * ("Public API").
+ */
+
+// Module and configuration.
 export { McpAuthModule } from './mcp-auth.module.js';
-export { MCP_AUTH_MODULE_OPTIONS, type McpAuthModuleExtras } from './mcp-auth.module-definition.js';
-export { McpAuthConfigurationError, resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
-export { ProviderTokenVerifier } from './verifiers/provider-token-verifier.js';
-export * from './cimd/index.js';
-export { REQUEST_AUTH_PROPERTY, MCP_TOOL_NAME_METADATA } from './mcp-auth.constants.js';
-export { BearerAuthGuard, DEFAULT_VERIFIER_RETRY_AFTER_SECONDS } from './guards/bearer-auth.guard.js';
-export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
-export { Public, PublicRoute } from './decorators/public.decorator.js';
+export type { McpAuthModuleExtras } from './mcp-auth.module-definition.js';
+export { MCP_AUTH_CONFIG } from './mcp-auth.constants.js';
+export { resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
+export { McpAuthConfigurationError } from './errors/mcp-auth-configuration-error.js';
+export type {
+  McpAuthModuleOptions,
+  RateLimit,
+  RateLimitOptions,
+  ClientRegistrationOptions,
+  InputLimitOptions,
+  IntrospectionOptions,
+} from './interfaces/mcp-auth-options.interface.js';
+export type {
+  McpAuthConfig,
+  AuthorizationServerConfig,
+  ResourceServerConfig,
+} from './interfaces/mcp-auth-config.interface.js';
+export type {
+  ClientRegistrationPolicy,
+  ClientRegistrationMetadata,
+  ClientRegistrationRequestContext,
+  ClientRegistrationDecision,
+} from './interfaces/client-registration-policy.interface.js';
+export type { PrivateKeyJwtOptions } from './services/private-key-jwt-options.js';
+export type { ScopeHierarchyDeclaration } from './rules/scope-rules.js';
+export {
+  AUTHORIZATION_SERVER_METADATA_EXTENSIONS,
+  type AuthorizationServerMetadataExtension,
+} from './rules/authorization-server-metadata.js';
+
+// Guard, decorators and the caller's identity.
+export { BearerAuthGuard } from './guards/bearer-auth.guard.js';
+export { RequireScopes } from './decorators/require-scopes.decorator.js';
+export { Public } from './decorators/public.decorator.js';
 export { NotMcpEndpoint } from './decorators/not-mcp-endpoint.decorator.js';
 export { McpToolName } from './decorators/mcp-tool-name.decorator.js';
 export { CurrentAuth } from './decorators/current-auth.decorator.js';
 export { AuthContext } from './context/auth-context.js';
-export { AuthContextMiddleware } from './context/auth-context.middleware.js';
-export { getAccessToken, runWithAuthHolder, type AuthHolder } from './context/auth-storage.js';
+export { getAccessToken } from './context/auth-storage.js';
+
+// Per-tool scopes.
 export { ToolScopeRegistry } from './services/tool-scope-registry.js';
 export { filterToolsByScopes } from './rules/filter-tools-by-scopes.js';
-export { ScopeHierarchy, EVERY_SCOPE, type ScopeHierarchyDeclaration } from './rules/scope-rules.js';
-export { toolNamesFromJsonRpcBody, TOOLS_CALL_METHOD } from './rules/json-rpc-tool-calls.js';
-export { REKOG_MCP_TOOL_METADATA } from './services/tool-name-adapter.js';
-export { audienceIncludes, AudienceMatcher } from './rules/resource-indicators.js';
+
+// Resource URIs (RFC 8707, S60).
 export { canonicalResourceUri, sameResource } from './rules/resource-uri.js';
-export { parseBearerAuthorizationHeader, type BearerHeaderParseResult } from './rules/bearer-token.js';
-export {
-  buildProtectedResourceMetadata,
-  PROTECTED_RESOURCE_METADATA_MAX_AGE_SECONDS,
-  type ProtectedResourceMetadataDocument,
-} from './endpoints/protected-resource-metadata.endpoint.js';
-export { DefaultOAuthProvider, type ProviderSettings } from './provider/default-oauth-provider.js';
-export type * from './provider/default-oauth-provider.models.js';
-export type * from './provider/default-oauth-provider.options.js';
-export {
-  type SigningAlgorithm,
-  type KeyMaterial,
-  type SigningKeyInput,
-  SigningKeyError,
-} from './provider/signing-keys.js';
-export { hashClientSecret } from './provider/client-secret-hash.js';
-export { MemoryOAuthStore, type MemoryOAuthStoreOptions } from './stores/memory-oauth-store.js';
-export type * from './stores/oauth-store.interface.js';
+
+// The provider protocol and its models.
+export type {
+  OAuthAuthorizationServerProvider,
+  ClientRegistrationContext,
+} from './interfaces/oauth-provider.interface.js';
+export type {
+  TokenEndpointAuthMethod,
+  ClientJsonWebKeySet,
+  OAuthClientMetadata,
+  OAuthClientInformation,
+  AuthorizationParams,
+  AuthorizationCode,
+  RefreshToken,
+  AccessToken,
+  OAuthToken,
+  SubjectType,
+  SubjectTokenRequest,
+} from './interfaces/oauth-models.js';
+
+// The built-in authorization server.
+export { DefaultOAuthProvider } from './provider/default-oauth-provider.js';
+export type {
+  DefaultAuthorizationCode,
+  DefaultRefreshToken,
+  DefaultAccessToken,
+} from './provider/default-oauth-provider.models.js';
+export type {
+  DefaultOAuthProviderOptions,
+  AuthenticatedUser,
+  AuthenticateHook,
+  PasswordCheck,
+  StaticUsers,
+  ProviderLifetimes,
+} from './provider/default-oauth-provider.options.js';
+export type { SigningAlgorithm, KeyMaterial, SigningKeyInput } from './provider/signing-keys.js';
 export type { Clock } from './rules/clock.js';
-export { OAuthExceptionFilter } from './errors/oauth-exception.filter.js';
-export { ClientRegistrationDto } from './dto/client-registration.dto.js';
+
+// Stores: the contract, its errors, memory, Redis, PostgreSQL.
+export type {
+  OAuthStore,
+  StoredClient,
+  InteractionRecord,
+  UpstreamLoginRecord,
+  UpstreamFlowRecord,
+  UpstreamFlowLookup,
+  UpstreamTokenRecord,
+  AuthorizationCodeRecord,
+  AuthorizationCodeLookup,
+  GrantRecord,
+  RefreshTokenRecord,
+  RefreshTokenLookup,
+  RotatedRefreshToken,
+  ConsentRecord,
+  SessionRecord,
+} from './stores/oauth-store.interface.js';
+export { StorageUnavailableError } from './errors/storage-errors.js';
+export { MemoryOAuthStore, type MemoryOAuthStoreOptions } from './stores/memory-oauth-store.js';
+export { RedisOAuthStore, type RedisOAuthStoreOptions } from './stores/redis/redis-oauth-store.js';
+export { RedisThrottlerStorage, type RedisThrottlerStorageOptions } from './stores/redis/redis-throttler-storage.js';
+export { REDIS_FAIL_FAST_OPTIONS } from './stores/redis/redis-availability.js';
 export {
-  AUTHORIZATION_SERVER_METADATA_EXTENSIONS,
-  type AuthorizationServerMetadataExtension,
-  buildAuthorizationServerMetadata,
-} from './rules/authorization-server-metadata.js';
-export { OAuthClientResolver } from './services/client-resolver.service.js';
-export { SUPPORTED_CLIENT_AUTH_METHODS } from './rules/client-authentication-methods.js';
-export {
-  ClientAuthenticator,
-  type ClientAuthenticationMethod,
-  type PresentedClientCredentials,
-} from './services/client-authentication.service.js';
-export {
-  verifyClientAssertion,
-  JWT_BEARER_CLIENT_ASSERTION_TYPE,
-  CLIENT_ASSERTION_REPLAY_NAMESPACE,
-  type ClientAssertionCheck,
-} from './rules/client-assertion-verifier.js';
-export {
-  DEFAULT_CLIENT_ASSERTION_ALGORITHMS,
-  type PrivateKeyJwtOptions,
-  type ResolvedPrivateKeyJwt,
-} from './services/private-key-jwt-options.js';
-export { clientJwksProblem, MAX_CLIENT_JWKS_KEYS } from './rules/client-public-keys.js';
-export { OAUTH_CLOCK, type OAuthClock } from './rules/clock.js';
-export { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
-export { computeS256Challenge } from './rules/pkce.js';
-export * from './stores/redis/index.js';
-export * from './stores/postgres/index.js';
+  PostgresOAuthStore,
+  type PostgresOAuthStoreOptions,
+  type PostgresOAuthStoreOpenOptions,
+} from './stores/postgres/postgres-oauth-store.js';
+export { migrate, PostgresSchemaVersionError, type MigrationResult } from './stores/postgres/postgres-migrate.js';
+export { POSTGRES_FAIL_FAST_OPTIONS } from './stores/postgres/postgres-availability.js';
+
+// Operations and events.
 export { McpAuthOperations } from './operations/mcp-auth-operations.service.js';
 export type * from './events/mcp-auth-events.js';
-export {
-  JwksTokenVerifier,
-  DEFAULT_JWT_ALGORITHMS,
-  type JwksTokenVerifierOptions,
-} from './verifiers/jwks-token-verifier.js';
+
+// Token verifiers (resource-server-only mode).
+export type { TokenVerifier } from './interfaces/token-verifier.interface.js';
+export { JwksTokenVerifier, type JwksTokenVerifierOptions } from './verifiers/jwks-token-verifier.js';
 export {
   IntrospectionTokenVerifier,
-  MAX_INTROSPECTION_CACHE_MS,
   type IntrospectionTokenVerifierOptions,
 } from './verifiers/introspection-token-verifier.js';
-export { accessTokenFromClaims } from './verifiers/access-token-claims.js';
-export * from './upstream/index.js';
+
+// OAuth errors (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 8707).
+export {
+  type OAuthErrorCode,
+  type OAuthErrorBody,
+  OAuthError,
+  InvalidRequestError,
+  InvalidClientError,
+  InvalidGrantError,
+  UnauthorizedClientError,
+  UnsupportedGrantTypeError,
+  UnsupportedResponseTypeError,
+  UnsupportedTokenTypeError,
+  InvalidScopeError,
+  InvalidTargetError,
+  InvalidTokenError,
+  InsufficientScopeError,
+  InvalidClientMetadataError,
+  InvalidRedirectUriError,
+  AccessDeniedError,
+  TemporarilyUnavailableError,
+  ServerError,
+} from './errors/oauth-error.js';
+
+// Client ID Metadata Documents.
+export { ClientIdMetadataDocumentResolver } from './cimd/client-id-metadata-document.resolver.js';
+export type {
+  ClientIdMetadataDocumentOptions,
+  MetadataDocumentAuthMethod,
+} from './cimd/client-id-metadata-document.options.js';
+export {
+  MetadataDocumentFetchError,
+  type MetadataDocumentFetcher,
+  type MetadataDocumentFetchRequest,
+  type MetadataDocumentFetchResponse,
+} from './cimd/metadata-document-fetcher.js';
+export {
+  createHttpsMetadataFetcher,
+  type HttpsMetadataFetcherOptions,
+  type HostResolver,
+} from './cimd/https-metadata-fetcher.js';
+export {
+  isMetadataDocumentClient,
+  type MetadataDocumentClient,
+  type MetadataDocumentSource,
+} from './cimd/metadata-document-client.js';
+
+// Sign-in at upstream identity providers.
+export { UpstreamLogin } from './upstream/upstream-login.js';
+export type { UpstreamLoginOptions, UpstreamIdentity, UpstreamUserMapper } from './upstream/upstream-login.options.js';
+export type * from './upstream/upstream-provider.config.js';
+export {
+  githubUpstream,
+  googleUpstream,
+  entraUpstream,
+  type UpstreamPresetOptions,
+  type EntraUpstreamOptions,
+} from './upstream/upstream-presets.js';
+
+// Authorization extensions: client credentials (S67) and enterprise-managed authorization with ID-JAGs (S68).
+export type { ClientCredentialsOptions } from './services/client-credentials-options.js';
+export type {
+  EnterpriseManagedAuthorizationOptions,
+  IdentityAssertionSubject,
+  IdentityAssertionSubjectMapper,
+  TrustedIdentityProvider,
+} from './services/enterprise-authorization-options.js';
+export { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from './rules/grant-types.js';
+export { ID_JAG_TYPE } from './rules/identity-assertion-grant.js';

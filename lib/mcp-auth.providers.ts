@@ -13,6 +13,9 @@ import { OAuthClientResolver } from './services/client-resolver.service.js';
 import { OAUTH_CLOCK, systemClock } from './rules/clock.js';
 import { OAUTH_RATE_LIMIT_STORAGE, OAuthRateLimiter } from './services/rate-limiter.service.js';
 import { TokenGrantService } from './services/token-grant.service.js';
+import { ClientCredentialsGrant } from './services/grants/client-credentials.grant.js';
+import { JwtBearerGrant } from './services/grants/jwt-bearer.grant.js';
+import { TOKEN_GRANT_HANDLERS } from './services/grants/token-grant-handler.js';
 import { ToolScopeRegistry } from './services/tool-scope-registry.js';
 
 /** Providers of the resource-server half (guard, context, tool-scope registry). */
@@ -35,6 +38,13 @@ export const AUTHORIZATION_SERVER_PROVIDERS: Provider[] = [
   ClientAuthenticator,
   AuthorizationRequestService,
   TokenGrantService,
+  ClientCredentialsGrant,
+  JwtBearerGrant,
+  {
+    provide: TOKEN_GRANT_HANDLERS,
+    inject: [ClientCredentialsGrant, JwtBearerGrant],
+    useFactory: (...handlers: unknown[]) => handlers,
+  },
   ClientRegistrationService,
   OAuthRateLimiter,
   McpAuthOperations,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { OAuthStore } from '../lib/index.js';
+import type { ClientJsonWebKeySet, OAuthStore } from '../lib/index.js';
 
 /** Settings of the sample MCP server. */
 export interface SampleOptions {
@@ -23,6 +23,17 @@ export interface SampleOptions {
   store?: OAuthStore;
   /** Publish the identity in AsyncLocalStorage (`McpAuthModule`'s `asyncContext`). @default true */
   asyncContext?: boolean;
+  /**
+   * Public keys of the `private_key_jwt` machine client `notes-bot-jwt` (S67); without them only
+   * `notes-bot` (client secret) is registered. From `MACHINE_CLIENT_JWKS_FILE`.
+   */
+  machineClientJwks?: ClientJsonWebKeySet;
+  /**
+   * A trusted enterprise identity provider (S68): its ID-JAGs are accepted with the jwt-bearer
+   * grant and the demo client `notes-agent` is registered for it. From `ENTERPRISE_IDP_ISSUER` and
+   * `ENTERPRISE_IDP_JWKS_URL` (https, or http on loopback for development).
+   */
+  enterpriseIdp?: { issuer: string; jwksUrl: string };
   /** The HTTP platform (`HTTP_ADAPTER`). @default 'express' */
   httpAdapter?: 'express' | 'fastify';
 }
@@ -47,7 +58,8 @@ export const DEMO_USERS = {
  * Reads the sample's settings from the environment:
  * `PORT` (default 3000), `HOST` (default: all interfaces), `BASE_URL` (default `http://localhost:<PORT>`, required with `PORT=0`),
  * `RATE_LIMIT=off`, `REFRESH_TOKENS=off`, `ACCESS_TOKEN_TTL` (seconds), `SIGNING_KEY_FILE` (PEM),
- * `DATABASE_URL` (PostgreSQL store).
+ * `DATABASE_URL` (PostgreSQL store), `MACHINE_CLIENT_JWKS_FILE` (public JWKS of `notes-bot-jwt`),
+ * `ENTERPRISE_IDP_ISSUER` + `ENTERPRISE_IDP_JWKS_URL` (a trusted enterprise IdP).
  */
 export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSettings {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
@@ -64,13 +76,32 @@ export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSett
     }
   }
   const signingKeyPem = env.SIGNING_KEY_FILE ? readFileSync(env.SIGNING_KEY_FILE, 'utf8') : undefined;
+  const machineClientJwks = env.MACHINE_CLIENT_JWKS_FILE
+    ? (JSON.parse(readFileSync(env.MACHINE_CLIENT_JWKS_FILE, 'utf8')) as ClientJsonWebKeySet)
+    : undefined;
+  if (Boolean(env.ENTERPRISE_IDP_ISSUER) !== Boolean(env.ENTERPRISE_IDP_JWKS_URL)) {
+    throw new Error('Set both ENTERPRISE_IDP_ISSUER and ENTERPRISE_IDP_JWKS_URL, or neither');
+  }
+  const enterpriseIdp = env.ENTERPRISE_IDP_ISSUER
+    ? { issuer: env.ENTERPRISE_IDP_ISSUER, jwksUrl: env.ENTERPRISE_IDP_JWKS_URL! }
+    : undefined;
   const httpAdapter = (env.HTTP_ADAPTER || 'express').toLowerCase();
-  if (httpAdapter !== 'express' && httpAdapter !== 'fastify')
+  if (httpAdapter !== 'express' && httpAdapter !== 'fastify') {
     throw new Error('HTTP_ADAPTER must be "express" or "fastify"');
+  }
   return {
     port,
     host: env.HOST || undefined,
-    options: { baseUrl, rateLimits, refreshTokens, accessTokenTtlSeconds, signingKeyPem, httpAdapter },
+    options: {
+      baseUrl,
+      rateLimits,
+      refreshTokens,
+      accessTokenTtlSeconds,
+      signingKeyPem,
+      machineClientJwks,
+      enterpriseIdp,
+      httpAdapter,
+    },
     databaseUrl: env.DATABASE_URL || undefined,
   };
 }

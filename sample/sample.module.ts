@@ -7,6 +7,7 @@ import { NotesStore } from './notes/notes.store.js';
 import { NotesTools } from './notes/notes.tools.js';
 import { NOTES_SCOPES } from './notes/tool-names.js';
 import { DEMO_USERS, type SampleOptions } from './sample-options.js';
+import { registerSampleClients } from './sample-clients.js';
 
 /** Injection token of the sample's {@link SampleOptions}. */
 export const SAMPLE_OPTIONS = Symbol('SAMPLE_OPTIONS');
@@ -30,6 +31,9 @@ class SampleOptionsModule {
  * `notes` that implies both. Clients register by Client ID Metadata Document
  * (an https `client_id`, fetched with the SSRF guard on) or, deprecated by MCP
  * 2026-07-28 but kept for older clients, by dynamic client registration.
+ * Machine clients (`notes-bot`) use the client credentials grant (S67); with an
+ * enterprise IdP configured, its ID-JAGs are accepted for the demo user named by
+ * the assertion's `sub` (S68).
  */
 export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions {
   const scopes = [NOTES_SCOPES.read, NOTES_SCOPES.write, NOTES_SCOPES.all];
@@ -56,6 +60,11 @@ export function sampleAuthOptions(options: SampleOptions): McpAuthModuleOptions 
     clientIdMetadataDocuments: { enabled: true },
     rateLimits: options.rateLimits === false ? false : undefined,
     asyncContext: options.asyncContext,
+    clientCredentials: { enabled: true },
+    enterpriseManagedAuthorization: options.enterpriseIdp && {
+      identityProviders: [{ issuer: options.enterpriseIdp.issuer, jwksUrl: options.enterpriseIdp.jwksUrl }],
+      mapSubject: ({ subject }) => (Object.hasOwn(DEMO_USERS, subject) ? subject : undefined),
+    },
   };
 }
 
@@ -74,7 +83,14 @@ export class SampleModule implements NestModule {
         McpAuthModule.forRootAsync({
           imports: [SampleOptionsModule.register(options)],
           inject: [SAMPLE_OPTIONS],
-          useFactory: (sampleOptions: SampleOptions) => sampleAuthOptions(sampleOptions),
+          useFactory: async (sampleOptions: SampleOptions) => {
+            const authOptions = sampleAuthOptions(sampleOptions);
+            await registerSampleClients(authOptions.provider!, {
+              machineClientJwks: sampleOptions.machineClientJwks,
+              enterpriseClient: sampleOptions.enterpriseIdp !== undefined,
+            });
+            return authOptions;
+          },
         }),
       ],
       controllers: [McpController],

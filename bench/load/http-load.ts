@@ -21,6 +21,8 @@ export interface LoadResult {
   requests: number;
   /** Non-2xx responses plus socket errors and timeouts: any of these means the run is not valid. */
   errors: number;
+  /** CPU time the server process used per request during the run, in µs (when measured). */
+  serverCpuMicrosPerRequest?: number;
 }
 
 /** Runs autocannon for a fixed duration; tokens rotate through `setupRequest`. */

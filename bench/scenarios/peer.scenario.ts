@@ -1,6 +1,6 @@
-import { compareVariants, ratioOf } from '../compare.js';
+import { compareVariants, cpuRatioOf, ratioOf } from '../compare.js';
 import { withServers } from '../harness.js';
-import { atLeast, type Scenario } from '../scenario.js';
+import { atLeast, cpuRatio, type Scenario } from '../scenario.js';
 import { mcpCallVariant } from './variants.js';
 
 /**
@@ -37,6 +37,8 @@ export const peerScenario: Scenario = {
         );
         const sdk = ratioOf(variants, 'sdk: express + requireBearerAuth', 'sdk: express bare');
         const ours = ratioOf(variants, 'ours: nest + BearerAuthGuard (map)', 'ours: nest bare');
+        const sdkCpu = cpuRatioOf(variants, 'sdk: express + requireBearerAuth', 'sdk: express bare');
+        const oursCpu = cpuRatioOf(variants, 'ours: nest + BearerAuthGuard (map)', 'ours: nest bare');
         return {
           id: this.id,
           title: this.title,
@@ -53,6 +55,13 @@ export const peerScenario: Scenario = {
               name: 'ours, asyncContext off / nest bare',
               value: ratioOf(variants, 'ours: + asyncContext off', 'ours: nest bare'),
             },
+            ...cpuRatio('sdk guarded / sdk bare', sdkCpu),
+            ...cpuRatio('ours guarded / ours bare', oursCpu),
+            ...cpuRatio(
+              'our ratio / sdk ratio',
+              sdkCpu && oursCpu ? Math.round((oursCpu / sdkCpu) * 1000) / 1000 : undefined,
+              1,
+            ),
           ],
           notes: [
             'Both verifiers are a Map lookup of a pre-registered opaque token; the ratios isolate middleware/guard cost.',

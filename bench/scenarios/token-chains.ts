@@ -20,27 +20,29 @@ export function refreshChainVariant(
   return {
     name,
     async run(durationSeconds) {
-      const result = await runChainLoad<string>({
-        origin: server.origin,
-        path: tokenPath,
-        initialStates: current,
-        durationSeconds,
-        step: {
-          body: (refreshToken) =>
-            new URLSearchParams({
-              grant_type: 'refresh_token',
-              refresh_token: refreshToken,
-              client_id: clientId,
-            }).toString(),
-          advance: (previous, response) => {
-            const next = response.refresh_token;
-            if (typeof next !== 'string' || next === previous || typeof response.access_token !== 'string') {
-              throw new Error('refresh response without a rotated refresh token');
-            }
-            return next;
+      const result = await server.measuringCpu(() =>
+        runChainLoad<string>({
+          origin: server.origin,
+          path: tokenPath,
+          initialStates: current,
+          durationSeconds,
+          step: {
+            body: (refreshToken) =>
+              new URLSearchParams({
+                grant_type: 'refresh_token',
+                refresh_token: refreshToken,
+                client_id: clientId,
+              }).toString(),
+            advance: (previous, response) => {
+              const next = response.refresh_token;
+              if (typeof next !== 'string' || next === previous || typeof response.access_token !== 'string') {
+                throw new Error('refresh response without a rotated refresh token');
+              }
+              return next;
+            },
           },
-        },
-      });
+        }),
+      );
       current = result.finalStates;
       return result;
     },
@@ -85,19 +87,21 @@ export function codeExchangeVariant(
           client_id: batch.clientId,
           ...(batch.resource ? { resource: batch.resource } : {}),
         }).toString();
-      const result = await runChainLoad<null>({
-        origin: server.origin,
-        path: tokenPath,
-        initialStates: Array.from({ length: connections }, () => null),
-        durationSeconds,
-        step: {
-          body: () => (next < batch.codes.length ? form(batch.codes[next++]) : undefined),
-          advance: (_state, response) => {
-            if (typeof response.access_token !== 'string') throw new Error('code exchange without an access token');
-            return null;
+      const result = await server.measuringCpu(() =>
+        runChainLoad<null>({
+          origin: server.origin,
+          path: tokenPath,
+          initialStates: Array.from({ length: connections }, () => null),
+          durationSeconds,
+          step: {
+            body: () => (next < batch.codes.length ? form(batch.codes[next++]) : undefined),
+            advance: (_state, response) => {
+              if (typeof response.access_token !== 'string') throw new Error('code exchange without an access token');
+              return null;
+            },
           },
-        },
-      });
+        }),
+      );
       if (next >= batch.codes.length) result.errors++;
       return result;
     },

@@ -8,11 +8,11 @@ import {
   type DynamicModule,
   type Type,
 } from '@nestjs/common';
-import { AuthContext, BearerAuthGuard, getAccessToken, McpAuthModule } from '../../lib/index.js';
+import { AuthContext, BearerAuthGuard, getAccessToken, McpAuthModule, ToolScopeRegistry } from '../../lib/index.js';
 import type { ServerSpec, StartedServer } from '../protocol.js';
 import { issueBenchAccessTokens, jwtModuleOptions } from './bench-provider.js';
 import { MapTokenVerifier } from './map-token-verifier.js';
-import { BENCH_ISSUER, BENCH_RESOURCE, BENCH_SCOPE, BENCH_SUBJECT } from './mcp-request.js';
+import { BENCH_ISSUER, BENCH_RESOURCE, BENCH_SCOPE, BENCH_SUBJECT, BENCH_TOOL } from './mcp-request.js';
 import { listenNest } from './nest-app.js';
 
 const reply = (subject: string | undefined) => ({
@@ -83,14 +83,18 @@ const IDENTITY_VARIANTS: Record<string, { controller: Type; providers: Type[] }>
  * `als` (singleton + getAccessToken()) or `request-scoped` (AuthContext), or
  * `noals` (no identity access and the module's `asyncContext: false`), or
  * `nocache` (no identity access, the provider's verified-token cache off: every
- * request pays the signature check, as a never-seen token does).
+ * request pays the signature check, as a never-seen token does), or `tools`
+ * (no identity access; the called tool declares a scope the token has, so the
+ * guard reads the body itself and requires the tool's scope on every request:
+ * S51, S58, S7).
  */
 export async function startServer(spec: ServerSpec): Promise<StartedServer> {
   const [verifierKind, ...rest] = spec.variant.split('-');
   const suffix = rest.join('-');
   const asyncContext = suffix !== 'noals';
   const verifiedTokenCacheSize = suffix === 'nocache' ? 0 : undefined;
-  const identity = IDENTITY_VARIANTS[suffix === 'noals' || suffix === 'nocache' ? 'none' : suffix || 'none'];
+  const toolScopes = suffix === 'tools';
+  const identity = IDENTITY_VARIANTS[['noals', 'nocache', 'tools'].includes(suffix) ? 'none' : suffix || 'none'];
   if (!identity || (verifierKind !== 'map' && verifierKind !== 'jwt'))
     throw new Error(`unknown nest-guard variant ${spec.variant}`);
   const count = spec.tokenCount ?? 1;
@@ -119,6 +123,7 @@ export async function startServer(spec: ServerSpec): Promise<StartedServer> {
   class GuardedAppModule {}
 
   const { app, port } = await listenNest(GuardedAppModule);
+  if (toolScopes) app.get(ToolScopeRegistry, { strict: false }).register(BENCH_TOOL, [BENCH_SCOPE]);
   if (issueJwts) tokens = await issueJwts();
   return { port, tokens, close: () => app.close() };
 }

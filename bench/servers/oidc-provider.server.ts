@@ -3,21 +3,26 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import type { ServerSpec, StartedServer } from '../protocol.js';
+import { mapAdapterFactory } from './oidc-map-adapter.js';
 import { BENCH_CLIENT_ID, BENCH_RESOURCE, BENCH_SCOPE, BENCH_SUBJECT } from './mcp-request.js';
 
 /**
- * The token-endpoint baseline: node-oidc-provider with its memory adapter,
+ * The token-endpoint baseline: node-oidc-provider with its default memory
+ * adapter (variant `memory`) or a plain `Map` adapter (variant `map`),
  * configured like our built-in provider (public client, refresh rotation,
  * ES256 JWT access tokens for the MCP resource, no ID token). The initial
  * refresh tokens (one per load chain) are minted through its own models.
  */
 export async function startServer(spec: ServerSpec): Promise<StartedServer> {
+  if (spec.variant !== 'memory' && spec.variant !== 'map')
+    throw new Error(`unknown oidc-provider variant ${spec.variant}`);
   const server = http.createServer();
   server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const provider = new Provider(`http://127.0.0.1:${port}`, {
+    ...(spec.variant === 'map' && { adapter: mapAdapterFactory() }),
     clients: [
       {
         client_id: BENCH_CLIENT_ID,

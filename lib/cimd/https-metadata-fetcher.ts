@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { request } from 'node:https';
+import { request as httpsRequest } from 'node:https';
+import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { LookupAddress } from 'node:dns';
 import {
@@ -27,6 +28,8 @@ type LookupCallback = (error: Error | null, address: string | LookupAddress[], f
 /**
  * The default {@link MetadataDocumentFetcher}: one `GET` with Node's `https.request`
  * (TLS certificate verification on, no redirects followed, no cookies, no agent pool).
+ * An `http:` URL (the callers allow one only for a loopback identity-provider JWKS in
+ * development) is fetched with `http.request` under the same rules.
  * Its `lookup` resolves the name, checks EVERY returned address with
  * `assertAddressAllowed` and hands only checked addresses to the socket, so the
  * address connected to is the address checked (no DNS rebinding window, S41).
@@ -39,16 +42,18 @@ export function createHttpsMetadataFetcher(options: HttpsMetadataFetcherOptions 
     new Promise<MetadataDocumentFetchResponse>((resolve, reject) => {
       const { url, signal } = fetchRequest;
       if (signal.aborted) return reject(new MetadataDocumentFetchError('the fetch was aborted'));
+      const plainHttp = url.protocol === 'http:';
+      const request = plainHttp ? httpRequest : httpsRequest;
       const req = request(
         {
-          protocol: 'https:',
+          protocol: plainHttp ? 'http:' : 'https:',
           hostname: url.hostname,
-          port: url.port || 443,
+          port: url.port || (plainHttp ? 80 : 443),
           path: `${url.pathname}${url.search}`,
           method: 'GET',
           headers: { accept: 'application/json', 'user-agent': 'nestjs-mcp-auth (client-id-metadata-document)' },
           agent: false,
-          ca: options.ca,
+          ...(plainHttp ? {} : { ca: options.ca }),
           signal,
           lookup: guardedLookup(resolveHost, fetchRequest) as never,
         },

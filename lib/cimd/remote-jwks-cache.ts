@@ -20,6 +20,13 @@ export interface RemoteJwksCacheSettings extends GuardedFetchSettings {
   maxEntries: number;
   /** ms since epoch. */
   now: () => number;
+  /**
+   * The URL rule applied before anything is fetched; throws to refuse.
+   * @default {@link assertJwksUrl} (https, domain names only unless `allowPrivateNetworks`)
+   */
+  assertUrl?: (url: string) => URL;
+  /** Names the document in error descriptions. @default 'client jwks_uri document' */
+  label?: string;
 }
 
 interface CachedKeySet {
@@ -51,7 +58,9 @@ export class RemoteJwksCache {
    * @throws InvalidClientError when the URL is refused, the fetch fails or the document is not a public key set
    */
   async keySet(url: string, options: { refresh?: boolean } = {}): Promise<ClientJsonWebKeySet> {
-    const parsed = assertJwksUrl(url, this.settings.allowPrivateNetworks);
+    const parsed = this.settings.assertUrl
+      ? this.settings.assertUrl(url)
+      : assertJwksUrl(url, this.settings.allowPrivateNetworks);
     const now = this.settings.now();
     const cached = this.cache.get(url);
     const cooldownOver = cached && now - cached.fetchedAt >= this.settings.refetchCooldownSeconds * 1000;
@@ -72,10 +81,11 @@ export class RemoteJwksCache {
   }
 
   private async fetchKeySet(url: string, parsed: URL): Promise<CachedKeySet> {
-    const response = await fetchGuardedDocument(parsed, this.settings.maxBytes, this.settings, LABEL);
-    const document = parseJsonDocument(response, this.settings.maxBytes, LABEL);
+    const label = this.settings.label ?? LABEL;
+    const response = await fetchGuardedDocument(parsed, this.settings.maxBytes, this.settings, label);
+    const document = parseJsonDocument(response, this.settings.maxBytes, label);
     const problem = clientJwksProblem(document);
-    if (problem) throw new InvalidClientError(`${LABEL} refused: ${problem}`);
+    if (problem) throw new InvalidClientError(`${label} refused: ${problem}`);
     const now = this.settings.now();
     const seconds = cacheLifetimeSeconds(response.cacheControl, this.settings);
     const entry: CachedKeySet = { jwks: copyClientJwks(document), fetchedAt: now, expiresAt: now + seconds * 1000 };

@@ -9,6 +9,6 @@ import { runWithAuthHolder } from './auth-storage.js';
 @Injectable()
 export class AuthContextMiddleware implements NestMiddleware {
   use(_req: unknown, _res: unknown, next: (error?: unknown) => void): void {
-    runWithAuthHolder(() => next());
+    runWithAuthHolder(next);
   }
 }

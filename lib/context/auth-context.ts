@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional, Scope } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { InsufficientScopeError } from '../errors/oauth-error.js';
-import type { AccessToken } from '../interfaces/oauth-models.js';
+import type { AccessToken, SubjectType } from '../interfaces/oauth-models.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG, REQUEST_AUTH_PROPERTY } from '../mcp-auth.constants.js';
 import { ScopeHierarchy } from '../rules/scope-rules.js';
@@ -56,6 +56,22 @@ export class AuthContext {
   /** The end user (`sub`). */
   get subject(): string | undefined {
     return this.accessToken?.subject;
+  }
+
+  /**
+   * Whether the caller is a user or a machine (a client acting for itself
+   * with the client credentials grant, S67; then {@link subject} is the client
+   * id). Read from the token's `subject_type` claim; a token that does not say
+   * counts as `user`. `undefined` on a public route.
+   */
+  get subjectType(): SubjectType | undefined {
+    const token = this.accessToken;
+    return token ? (token.subjectType ?? 'user') : undefined;
+  }
+
+  /** True when a machine (no user) is calling: see {@link subjectType}. */
+  get isMachine(): boolean {
+    return this.subjectType === 'machine';
   }
 
   /** Granted scopes, as the token lists them (see {@link hasScope} for what they imply). */

@@ -7,9 +7,9 @@ import type { AccessToken } from '../interfaces/oauth-models.js';
  * logger's serializer do not carry it along.
  */
 export function toRequestAuth(verified: AccessToken): AccessToken {
-  if (!isImmutable(verified)) return copyWithoutEnumerableToken(verified);
   const known = requestAuthByToken.get(verified);
   if (known) return known;
+  if (!isImmutable(verified)) return copyWithoutEnumerableToken(verified);
   const requestAuth = copyWithoutEnumerableToken(verified);
   requestAuthByToken.set(verified, requestAuth);
   return requestAuth;
@@ -19,7 +19,8 @@ export function toRequestAuth(verified: AccessToken): AccessToken {
  * Copies made so far, per verified object: a verifier that returns the same
  * frozen object for a reused token, as the built-in provider does, pays the
  * copy once per token instead of once per request. Only frozen objects (with
- * frozen scopes) are remembered, since they cannot change between requests.
+ * frozen scopes) are remembered, since they cannot change between requests (so
+ * a remembered object is known to be frozen without checking again).
  */
 const requestAuthByToken = new WeakMap<AccessToken, AccessToken>();
 

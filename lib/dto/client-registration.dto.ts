@@ -1,5 +1,15 @@
 import { Expose } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsIn, IsObject, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 
 const WEB_URL: Parameters<typeof IsUrl>[0] = {
   protocols: ['https', 'http'],
@@ -13,8 +23,15 @@ const WEB_URL: Parameters<typeof IsUrl>[0] = {
  * ignored). Redirect URI contents are checked separately (S39).
  */
 export class ClientRegistrationDto {
-  /** Array of redirection URIs (RFC 7591 §2). */
-  @Expose() @IsArray() @ArrayNotEmpty() redirect_uris!: unknown[];
+  /**
+   * Array of redirection URIs (RFC 7591 §2). Required unless `grant_types` is given
+   * without `authorization_code` (a client that never redirects, S67/S68).
+   */
+  @Expose()
+  @ValidateIf((dto: ClientRegistrationDto) => dto.redirect_uris !== undefined || usesRedirects(dto.grant_types))
+  @IsArray()
+  @ArrayNotEmpty()
+  redirect_uris!: unknown[];
 
   /** `none`, `client_secret_basic` (the RFC 7591 default), `client_secret_post` or `private_key_jwt` (RFC 7523 §2.2). */
   @Expose()
@@ -28,11 +45,17 @@ export class ClientRegistrationDto {
   /** The JWS `alg` of the client's assertions (OpenID Connect Registration §2). */
   @Expose() @IsOptional() @IsString() @MaxLength(20) token_endpoint_auth_signing_alg?: string;
 
-  /** Subset of `authorization_code`, `refresh_token`. */
+  /**
+   * Subset of `authorization_code`, `refresh_token`, `client_credentials` (S67, only when
+   * `clientCredentials.allowDynamicRegistration`) and the jwt-bearer URN (S68); the last two
+   * for confidential clients only.
+   */
   @Expose()
   @IsOptional()
   @IsArray()
-  @IsIn(['authorization_code', 'refresh_token'], { each: true })
+  @IsIn(['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer'], {
+    each: true,
+  })
   grant_types?: string[];
 
   /** Only `code`. */
@@ -53,4 +76,9 @@ export class ClientRegistrationDto {
 
   /** `web` (default) or `native` (OpenID Connect Registration §2). */
   @Expose() @IsOptional() @IsIn(['web', 'native']) application_type?: 'web' | 'native';
+}
+
+/** Whether a registration with these grant types redirects (needs `redirect_uris`). */
+function usesRedirects(grantTypes: unknown): boolean {
+  return !Array.isArray(grantTypes) || grantTypes.includes('authorization_code');
 }

@@ -70,6 +70,8 @@ export class IntrospectionEndpoint implements ProtocolEndpoint {
       iss: this.config.issuer,
     };
     if (token.subject !== undefined) body.sub = token.subject;
+    const subjectType = (token as { subjectType?: unknown }).subjectType;
+    if (subjectType === 'machine') body.subject_type = subjectType;
     if (token.resource !== undefined) body.aud = token.resource;
     if (token.expiresAt !== undefined) body.exp = token.expiresAt;
     const iat = found.type === 'access_token' ? found.token.claims?.iat : undefined;

@@ -1,5 +1,5 @@
 import { HttpException, Logger } from '@nestjs/common';
-import { StorageUnavailableError } from '../stores/storage-errors.js';
+import { StorageUnavailableError } from './storage-errors.js';
 import { TooManyRequestsError } from './http-status-errors.js';
 import { InvalidClientError, OAuthError, ServerError, TemporarilyUnavailableError } from './oauth-error.js';
 import { renderBasicChallenge } from './www-authenticate.js';

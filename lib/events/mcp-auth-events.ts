@@ -41,7 +41,8 @@ export interface ConsentGivenEvent extends McpAuthEventBase {
 /** The token endpoint issued tokens (RFC 6749 §5.1). */
 export interface TokensIssuedEvent extends McpAuthEventBase {
   type: 'tokens.issued';
-  grantType: 'authorization_code' | 'refresh_token';
+  /** `authorization_code`, `refresh_token`, `client_credentials` (S67) or the jwt-bearer URN (S68). */
+  grantType: string;
   clientId: string;
   subject: string;
   grantId: string;

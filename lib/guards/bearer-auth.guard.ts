@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { toOAuthError } from '../errors/error-policy.js';
-import { StorageUnavailableError } from '../stores/storage-errors.js';
+import { StorageUnavailableError } from '../errors/storage-errors.js';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { setCurrentAccessToken } from '../context/auth-storage.js';
@@ -26,7 +26,7 @@ import {
   REQUEST_AUTH_PROPERTY,
   REQUIRED_SCOPES_METADATA,
 } from '../mcp-auth.constants.js';
-import { parseBearerAuthorizationHeader } from '../rules/bearer-token.js';
+import { BearerHeaderMemo } from './bearer-header-memo.js';
 import { readMcpRequestBody } from './mcp-request-body.js';
 import { assertMcpHeadersMatchBody, hasMcpStandardHeaders } from './mcp-standard-headers.js';
 import { AudienceMatcher } from '../rules/resource-indicators.js';
@@ -35,6 +35,8 @@ import { ToolScopeRegistry } from '../services/tool-scope-registry.js';
 
 /** `Retry-After` (seconds) sent with a 503 when the verifier gave none. */
 export const DEFAULT_VERIFIER_RETRY_AFTER_SECONDS = 5;
+
+const AUTHORIZATION = 'authorization';
 
 /**
  * Bearer-token guard of the MCP endpoint (RFC 6750, RFC 9728 §5.1, MCP
@@ -70,6 +72,8 @@ export class BearerAuthGuard implements CanActivate {
   private static warnedNoHolder = false;
   private readonly audience: AudienceMatcher;
   private readonly routeMetadataCache = new WeakMap<object, WeakMap<object, RouteMetadata>>();
+  private lastRoute: { type: object; handler: object; metadata: RouteMetadata } | undefined;
+  private readonly bearerHeaders = new BearerHeaderMemo();
 
   constructor(
     protected readonly reflector: Reflector,
@@ -83,9 +87,8 @@ export class BearerAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return false;
     if (this.isPublic(context)) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = context.getArgByIndex<Request>(0);
+    const response = context.getArgByIndex<Response>(1);
     let scopes = this.requiredScopes(context, request);
     try {
       const token = this.extractToken(request);
@@ -119,9 +122,16 @@ export class BearerAuthGuard implements CanActivate {
    * one is left out, S64): this is what a 403 challenge names.
    */
   protected requiredScopes(context: ExecutionContext, request: Request): string[] {
-    const routeScopes = this.routeMetadata(context).scopes;
-    const toolScopes = this.toolScopes.scopesForJsonRpcBody(request.body);
-    return toolScopes.length ? this.config.scopeHierarchy.minimal(mergeScopes(routeScopes, toolScopes)) : routeScopes;
+    const route = this.routeMetadata(context);
+    const toolScopes = this.toolScopes.scopesForJsonRpcBodyShared(request.body);
+    if (toolScopes.length === 0) return route.scopes;
+    if (!Object.isFrozen(toolScopes)) return this.config.scopeHierarchy.minimal(mergeScopes(route.scopes, toolScopes));
+    let scopes = route.withToolScopes.get(toolScopes);
+    if (scopes === undefined) {
+      scopes = Object.freeze(this.config.scopeHierarchy.minimal(mergeScopes(route.scopes, toolScopes))) as string[];
+      route.withToolScopes.set(toolScopes, scopes);
+    }
+    return scopes;
   }
 
   /**
@@ -154,6 +164,8 @@ export class BearerAuthGuard implements CanActivate {
   private routeMetadata(context: ExecutionContext): RouteMetadata {
     const type = context.getClass();
     const handler = context.getHandler();
+    const last = this.lastRoute;
+    if (last !== undefined && last.handler === handler && last.type === type) return last.metadata;
     let byHandler = this.routeMetadataCache.get(type);
     if (!byHandler) this.routeMetadataCache.set(type, (byHandler = new WeakMap()));
     let metadata = byHandler.get(handler);
@@ -174,9 +186,11 @@ export class BearerAuthGuard implements CanActivate {
             ),
           ),
         ) as string[],
+        withToolScopes: new WeakMap(),
       };
       byHandler.set(handler, metadata);
     }
+    this.lastRoute = { type, handler, metadata };
     return metadata;
   }
 
@@ -186,14 +200,13 @@ export class BearerAuthGuard implements CanActivate {
    * body is `invalid_request` (RFC 6750 §2: at most one method).
    */
   protected extractToken(request: Request): string | undefined {
-    const parsed = parseBearerAuthorizationHeader(request.headers.authorization);
-    if (parsed.kind === 'absent') return undefined;
+    const token = this.bearerHeaders.token(request.headers.authorization);
+    if (token === undefined) return undefined;
     if (hasQueryAccessToken(request) || hasFormAccessToken(request)) {
       throw new InvalidRequestError('The access token must be sent in exactly one way: the Authorization header');
     }
-    if (parsed.kind === 'malformed')
-      throw new InvalidTokenError('The Authorization header is not a valid Bearer credential');
-    return parsed.token;
+    if (token === null) throw new InvalidTokenError('The Authorization header is not a valid Bearer credential');
+    return token;
   }
 
   /** Verifies the token and checks expiry (S3) and audience (S4). Throws an `OAuthError`. */
@@ -239,7 +252,7 @@ export class BearerAuthGuard implements CanActivate {
   /** Removes the credentials from the request (S8) and publishes the identity. */
   protected attach(request: Request, accessToken: AccessToken): void {
     const identity = toRequestAuth(accessToken);
-    delete request.headers.authorization;
+    removeAuthorizationHeader(nodeRequestOf(request) as Request);
     scrubRawAuthorization(nodeRequestOf(request).rawHeaders);
     attachToRequest(request, REQUEST_AUTH_PROPERTY, identity);
     if (!this.config.asyncContext) return;
@@ -302,6 +315,8 @@ interface RouteMetadata {
   /** `@NotMcpEndpoint()`: no JSON body required on POSTs (S51). */
   notMcpEndpoint: boolean;
   scopes: string[];
+  /** `scopes` merged with a registered tool's scope list (keyed by that frozen list), minimal. */
+  withToolScopes: WeakMap<readonly string[], string[]>;
 }
 
 /** No credentials at all: 401 whose challenge carries no `error` attribute (RFC 6750 §3.1, S1). */
@@ -319,20 +334,48 @@ function hasQueryAccessToken(request: Request): boolean {
 
 function hasFormAccessToken(request: Request): boolean {
   const body = request.body as unknown;
-  const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
   return (
-    contentType.startsWith('application/x-www-form-urlencoded') &&
     typeof body === 'object' &&
     body !== null &&
-    Object.prototype.hasOwnProperty.call(body, 'access_token')
+    Object.prototype.hasOwnProperty.call(body, 'access_token') &&
+    String(request.headers['content-type'] ?? '')
+      .toLowerCase()
+      .startsWith('application/x-www-form-urlencoded')
   );
 }
 
+/**
+ * Drops `authorization` from `request.headers` (S8) by giving the request a copy
+ * without it: deleting a property would turn the headers object into a slow
+ * dictionary for the rest of the request. Falls back to `delete` when the
+ * request keeps the old object (a `headers` property that cannot be replaced).
+ */
+function removeAuthorizationHeader(request: Request): void {
+  const headers = request.headers;
+  if (!Object.hasOwn(headers, AUTHORIZATION)) return;
+  const copy: Request['headers'] = {};
+  for (const name in headers) {
+    if (name !== AUTHORIZATION && Object.hasOwn(headers, name)) copy[name] = headers[name];
+  }
+  request.headers = copy;
+  if (request.headers.authorization !== undefined) delete request.headers.authorization;
+}
+
+/** Removes every `Authorization` name/value pair from `rawHeaders` in place (S8). */
 function scrubRawAuthorization(rawHeaders: string[] | undefined): void {
   if (!Array.isArray(rawHeaders)) return;
-  for (let i = rawHeaders.length - 2; i >= 0; i -= 2) {
-    if (rawHeaders[i]!.toLowerCase() === 'authorization') rawHeaders.splice(i, 2);
+  let kept = 0;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION) continue;
+    if (kept !== i) {
+      rawHeaders[kept] = name;
+      rawHeaders[kept + 1] = rawHeaders[i + 1]!;
+    }
+    kept += 2;
   }
+  if (rawHeaders.length % 2 === 1) rawHeaders[kept++] = rawHeaders[rawHeaders.length - 1]!;
+  rawHeaders.length = kept;
 }
 
 function errorName(error: unknown): string {

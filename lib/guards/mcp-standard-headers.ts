@@ -65,6 +65,13 @@ function singleHeader(request: Request, name: string): string | undefined {
   const value = request.headers[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw mismatch(`The ${name} header must be sent once`);
+  return trimHttpWhitespace(value);
+}
+
+function trimHttpWhitespace(value: string): string {
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  if (first !== 0x20 && first !== 0x09 && last !== 0x20 && last !== 0x09) return value;
   return value.replace(HTTP_WHITESPACE, '');
 }
 

@@ -4,6 +4,8 @@ import type { ScopeHierarchy } from '../rules/scope-rules.js';
 import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
 import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
 import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';
+import type { ResolvedClientCredentials } from '../services/client-credentials-options.js';
+import type { ResolvedEnterpriseManagedAuthorization } from '../services/enterprise-authorization-options.js';
 import type { InputLimitOptions, RateLimit } from './mcp-auth-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
@@ -101,6 +103,10 @@ export interface AuthorizationServerConfig extends McpAuthConfigBase {
   clientIdMetadataDocuments?: ClientIdMetadataDocumentResolver;
   /** `private_key_jwt` settings (S65), present when the method is on. */
   privateKeyJwt?: ResolvedPrivateKeyJwt;
+  /** The client credentials grant (S67), present when it is on. */
+  clientCredentials?: ResolvedClientCredentials;
+  /** Enterprise-managed authorization: the jwt-bearer grant with ID-JAGs (S68), present when configured. */
+  enterpriseManagedAuthorization?: ResolvedEnterpriseManagedAuthorization;
 }
 
 /** The configuration of a resource server only: tokens come from an external authorization server. */
@@ -111,6 +117,8 @@ export interface ResourceServerConfig extends McpAuthConfigBase {
   provider?: undefined;
   clientIdMetadataDocuments?: undefined;
   privateKeyJwt?: undefined;
+  clientCredentials?: undefined;
+  enterpriseManagedAuthorization?: undefined;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { ClientIdMetadataDocumentOptions } from '../cimd/index.js';
 import type { ScopeHierarchyDeclaration } from '../rules/scope-rules.js';
 import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
 import type { PrivateKeyJwtOptions } from '../services/private-key-jwt-options.js';
+import type { ClientCredentialsOptions } from '../services/client-credentials-options.js';
+import type { EnterpriseManagedAuthorizationOptions } from '../services/enterprise-authorization-options.js';
 
 /** One rate limit: at most `limit` requests per `ttlSeconds` window per counted key (see {@link RateLimitOptions}). */
 export interface RateLimit {
@@ -194,6 +196,18 @@ export interface McpAuthModuleOptions {
    * and introspection endpoints. @default { enabled: true } with a provider
    */
   privateKeyJwt?: PrivateKeyJwtOptions;
+  /**
+   * The client credentials grant for machine clients the application registers (S67).
+   * Needs a provider implementing `issueTokenForSubject` (`DefaultOAuthProvider` does).
+   * @default { enabled: false }
+   */
+  clientCredentials?: ClientCredentialsOptions;
+  /**
+   * Enterprise-managed authorization (S68): ID-JAGs from trusted identity providers
+   * exchanged with the jwt-bearer grant (RFC 7523 §2.1). Needs a provider implementing
+   * `issueTokenForSubject`. @default off
+   */
+  enterpriseManagedAuthorization?: EnterpriseManagedAuthorizationOptions;
   /** Token revocation endpoint (RFC 7009). @default { enabled: true } with a provider */
   revocation?: { enabled?: boolean };
   /** Token introspection endpoint (RFC 7662). @default { enabled: true } with a provider */

@@ -125,8 +125,15 @@ export interface AccessToken {
   expiresAt?: number;
   /** Audience (RFC 8707 / RFC 9068 `aud`). */
   resource?: string | string[];
-  /** End user (`sub`). */
+  /** End user (`sub`); for a machine caller, the client itself (RFC 9068 §2.2). */
   subject?: string;
+  /**
+   * Whether `subject` is a user or a machine (the client itself, client
+   * credentials grant, S67). Tokens of the built-in server carry it in the
+   * `subject_type` claim (`"user"` or `"machine"`); JWT and introspection
+   * verifiers read the same claim. `undefined` when the token does not say.
+   */
+  subjectType?: SubjectType;
   /** Issuer (`iss`) when known. */
   issuer?: string;
   /** Every claim of the token (JWT) or introspection response. */
@@ -137,6 +144,28 @@ export interface AccessToken {
    * `DefaultOAuthProvider` when its `UpstreamLogin` stores tokens.
    */
   upstreamToken?: (upstreamName: string) => Promise<string | undefined>;
+}
+
+/** Who an access token speaks for: a user, or a machine (the client itself, S67). */
+export type SubjectType = 'user' | 'machine';
+
+/**
+ * A token request the endpoint fully checked for a grant without a prior
+ * authorization (client credentials, S67; jwt-bearer with an ID-JAG, S68),
+ * handed to {@link OAuthAuthorizationServerProvider.issueTokenForSubject}.
+ */
+export interface SubjectTokenRequest {
+  /** The grant type (`client_credentials` or `urn:ietf:params:oauth:grant-type:jwt-bearer`). */
+  grantType: string;
+  /** The token's `sub`: the client id for a machine, the mapped local user for an ID-JAG. */
+  subject: string;
+  subjectType: SubjectType;
+  /** The granted scopes (already checked against the client's allowed set). */
+  scopes: string[];
+  /** The audience: the canonical MCP URI (RFC 8707). */
+  resource: string;
+  /** For jwt-bearer: the identity provider that issued the assertion (`iss`). */
+  assertionIssuer?: string;
 }
 
 /** A successful token response (RFC 6749 §5.1), camelCase. */

@@ -6,6 +6,7 @@ import type {
   OAuthClientInformation,
   OAuthToken,
   RefreshToken,
+  SubjectTokenRequest,
 } from './oauth-models.js';
 
 /** How a client reached {@link OAuthAuthorizationServerProvider.registerClient}. */
@@ -98,6 +99,18 @@ export interface OAuthAuthorizationServerProvider<
     scopes: string[],
     resource?: string,
   ): Promise<OAuthToken>;
+
+  /**
+   * Issues an access token for a grant that has no prior authorization: the
+   * client credentials grant (RFC 6749 §4.4, S67: the subject is the client,
+   * `subjectType` `machine`) and the jwt-bearer grant with an ID-JAG (RFC 7523
+   * §2.1, S68: the subject is the mapped user). The endpoint has checked the
+   * client, the grant and the scopes; the token must carry `request.resource`
+   * as its audience and `request.subjectType` so verifiers can tell (see
+   * `AccessToken.subjectType`). MUST NOT return a refresh token. Optional:
+   * without it neither grant can be switched on.
+   */
+  issueTokenForSubject?(client: OAuthClientInformation, request: SubjectTokenRequest): Promise<OAuthToken>;
 
   /** Resolves a bearer token; `undefined` when unknown, revoked or invalid. */
   loadAccessToken(token: string): Promise<TAccess | undefined>;

@@ -6,6 +6,7 @@ import type {
   AuthorizationParams,
   OAuthClientInformation,
   OAuthToken,
+  SubjectTokenRequest,
 } from '../interfaces/oauth-models.js';
 import type {
   ClientRegistrationContext,
@@ -44,7 +45,8 @@ import { sealRefreshSuccessor, unsealRefreshSuccessor } from './refresh-successo
 import { InteractionPages } from '../interaction/interaction-pages.js';
 import { redirectsOnlyToLoopback } from '../interaction/consent-page.js';
 import { passwordCheckFrom } from '../interaction/password-check.js';
-import { hashValue, randomValue } from '../rules/secure-values.js';
+import { hashValue } from '../rules/secure-values.js';
+import { providerRandom } from './random-pool.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';
@@ -113,6 +115,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   private readonly stepUpWindowMs: number;
   /** Refresh tokens loaded inside their rotation grace (S61) → the successor to hand out again. */
   private readonly graceSuccessors = new WeakMap<DefaultRefreshToken, string>();
+  /** Refresh tokens loaded by {@link loadRefreshToken} → the hash they were looked up by (hashed once per request). */
+  private readonly refreshTokenHashes = new WeakMap<DefaultRefreshToken, string>();
   private resolved?: ProviderSettings;
   private eventListener?: McpAuthEventListener;
 
@@ -219,7 +223,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
 
   /** Stores a pending interaction and sends the user agent to the consent page (which asks for login first). */
   async authorize(client: OAuthClientInformation, params: AuthorizationParams): Promise<string> {
-    const interactionId = randomValue();
+    const interactionId = providerRandom.value();
     await this.store.saveInteraction(hashValue(interactionId), {
       clientId: client.clientId,
       clientName: client.clientName,
@@ -231,7 +235,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       redirectUri: params.redirectUri,
       redirectUriProvidedExplicitly: params.redirectUriProvidedExplicitly,
       resource: params.resource,
-      csrfToken: randomValue(),
+      csrfToken: providerRandom.value(),
       expiresAtMs: this.clock.now() + this.lifetimes.interaction * 1000,
     });
     const url = new URL(this.settings.consentUrl);
@@ -245,7 +249,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
    */
   async approveInteraction(interaction: InteractionRecord, subject: string): Promise<string> {
     const now = this.clock.now();
-    const grantId = randomValue();
+    const grantId = providerRandom.value();
     const grantExpiresAtMs = now + this.lifetimes.refreshTokenAbsolute * 1000;
     await this.store.createGrant({
       grantId,
@@ -258,7 +262,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     });
     await this.upstream?.saveGrantTokens(grantId, interaction, subject, grantExpiresAtMs);
     await this.store.confirmClient(interaction.clientId);
-    const code = randomValue();
+    const code = providerRandom.value();
     await this.store.saveAuthorizationCode(hashValue(code), {
       grantId,
       clientId: interaction.clientId,
@@ -347,7 +351,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, false);
       return token;
     }
-    const refreshToken = randomValue();
+    const refreshToken = providerRandom.value();
     await this.store.saveRefreshToken(hashValue(refreshToken), this.refreshRecord(grant, client.clientId));
     this.emitTokensIssued('authorization_code', grant, client.clientId, record.scopes, true);
     return { ...token, refreshToken };
@@ -364,7 +368,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     refreshToken: string,
   ): Promise<DefaultRefreshToken | undefined> {
     if (typeof refreshToken !== 'string' || !refreshToken) return undefined;
-    const lookup = await this.store.findRefreshToken(hashValue(refreshToken));
+    const tokenHash = hashValue(refreshToken);
+    const lookup = await this.store.findRefreshToken(tokenHash);
     const successor = this.graceSuccessor(lookup, client, refreshToken);
     if (successor !== undefined && lookup.status === 'reused') {
       const grant = await this.activeGrant(lookup.grantId);
@@ -385,7 +390,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     if (!record) return undefined;
     const grant = await this.activeGrant(record.grantId);
     if (!grant) return undefined;
-    return {
+    const loaded: DefaultRefreshToken = {
       token: refreshToken,
       clientId: record.clientId,
       scopes: grant.scopes,
@@ -394,6 +399,8 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       subject: record.subject,
       grantId: record.grantId,
     };
+    this.refreshTokenHashes.set(loaded, tokenHash);
+    return loaded;
   }
 
   /**
@@ -424,9 +431,9 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     }
     const graceSuccessor = this.graceSuccessors.get(refreshToken);
     if (graceSuccessor !== undefined) return this.reissue(grant, client.clientId, scopes, graceSuccessor);
-    const newRefreshToken = randomValue();
+    const newRefreshToken = providerRandom.value();
     const result = await this.store.rotateRefreshToken(
-      hashValue(refreshToken.token),
+      this.refreshTokenHashes.get(refreshToken) ?? hashValue(refreshToken.token),
       hashValue(newRefreshToken),
       this.refreshRecord(grant, client.clientId),
       this.rotationGraceMs > 0
@@ -489,6 +496,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       expiresAt: claims.exp,
       resource: claims.aud,
       subject: claims.sub,
+      subjectType: claims.subject_type === 'machine' ? 'machine' : 'user',
       issuer: claims.iss,
       claims: Object.isFrozen(claims) ? claims : Object.freeze({ ...claims }),
       jti: claims.jti,
@@ -496,6 +504,40 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     });
     this.accessTokens.set(claims, accessToken);
     return accessToken;
+  }
+
+  /**
+   * Client credentials (S67) and jwt-bearer with an ID-JAG (S68): the endpoint
+   * checked everything; this records a grant that lives as long as the access
+   * token (so revocation reaches the token like any other, S9) and signs an
+   * access token for `request.resource` carrying `subject_type` (`machine` or
+   * `user`). Never a refresh token.
+   */
+  async issueTokenForSubject(client: OAuthClientInformation, request: SubjectTokenRequest): Promise<OAuthToken> {
+    const now = this.clock.now();
+    const grant: GrantRecord = {
+      grantId: providerRandom.value(),
+      clientId: client.clientId,
+      subject: request.subject,
+      scopes: [...request.scopes],
+      resource: request.resource,
+      createdAtMs: now,
+      expiresAtMs: now + (this.lifetimes.accessToken + this.settings.clockSkewSeconds) * 1000,
+    };
+    await this.store.createGrant(grant);
+    const token = await this.signAccessToken(grant, client.clientId, request.scopes, {
+      subject_type: request.subjectType,
+    });
+    this.emit({
+      type: 'tokens.issued',
+      grantType: request.grantType,
+      clientId: client.clientId,
+      subject: request.subject,
+      grantId: grant.grantId,
+      scopes: [...request.scopes],
+      refreshTokenIssued: false,
+    });
+    return token;
   }
 
   /** RFC 7009: an access token is revoked by `jti` until it expires; a refresh token revokes its whole grant (S43). */
@@ -573,6 +615,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     scopes: string[],
     refreshTokenIssued: boolean,
   ): void {
+    if (!this.eventListener) return;
     this.emit({
       type: 'tokens.issued',
       grantType,
@@ -640,7 +683,12 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
     };
   }
 
-  private async signAccessToken(grant: GrantRecord, clientId: string, scopes: string[]): Promise<OAuthToken> {
+  private async signAccessToken(
+    grant: GrantRecord,
+    clientId: string,
+    scopes: string[],
+    extraClaims?: Record<string, unknown>,
+  ): Promise<OAuthToken> {
     const nowSeconds = Math.floor(this.clock.now() / 1000);
     const exp = Math.min(nowSeconds + this.lifetimes.accessToken, Math.floor(grant.expiresAtMs / 1000));
     const scope = scopes.join(' ');
@@ -650,10 +698,11 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
       aud: this.settings.resource,
       client_id: clientId,
       scope,
-      jti: randomValue(16),
+      jti: providerRandom.value(16),
       iat: nowSeconds,
       exp,
       grant_id: grant.grantId,
+      ...extraClaims,
     };
     if (!scope) delete claims.scope;
     const accessToken = await this.signer.sign(claims);

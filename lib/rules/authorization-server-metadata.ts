@@ -1,6 +1,7 @@
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import { SUPPORTED_CLIENT_AUTH_METHODS } from './client-authentication-methods.js';
 import { SUPPORTED_CODE_CHALLENGE_METHODS } from './pkce.js';
+import { supportedGrantTypes } from './grant-types.js';
 
 /**
  * Injection token of extra metadata fields (an array of functions returning
@@ -15,7 +16,8 @@ export type AuthorizationServerMetadataExtension = (config: AuthorizationServerC
 /**
  * The RFC 8414 §2 authorization-server metadata document (S28): `issuer`
  * exactly as configured, every enabled endpoint, and exactly the methods that
- * work (`private_key_jwt` with its signing algorithms, RFC 8414 §2, S65, when on).
+ * work (`private_key_jwt` with its signing algorithms, RFC 8414 §2, S65, when on),
+ * and the grant types served (client credentials S67 and jwt-bearer S68 when on).
  */
 export function buildAuthorizationServerMetadata(
   config: AuthorizationServerConfig,
@@ -37,7 +39,7 @@ export function buildAuthorizationServerMetadata(
   Object.assign(metadata, {
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: supportedGrantTypes(config),
     token_endpoint_auth_methods_supported: authMethods,
   });
   if (signingAlgorithms) metadata.token_endpoint_auth_signing_alg_values_supported = [...signingAlgorithms];

@@ -22,7 +22,8 @@ export function toolNamesFromJsonRpcBody(body: unknown): string[] {
   return [...names];
 }
 
-function toolCallName(message: unknown): string | undefined {
+/** The tool a single JSON-RPC message calls (`tools/call` with a string `params.name`), else `undefined`. */
+export function toolCallName(message: unknown): string | undefined {
   if (!isRecord(message) || message.method !== TOOLS_CALL_METHOD) return undefined;
   const params = message.params;
   return isRecord(params) && typeof params.name === 'string' ? params.name : undefined;

@@ -1,5 +1,4 @@
 import { InvalidScopeError } from '../errors/oauth-error.js';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
 
 /**
@@ -176,6 +175,14 @@ export function hasAllScopes(
   return hierarchy.hasAll(granted, required);
 }
 
+/** What {@link resolveAuthorizationScopes} reads of the configuration (`McpAuthConfig` has these fields). */
+export interface AuthorizationScopePolicy {
+  readonly scopesSupported: readonly string[];
+  readonly defaultScopes: readonly string[];
+  readonly enforceRegisteredClientScope: boolean;
+  readonly scopeHierarchy: ScopeHierarchy;
+}
+
 /**
  * Scopes of an authorization request after the policy (RFC 6749 §3.3):
  * unknown scopes (not in `scopesSupported` when that is set) are
@@ -184,7 +191,7 @@ export function hasAllScopes(
  * none requested means `defaultScopes` (capped the same way).
  */
 export function resolveAuthorizationScopes(
-  config: McpAuthConfig,
+  config: AuthorizationScopePolicy,
   client: OAuthClientInformation,
   requested: string | undefined,
 ): string[] {

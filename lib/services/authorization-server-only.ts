@@ -7,6 +7,8 @@ const AUTHORIZATION_SERVER_FIELDS = new Set<PropertyKey>([
   'provider',
   'clientIdMetadataDocuments',
   'privateKeyJwt',
+  'clientCredentials',
+  'enterpriseManagedAuthorization',
 ]);
 
 /**

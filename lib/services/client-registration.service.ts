@@ -16,6 +16,7 @@ import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
 import { registrationSizeProblem } from '../rules/input-limits.js';
 import { redirectUriRegistrationProblem } from '../rules/redirect-uri-rules.js';
 import { parseScope } from '../rules/scope-rules.js';
+import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from '../rules/grant-types.js';
 
 /**
  * Dynamic client registration (RFC 7591 §3): validates the metadata (S39),
@@ -39,14 +40,16 @@ export class ClientRegistrationService {
     const now = epochSeconds(this.clock);
     const authMethod = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
     const grantTypes = metadata.grant_types ?? ['authorization_code', 'refresh_token'];
-    const responseTypes = metadata.response_types ?? ['code'];
+    const redirectless = !grantTypes.includes('authorization_code') && grantTypes.some(isRedirectlessGrant);
+    const responseTypes = metadata.response_types ?? (redirectless ? [] : ['code']);
+    this.assertGrantTypesAllowed(grantTypes, authMethod);
     if (grantTypes.includes('authorization_code') !== responseTypes.includes('code')) {
       throw new InvalidClientMetadataError('grant_types authorization_code and response_types code go together');
     }
     const client: OAuthClientInformation = {
       clientId: randomBytes(18).toString('base64url'),
       clientIdIssuedAt: now,
-      redirectUris: metadata.redirect_uris as string[],
+      redirectUris: [...((metadata.redirect_uris as string[] | undefined) ?? [])],
       tokenEndpointAuthMethod: authMethod,
       grantTypes: [...new Set(grantTypes)],
       responseTypes: [...new Set(responseTypes)],
@@ -110,11 +113,31 @@ export class ClientRegistrationService {
       throw new InvalidClientMetadataError(`Invalid client metadata: ${errors.map((e) => e.property).join(', ')}`);
     }
     const applicationType = dto.application_type ?? 'web';
-    for (const uri of dto.redirect_uris) {
+    for (const uri of dto.redirect_uris ?? []) {
       const problem = redirectUriRegistrationProblem(uri, applicationType);
       if (problem) throw new InvalidRedirectUriError(problem);
     }
     return dto;
+  }
+
+  /**
+   * Grant types without a user redirect (S67, S68): `client_credentials` only when the
+   * application allows it at `/register` (`clientCredentials.allowDynamicRegistration`),
+   * the jwt-bearer grant only when enterprise-managed authorization is configured; both
+   * only for confidential clients (a secret or `private_key_jwt`).
+   */
+  private assertGrantTypesAllowed(grantTypes: string[], authMethod: TokenEndpointAuthMethod): void {
+    const machine = grantTypes.includes(CLIENT_CREDENTIALS_GRANT_TYPE);
+    const jwtBearer = grantTypes.includes(JWT_BEARER_GRANT_TYPE);
+    if (machine && !this.config.clientCredentials?.allowDynamicRegistration) {
+      throw new InvalidClientMetadataError('grant_types client_credentials is not open to dynamic registration');
+    }
+    if (jwtBearer && !this.config.enterpriseManagedAuthorization) {
+      throw new InvalidClientMetadataError(`grant_types ${JWT_BEARER_GRANT_TYPE} is not supported`);
+    }
+    if ((machine || jwtBearer) && authMethod === 'none') {
+      throw new InvalidClientMetadataError('client_credentials and jwt-bearer grants need a confidential client');
+    }
   }
 
   /**
@@ -158,6 +181,11 @@ export class ClientRegistrationService {
     const defaults = registration.defaultScopes ?? this.config.defaultScopes;
     return defaults.length ? defaults.join(' ') : undefined;
   }
+}
+
+/** A grant type that never sends the user agent to a redirect URI (S67, S68). */
+function isRedirectlessGrant(grantType: string): boolean {
+  return grantType === CLIENT_CREDENTIALS_GRANT_TYPE || grantType === JWT_BEARER_GRANT_TYPE;
 }
 
 /** A policy's reason as an `error_description` (RFC 6749 §5.2 character set, bounded length). */

@@ -11,6 +11,8 @@ import type { InputLimitOptions, McpAuthModuleOptions, RateLimit } from '../inte
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
 import { ScopeHierarchy, isScopeToken } from '../rules/scope-rules.js';
 import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';
+import { resolveClientCredentials } from './client-credentials-options.js';
+import { resolveEnterpriseManagedAuthorization } from './enterprise-authorization-options.js';
 import { resolvePageOptions } from './page-appearance-options.js';
 import { DEFAULT_JSON_MAX_DEPTH } from '../http/json-depth.js';
 import { isLoopbackHost, parseAbsoluteUrl, pathWithoutTrailingSlash } from '../rules/url-rules.js';
@@ -153,7 +155,27 @@ export function resolveMcpAuthConfig(options: McpAuthModuleOptions): McpAuthConf
     privateKeyJwt: resolvePrivateKeyJwt(options.privateKeyJwt, options.clientIdMetadataDocuments, (message) => {
       throw new McpAuthConfigurationError(message);
     }),
+    ...subjectTokenGrants(options),
   };
+}
+
+/** The client credentials (S67) and jwt-bearer (S68) grants; both need `provider.issueTokenForSubject`. */
+function subjectTokenGrants(options: McpAuthModuleOptions) {
+  const fail = (message: string): never => {
+    throw new McpAuthConfigurationError(message);
+  };
+  const clientCredentials = resolveClientCredentials(options.clientCredentials);
+  const enterpriseManagedAuthorization = resolveEnterpriseManagedAuthorization(
+    options.enterpriseManagedAuthorization,
+    fail,
+  );
+  if ((clientCredentials || enterpriseManagedAuthorization) && !options.provider?.issueTokenForSubject) {
+    fail('clientCredentials and enterpriseManagedAuthorization need a provider that implements issueTokenForSubject');
+  }
+  if (enterpriseManagedAuthorization && !options.provider?.markUsedOnce) {
+    fail('enterpriseManagedAuthorization needs a provider that implements markUsedOnce (the shared replay cache)');
+  }
+  return { clientCredentials, enterpriseManagedAuthorization };
 }
 
 function requireResourceUrl(value: string): URL {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   InvalidGrantError,
   InvalidRequestError,
@@ -15,8 +15,10 @@ import { verifyS256 } from '../rules/pkce.js';
 import { readParameters } from '../rules/request-parameters.js';
 import { readResourceParameter, sameResource } from '../rules/resource-indicators.js';
 import { resolveRefreshScopes } from '../rules/scope-rules.js';
+import { DEFAULT_CLIENT_GRANT_TYPES, supportedGrantTypes } from '../rules/grant-types.js';
+import { TOKEN_GRANT_HANDLERS, type TokenGrantHandler } from './grants/token-grant-handler.js';
 
-/** Grant types the token endpoint serves (OAuth 2.1 §3.2.2). */
+/** Grant types the token endpoint always serves (OAuth 2.1 §3.2.2); more come from {@link TOKEN_GRANT_HANDLERS}. */
 export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
 
 const TOKEN_REQUEST_PARAMETERS = [
@@ -31,8 +33,10 @@ const TOKEN_REQUEST_PARAMETERS = [
 /**
  * Runs the grants of the token endpoint for an authenticated client: the
  * authorization code grant (RFC 6749 §4.1.3, RFC 7636 §4.6: S13, S14, S16,
- * S25) and the refresh token grant (RFC 6749 §6: S23, S24, S25). The provider
- * issues the tokens.
+ * S25) and the refresh token grant (RFC 6749 §6: S23, S24, S25). Further
+ * grant types (client credentials S67, jwt-bearer S68) are pluggable
+ * {@link TokenGrantHandler}s, dispatched by `grant_type`. The provider issues
+ * the tokens.
  */
 @Injectable()
 export class TokenGrantService {
@@ -40,6 +44,7 @@ export class TokenGrantService {
     @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
     @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
     private readonly rateLimiter: OAuthRateLimiter,
+    @Optional() @Inject(TOKEN_GRANT_HANDLERS) private readonly handlers: readonly TokenGrantHandler[] = [],
   ) {}
 
   /** Exchanges the grant in `body` for tokens. */
@@ -47,13 +52,16 @@ export class TokenGrantService {
     const params = readParameters(body, TOKEN_REQUEST_PARAMETERS);
     const grantType = params.grant_type;
     if (grantType === undefined) throw new InvalidRequestError('The grant_type parameter is required');
-    if (!(SUPPORTED_GRANT_TYPES as readonly string[]).includes(grantType)) {
-      throw new UnsupportedGrantTypeError('Supported grant types: authorization_code, refresh_token');
+    const supported = supportedGrantTypes(this.config);
+    if (!supported.includes(grantType)) {
+      throw new UnsupportedGrantTypeError(`Supported grant types: ${supported.join(', ')}`);
     }
-    const registered = client.grantTypes ?? ['authorization_code', 'refresh_token'];
+    const registered = client.grantTypes ?? DEFAULT_CLIENT_GRANT_TYPES;
     if (!registered.includes(grantType))
       throw new UnauthorizedClientError('The client is not registered for this grant type');
     const resource = readResourceParameter(body, this.config.resource);
+    const handler = this.handlers?.find((candidate) => candidate.grantType === grantType);
+    if (handler) return handler.exchange(client, { body, scope: params.scope, resource });
     return grantType === 'authorization_code'
       ? this.authorizationCode(client, params, resource)
       : this.refreshToken(client, params, resource);

@@ -1,9 +1,11 @@
 import { Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { REQUIRED_SCOPES_METADATA } from '../mcp-auth.constants.js';
-import { toolNamesFromJsonRpcBody } from '../rules/json-rpc-tool-calls.js';
+import { toolCallName, toolNamesFromJsonRpcBody } from '../rules/json-rpc-tool-calls.js';
 import { mergeScopes } from '../rules/scope-rules.js';
 import { toolNameOfMethod } from './tool-name-adapter.js';
+
+const NO_SCOPES: readonly string[] = Object.freeze([]);
 
 /**
  * MCP tool name → scopes a `tools/call` of it needs (S7 step-up).
@@ -51,6 +53,19 @@ export class ToolScopeRegistry implements OnModuleInit {
   scopesForJsonRpcBody(body: unknown): string[] {
     if (this.scopesByTool.size === 0) return [];
     return mergeScopes(...toolNamesFromJsonRpcBody(body).map((name) => this.scopesFor(name)));
+  }
+
+  /**
+   * @internal What {@link scopesForJsonRpcBody} answers, for the guard's hot path: for a
+   * single message the registered (frozen) list itself, the same array until the tool is
+   * registered again, so callers may cache what they derive from it by identity; for a
+   * batch a fresh merged list.
+   */
+  scopesForJsonRpcBodyShared(body: unknown): readonly string[] {
+    if (this.scopesByTool.size === 0) return NO_SCOPES;
+    if (Array.isArray(body)) return this.scopesForJsonRpcBody(body);
+    const name = toolCallName(body);
+    return (name === undefined ? undefined : this.scopesByTool.get(name)) ?? NO_SCOPES;
   }
 
   /** A snapshot of the map. */

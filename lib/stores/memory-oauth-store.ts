@@ -1,7 +1,8 @@
 import { TemporarilyUnavailableError } from '../errors/oauth-error.js';
 import type { Clock } from '../rules/clock.js';
-import { ExpiringMap } from './expiring-map.js';
+import { ExpiringMap, ExpiringRecordMap } from './expiring-map.js';
 import { clientPage } from './client-page.js';
+import { frozenAuthorizationCode, frozenGrant, frozenRefreshToken } from './frozen-records.js';
 import type {
   AuthorizationCodeLookup,
   AuthorizationCodeRecord,
@@ -43,11 +44,49 @@ export interface MemoryOAuthStoreOptions {
 /** Default caps of {@link MemoryOAuthStore} (S57). */
 export const MEMORY_STORE_DEFAULT_CAPS = { maxInteractions: 10_000, maxUpstreamFlows: 10_000, maxClients: 10_000 };
 
-type CodeEntry = { consumed: false; record: AuthorizationCodeRecord } | { consumed: true; grantId: string };
-type RefreshEntry =
-  { used: false; record: RefreshTokenRecord } | { used: true; grantId: string; rotation?: RotationEntry };
-type RotationEntry = Omit<RotatedRefreshToken, 'successorLive'> & { successorHash: string };
 type UpstreamFlowEntry = { consumed: boolean; record: UpstreamFlowRecord };
+
+/** A grant and the hash of its live refresh token; expires with the grant. */
+class GrantSlot {
+  constructor(
+    public record: Readonly<GrantRecord>,
+    public liveRefreshHash?: string,
+  ) {}
+
+  get expiresAtMs(): number {
+    return this.record.expiresAtMs;
+  }
+}
+
+/** What remains of a consumed code: its grant, until `expiresAtMs` (S11). */
+class ConsumedCode {
+  constructor(
+    readonly grantId: string,
+    readonly expiresAtMs: number,
+  ) {}
+}
+
+/** What the store remembers of a rotation (S61): {@link RotatedRefreshToken} and the successor's hash. */
+class Rotation {
+  constructor(
+    readonly clientId: string,
+    readonly rotatedAtMs: number,
+    readonly successorHash: string,
+    readonly sealedSuccessor: string | undefined,
+  ) {}
+}
+
+/** What remains of a rotated-out or revoked refresh token: its grant and, after a rotation, the rotation (S22, S61). */
+class UsedRefreshToken {
+  constructor(
+    readonly grantId: string,
+    readonly expiresAtMs: number,
+    readonly rotation?: Rotation,
+  ) {}
+}
+
+type CodeEntry = Readonly<AuthorizationCodeRecord> | ConsumedCode;
+type RefreshEntry = Readonly<RefreshTokenRecord> | UsedRefreshToken;
 
 /**
  * The embedded {@link OAuthStore}: process memory, single instance. Every
@@ -60,16 +99,19 @@ type UpstreamFlowEntry = { consumed: boolean; record: UpstreamFlowRecord };
  * interactions, upstream sign-ins and registered clients are capped, and a
  * client that never completed an authorization is dropped at its
  * `unconfirmedExpiresAtMs` (S57).
+ *
+ * Clients, grants, codes and refresh tokens are copied and frozen when saved
+ * and handed out as they are (no copy per read): they are read-only, and a
+ * change (revocation, step-up marker, confirmation) replaces the record.
  */
 export class MemoryOAuthStore implements OAuthStore {
   private readonly clock: Clock;
   private readonly clients = new Map<string, StoredClient>();
   private readonly maxClients: number;
   private readonly interactions: ExpiringMap<InteractionRecord>;
-  private readonly codes: ExpiringMap<CodeEntry>;
-  private readonly grants: ExpiringMap<GrantRecord>;
-  private readonly liveRefreshTokenOfGrant: ExpiringMap<string>;
-  private readonly refreshTokens: ExpiringMap<RefreshEntry>;
+  private readonly codes: ExpiringRecordMap<CodeEntry>;
+  private readonly grants: ExpiringRecordMap<GrantSlot>;
+  private readonly refreshTokens: ExpiringRecordMap<RefreshEntry>;
   private readonly revokedAccessTokens: ExpiringMap<true>;
   private readonly consents: ExpiringMap<ConsentRecord>;
   private readonly sessions: ExpiringMap<SessionRecord>;
@@ -84,10 +126,9 @@ export class MemoryOAuthStore implements OAuthStore {
     const caps = { ...MEMORY_STORE_DEFAULT_CAPS, ...definedOnly(options) };
     this.maxClients = caps.maxClients;
     this.interactions = map(caps.maxInteractions);
-    this.codes = map();
-    this.grants = map();
-    this.liveRefreshTokenOfGrant = map();
-    this.refreshTokens = map();
+    this.codes = new ExpiringRecordMap(this.clock);
+    this.grants = new ExpiringRecordMap(this.clock);
+    this.refreshTokens = new ExpiringRecordMap(this.clock);
     this.revokedAccessTokens = map();
     this.consents = map();
     this.sessions = map();
@@ -123,7 +164,7 @@ export class MemoryOAuthStore implements OAuthStore {
 
   async saveClient(client: StoredClient): Promise<void> {
     if (!this.clients.has(client.clientId) && this.clients.size >= this.maxClients) this.makeRoomForClient();
-    this.clients.set(client.clientId, structuredClone(client));
+    this.clients.set(client.clientId, deepFreeze(structuredClone(client)));
   }
 
   async getClient(clientId: string): Promise<StoredClient | undefined> {
@@ -132,13 +173,14 @@ export class MemoryOAuthStore implements OAuthStore {
       this.clients.delete(clientId);
       return undefined;
     }
-    return copy(client);
+    return client;
   }
 
   async confirmClient(clientId: string): Promise<void> {
     const client = this.clients.get(clientId);
-    if (!client || this.unconfirmedExpired(client)) return;
-    delete client.unconfirmedExpiresAtMs;
+    if (!client || this.unconfirmedExpired(client) || client.unconfirmedExpiresAtMs === undefined) return;
+    const { unconfirmedExpiresAtMs: _, ...confirmed } = client;
+    this.clients.set(clientId, Object.freeze(confirmed));
   }
 
   async saveInteraction(idHash: string, interaction: InteractionRecord): Promise<void> {
@@ -156,56 +198,54 @@ export class MemoryOAuthStore implements OAuthStore {
   }
 
   async saveAuthorizationCode(codeHash: string, code: AuthorizationCodeRecord): Promise<void> {
-    this.codes.set(codeHash, { consumed: false, record: structuredClone(code) }, code.expiresAtMs);
+    this.codes.set(codeHash, frozenAuthorizationCode(code));
   }
 
   async findAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {
     const entry = this.codes.get(codeHash);
     if (!entry) return { status: 'unknown' };
-    return entry.consumed
-      ? { status: 'reused', grantId: entry.grantId }
-      : { status: 'ok', record: structuredClone(entry.record) };
+    return entry instanceof ConsumedCode ? { status: 'reused', grantId: entry.grantId } : { status: 'ok', record: entry };
   }
 
   async consumeAuthorizationCode(codeHash: string): Promise<AuthorizationCodeLookup> {
     const entry = this.codes.get(codeHash);
     if (!entry) return { status: 'unknown' };
-    if (entry.consumed) return { status: 'reused', grantId: entry.grantId };
-    const rememberUntil = Math.max(entry.record.expiresAtMs, entry.record.replayDetectionUntilMs ?? 0);
-    this.codes.set(codeHash, { consumed: true, grantId: entry.record.grantId }, rememberUntil);
-    return { status: 'ok', record: entry.record };
+    if (entry instanceof ConsumedCode) return { status: 'reused', grantId: entry.grantId };
+    const rememberUntil = Math.max(entry.expiresAtMs, entry.replayDetectionUntilMs ?? 0);
+    this.codes.set(codeHash, new ConsumedCode(entry.grantId, rememberUntil));
+    return { status: 'ok', record: entry };
   }
 
   async createGrant(grant: GrantRecord): Promise<void> {
-    this.grants.set(grant.grantId, structuredClone(grant), grant.expiresAtMs);
+    this.grants.set(grant.grantId, new GrantSlot(frozenGrant(grant)));
   }
 
   async getGrant(grantId: string): Promise<GrantRecord | undefined> {
-    return copy(this.grants.get(grantId));
+    return this.grants.get(grantId)?.record;
   }
 
   async revokeGrant(grantId: string): Promise<void> {
-    const grant = this.grants.get(grantId);
-    if (!grant) return;
-    grant.revoked = true;
+    const slot = this.grants.get(grantId);
+    if (!slot) return;
+    if (!slot.record.revoked) slot.record = frozenGrant(slot.record, { revoked: true });
     this.upstreamTokens.delete(grantId);
-    const live = this.liveRefreshTokenOfGrant.get(grantId);
+    const live = slot.liveRefreshHash;
     if (live !== undefined) {
-      this.refreshTokens.set(live, { used: true, grantId }, grant.expiresAtMs);
-      this.liveRefreshTokenOfGrant.delete(grantId);
+      this.refreshTokens.set(live, new UsedRefreshToken(slot.record.grantId, slot.expiresAtMs));
+      slot.liveRefreshHash = undefined;
     }
   }
 
   async saveRefreshToken(tokenHash: string, token: RefreshTokenRecord): Promise<void> {
-    const grant = this.grants.get(token.grantId);
-    if (!grant || grant.revoked) return;
-    this.refreshTokens.set(tokenHash, { used: false, record: structuredClone(token) }, token.expiresAtMs);
-    this.liveRefreshTokenOfGrant.set(token.grantId, tokenHash, grant.expiresAtMs);
+    const slot = this.grants.get(token.grantId);
+    if (!slot || slot.record.revoked) return;
+    this.refreshTokens.set(tokenHash, frozenRefreshToken(token));
+    slot.liveRefreshHash = tokenHash;
   }
 
   async requireStepUp(grantId: string, untilMs: number): Promise<void> {
-    const grant = this.grants.get(grantId);
-    if (grant) grant.stepUpRequiredUntilMs = untilMs;
+    const slot = this.grants.get(grantId);
+    if (slot) slot.record = frozenGrant(slot.record, { stepUpRequiredUntilMs: untilMs });
   }
 
   async findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup> {
@@ -219,19 +259,14 @@ export class MemoryOAuthStore implements OAuthStore {
     rotation?: { sealedSuccessor: string },
   ): Promise<RefreshTokenLookup> {
     const entry = this.refreshTokens.get(oldTokenHash);
-    if (!entry || entry.used) return this.lookupRefresh(entry);
-    const grant = this.grants.get(entry.record.grantId);
-    if (!grant || grant.revoked || token.grantId !== grant.grantId) return { status: 'unknown' };
-    const rotated: RotationEntry = {
-      clientId: entry.record.clientId,
-      rotatedAtMs: this.clock.now(),
-      successorHash: newTokenHash,
-      ...(rotation?.sealedSuccessor !== undefined && { sealedSuccessor: rotation.sealedSuccessor }),
-    };
-    this.refreshTokens.set(oldTokenHash, { used: true, grantId: grant.grantId, rotation: rotated }, grant.expiresAtMs);
-    this.refreshTokens.set(newTokenHash, { used: false, record: structuredClone(token) }, token.expiresAtMs);
-    this.liveRefreshTokenOfGrant.set(grant.grantId, newTokenHash, grant.expiresAtMs);
-    return { status: 'ok', record: entry.record };
+    if (!entry || entry instanceof UsedRefreshToken) return this.lookupRefresh(entry);
+    const slot = this.grants.get(entry.grantId);
+    if (!slot || slot.record.revoked || token.grantId !== slot.record.grantId) return { status: 'unknown' };
+    const rotated = new Rotation(entry.clientId, this.clock.now(), newTokenHash, rotation?.sealedSuccessor);
+    this.refreshTokens.set(oldTokenHash, new UsedRefreshToken(slot.record.grantId, slot.expiresAtMs, rotated));
+    this.refreshTokens.set(newTokenHash, frozenRefreshToken(token));
+    slot.liveRefreshHash = newTokenHash;
+    return { status: 'ok', record: entry };
   }
 
   async revokeAccessToken(jti: string, expiresAtMs: number): Promise<void> {
@@ -240,8 +275,8 @@ export class MemoryOAuthStore implements OAuthStore {
 
   async isAccessTokenRevoked(jti: string, grantId: string): Promise<boolean> {
     if (this.revokedAccessTokens.get(jti)) return true;
-    const grant = this.grants.get(grantId);
-    return !grant || grant.revoked === true;
+    const slot = this.grants.get(grantId);
+    return !slot || slot.record.revoked === true;
   }
 
   async saveConsent(subject: string, clientId: string, consent: ConsentRecord): Promise<void> {
@@ -277,13 +312,13 @@ export class MemoryOAuthStore implements OAuthStore {
   }
 
   async saveUpstreamTokens(grantId: string, tokens: UpstreamTokenRecord): Promise<void> {
-    const grant = this.grants.get(grantId);
+    const grant = this.grants.get(grantId)?.record;
     if (!grant || grant.revoked) return;
     this.upstreamTokens.set(grantId, structuredClone(tokens), Math.min(tokens.expiresAtMs, grant.expiresAtMs));
   }
 
   async getUpstreamTokens(grantId: string): Promise<UpstreamTokenRecord | undefined> {
-    const grant = this.grants.get(grantId);
+    const grant = this.grants.get(grantId)?.record;
     if (!grant || grant.revoked) return undefined;
     return copy(this.upstreamTokens.get(grantId));
   }
@@ -297,22 +332,21 @@ export class MemoryOAuthStore implements OAuthStore {
 
   async deleteClient(clientId: string): Promise<void> {
     this.clients.delete(clientId);
-    for (const [grantId, grant] of [...this.grants.liveEntries()])
-      if (grant.clientId === clientId) await this.revokeGrant(grantId);
+    for (const [grantId, slot] of [...this.grants.liveEntries()])
+      if (slot.record.clientId === clientId) await this.revokeGrant(grantId);
     for (const [key] of [...this.consents.liveEntries()])
       if ((JSON.parse(key) as [string, string])[1] === clientId) this.consents.delete(key);
   }
 
   async listGrants(filter: { subject?: string; clientId?: string }): Promise<GrantRecord[]> {
     return [...this.grants.liveEntries()]
-      .map(([, grant]) => grant)
+      .map(([, slot]) => slot.record)
       .filter(
         (grant) =>
           (filter?.subject === undefined || grant.subject === filter.subject) &&
           (filter?.clientId === undefined || grant.clientId === filter.clientId),
       )
-      .sort((a, b) => a.createdAtMs - b.createdAtMs || (a.grantId < b.grantId ? -1 : 1))
-      .map((grant) => structuredClone(grant));
+      .sort((a, b) => a.createdAtMs - b.createdAtMs || (a.grantId < b.grantId ? -1 : 1));
   }
 
   /** {@link sweep}, as the store contract's purge. */
@@ -330,18 +364,24 @@ export class MemoryOAuthStore implements OAuthStore {
   /** A lookup answer; a rotated-out token reports whether its successor is still the grant's live token (S61). */
   private lookupRefresh(entry: RefreshEntry | undefined): RefreshTokenLookup {
     if (!entry) return { status: 'unknown' };
-    if (!entry.used) return { status: 'ok', record: structuredClone(entry.record) };
-    if (!entry.rotation) return { status: 'reused', grantId: entry.grantId };
-    const { successorHash, ...rotation } = entry.rotation;
-    const grant = this.grants.get(entry.grantId);
-    const successor = this.refreshTokens.get(successorHash);
+    if (!(entry instanceof UsedRefreshToken)) return { status: 'ok', record: entry };
+    const rotation = entry.rotation;
+    if (!rotation) return { status: 'reused', grantId: entry.grantId };
+    const slot = this.grants.get(entry.grantId);
+    const successor = this.refreshTokens.get(rotation.successorHash);
     const successorLive =
-      grant !== undefined &&
-      !grant.revoked &&
-      this.liveRefreshTokenOfGrant.get(entry.grantId) === successorHash &&
+      slot !== undefined &&
+      !slot.record.revoked &&
+      slot.liveRefreshHash === rotation.successorHash &&
       successor !== undefined &&
-      !successor.used;
-    return { status: 'reused', grantId: entry.grantId, rotation: { ...rotation, successorLive } };
+      !(successor instanceof UsedRefreshToken);
+    const rotated: RotatedRefreshToken = {
+      clientId: rotation.clientId,
+      rotatedAtMs: rotation.rotatedAtMs,
+      successorLive,
+    };
+    if (rotation.sealedSuccessor !== undefined) rotated.sealedSuccessor = rotation.sealedSuccessor;
+    return { status: 'reused', grantId: entry.grantId, rotation: rotated };
   }
 
   private unconfirmedExpired(client: StoredClient): boolean {
@@ -371,13 +411,12 @@ export class MemoryOAuthStore implements OAuthStore {
     throw new TemporarilyUnavailableError('Too many registered clients; try again later');
   }
 
-  private allMaps(): ExpiringMap<unknown>[] {
+  private allMaps(): { sweep(): number; readonly size: number }[] {
     return [
       this.usedOnce,
       this.interactions,
       this.codes,
       this.grants,
-      this.liveRefreshTokenOfGrant,
       this.refreshTokens,
       this.revokedAccessTokens,
       this.consents,
@@ -405,4 +444,13 @@ function definedOnly(options: MemoryOAuthStoreOptions): Partial<typeof MEMORY_ST
 
 function copy<T>(value: T | undefined): T | undefined {
   return value === undefined ? undefined : structuredClone(value);
+}
+
+/** Freezes `value` and everything reachable from it (a JSON-like tree, as stored client metadata). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

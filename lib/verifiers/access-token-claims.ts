@@ -4,7 +4,7 @@ import type { AccessToken } from '../interfaces/oauth-models.js';
  * Maps JWT claims (RFC 9068 §2.2) or an introspection response (RFC 7662
  * §2.2) to an {@link AccessToken}: `scope` (space-separated, or an `scp`
  * array as some servers send) → scopes, `client_id` (or `azp`) → clientId,
- * `sub` → subject, `aud` → resource (the guard checks it, S4), `exp` →
+ * `sub` → subject, `subject_type` (`user` / `machine`, S67) → subjectType, `aud` → resource (the guard checks it, S4), `exp` →
  * expiresAt, `iss` → issuer. Returns `undefined` when a claim has the wrong type.
  */
 export function accessTokenFromClaims(token: string, claims: Record<string, unknown>): AccessToken | undefined {
@@ -24,6 +24,7 @@ export function accessTokenFromClaims(token: string, claims: Record<string, unkn
     expiresAt: claims.exp as number | undefined,
     resource: aud as string | string[] | undefined,
     subject: claims.sub as string | undefined,
+    subjectType: claims.subject_type === 'machine' || claims.subject_type === 'user' ? claims.subject_type : undefined,
     issuer: claims.iss as string | undefined,
     claims: { ...claims },
   };

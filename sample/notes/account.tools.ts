@@ -4,6 +4,8 @@ import { getAccessToken } from '../../lib/index.js';
 /** What `whoami` answers: the identity, never the token itself. */
 export interface CallerIdentity {
   subject?: string;
+  /** `machine` for a client acting for itself (client credentials), `user` otherwise. */
+  subjectType?: 'user' | 'machine';
   clientId?: string;
   scopes: string[];
   expiresAt?: number;
@@ -21,6 +23,7 @@ export class AccountTools {
     const token = getAccessToken();
     return {
       subject: token?.subject,
+      subjectType: token ? (token.subjectType ?? 'user') : undefined,
       clientId: token?.clientId,
       scopes: [...(token?.scopes ?? [])],
       expiresAt: token?.expiresAt,

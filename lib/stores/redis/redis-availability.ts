@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { RedisOptions } from 'ioredis';
-import { StorageUnavailableError } from '../storage-errors.js';
+import { StorageUnavailableError } from '../../errors/storage-errors.js';
 
 /** Default bound of one store operation, in ms. */
 export const DEFAULT_REDIS_OPERATION_TIMEOUT_MS = 2000;

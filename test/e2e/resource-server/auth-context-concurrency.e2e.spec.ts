@@ -1,14 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Controller, Get, Injectable, type INestApplication, Scope, UseGuards } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  type AccessToken,
-  AuthContext,
-  AuthContextMiddleware,
-  BearerAuthGuard,
-  getAccessToken,
-  McpAuthModule,
-} from '../../../lib/index.js';
+import { AuthContextMiddleware } from '../../../lib/context/auth-context.middleware.js';
+import { type AccessToken, AuthContext, BearerAuthGuard, getAccessToken, McpAuthModule } from '../../../lib/index.js';
 import { AS, createApp, RESOURCE, TableVerifier } from './fixtures.js';
 
 const COUNT = 50;

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ToolScopeRegistry } from '../../../lib/index.js';
 import { createStandardApp, McpController, NotesTools, PRM_PATH, PRM_URL, TableVerifier } from './fixtures.js';
 
 const toolCall = (name: string, id = 1) => ({
@@ -303,5 +304,37 @@ describe('BearerAuthGuard (forRoot, resource-server mode)', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ ok: true });
     });
+  });
+});
+
+describe('BearerAuthGuard: tool scopes registered while serving', () => {
+  let app: INestApplication;
+  let tools: NotesTools;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    ({ app, tools } = await createStandardApp());
+  });
+  afterAll(() => app.close());
+
+  it('S7 a tool registered again (or for the first time) after calls were served needs its new scopes from the next call on', async () => {
+    const call = (token: string, name: string) =>
+      http().post('/mcp').set('Authorization', `Bearer ${token}`).send(toolCall(name));
+    expect((await call('rw-token', 'add_note')).status).toBe(200);
+    expect((await call('read-token', 'list_notes')).status).toBe(200);
+    const registry = app.get(ToolScopeRegistry, { strict: false });
+    registry.register('add_note', ['notes:admin']);
+    registry.register('list_notes', ['notes:write']);
+    tools.calls.length = 0;
+
+    const addNote = await call('rw-token', 'add_note');
+    expect(addNote.status).toBe(403);
+    expect(addNote.headers['www-authenticate']).toContain('scope="notes:read notes:write notes:admin"');
+    const listNotes = await call('read-token', 'list_notes');
+    expect(listNotes.status).toBe(403);
+    expect(listNotes.headers['www-authenticate']).toContain('scope="notes:read notes:write"');
+    expect(tools.calls).toEqual([]);
+    expect((await call('admin-token', 'add_note')).status).toBe(200);
+    expect(tools.calls).toEqual(['add_note']);
   });
 });

@@ -72,6 +72,34 @@ describe('ToolScopeRegistry', () => {
     expect(tools.scopesForJsonRpcBody('garbage')).toEqual([]);
   });
 
+  it('S7 the shared answer equals scopesForJsonRpcBody for every body shape, and changes when a tool is registered again', () => {
+    const tools = registry();
+    const bodies: unknown[] = [
+      call('add_note'),
+      call('purge'),
+      call('unknown'),
+      [call('add_note'), call('purge')],
+      [call('add_note')],
+      [],
+      'garbage',
+      null,
+      { method: 'tools/call', params: { name: 42 } },
+      { method: 'tools/list' },
+    ];
+    for (const body of bodies) expect(tools.scopesForJsonRpcBodyShared(body)).toEqual([]);
+    tools.register('add_note', ['notes:write']);
+    tools.register('purge', ['notes:admin']);
+    for (const body of bodies) {
+      expect([...tools.scopesForJsonRpcBodyShared(body)]).toEqual(tools.scopesForJsonRpcBody(body));
+    }
+    const before = tools.scopesForJsonRpcBodyShared(call('add_note'));
+    expect(tools.scopesForJsonRpcBodyShared(call('add_note'))).toBe(before);
+    tools.register('add_note', ['notes:audit']);
+    const after = tools.scopesForJsonRpcBodyShared(call('add_note'));
+    expect(after).not.toBe(before);
+    expect(after).toEqual(['notes:write', 'notes:audit']);
+  });
+
   it('filterToolsByScopes hides tools the caller cannot call and keeps unscoped ones', () => {
     const tools = registry();
     tools.register('add_note', ['notes:write']);

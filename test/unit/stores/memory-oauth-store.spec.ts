@@ -105,11 +105,36 @@ describe('MemoryOAuthStore', () => {
     store.close();
   });
 
-  it('returns copies, so callers cannot change stored records', async () => {
+  it('returns read-only records, so callers cannot change stored records (nor the store what they saved)', async () => {
     const store = new MemoryOAuthStore({ sweepIntervalMs: 0 });
-    await store.saveClient({ clientId: 'c', metadata: { redirectUris: ['https://a.example/cb'] } });
+    const redirectUris = ['https://a.example/cb'];
+    await store.saveClient({ clientId: 'c', metadata: { redirectUris } });
+    redirectUris.push('https://later.example/cb');
     const client = await store.getClient('c');
-    (client!.metadata.redirectUris as string[]).push('https://evil.example/cb');
+    expect(() => (client!.metadata.redirectUris as string[]).push('https://evil.example/cb')).toThrow(TypeError);
     expect((await store.getClient('c'))!.metadata.redirectUris).toEqual(['https://a.example/cb']);
+
+    const scopes = ['read'];
+    const expiresAtMs = Date.now() + 60_000;
+    await store.createGrant({ grantId: 'g', clientId: 'c', subject: 's', scopes, createdAtMs: 1, expiresAtMs });
+    scopes.push('admin');
+    const grant = await store.getGrant('g');
+    expect(() => ((grant as { revoked?: boolean }).revoked = true)).toThrow(TypeError);
+    expect(() => grant!.scopes.push('admin')).toThrow(TypeError);
+    expect(await store.getGrant('g')).toMatchObject({ scopes: ['read'] });
+    expect((await store.getGrant('g'))!.revoked).toBeUndefined();
+
+    const token = { grantId: 'g', clientId: 'c', subject: 's', issuedAtMs: 1, expiresAtMs };
+    await store.saveRefreshToken('rt', token);
+    token.clientId = 'other';
+    const lookup = await store.findRefreshToken('rt');
+    expect(lookup).toMatchObject({ status: 'ok', record: { clientId: 'c' } });
+    if (lookup.status === 'ok') expect(() => (lookup.record.grantId = 'x')).toThrow(TypeError);
+    expect(await store.findRefreshToken('rt')).toMatchObject({ status: 'ok', record: { grantId: 'g' } });
+
+    await store.revokeGrant('g');
+    expect(grant!.revoked).toBeUndefined();
+    expect((await store.getGrant('g'))!.revoked).toBe(true);
+    store.close();
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StorageUnavailableError } from '../../../lib/stores/storage-errors.js';
+import { StorageUnavailableError } from '../../../lib/errors/storage-errors.js';
 import { PostgresOAuthStore } from '../../../lib/stores/postgres/postgres-oauth-store.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { describeOAuthStoreContract } from '../../support/oauth-store-contract.js';

@@ -1,7 +1,7 @@
 import { Redis as IORedis, type Redis, type RedisOptions } from 'ioredis';
 import { REDIS_FAIL_FAST_OPTIONS } from '../../../lib/stores/redis/redis-availability.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StorageUnavailableError } from '../../../lib/stores/storage-errors.js';
+import { StorageUnavailableError } from '../../../lib/errors/storage-errors.js';
 import { RedisOAuthStore } from '../../../lib/stores/redis/redis-oauth-store.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { describeOAuthStoreContract } from '../../support/oauth-store-contract.js';
