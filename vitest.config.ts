@@ -1,13 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+/** The suites that run on each HTTP platform (issue 17); the rest is platform-independent. */
+const PLATFORM_SUITES = ['test/e2e/**/*.spec.ts', 'test/interop/**/*.spec.ts', 'test/security/**/*.spec.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.spec.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // global.gc for heap measurements (test/security/memory-bounds.spec.ts); nothing else changes.
     execArgv: ['--expose-gc'],
+    projects: [
+      { extends: true, test: { name: 'express', include: ['test/**/*.spec.ts'] } },
+      {
+        extends: true,
+        test: { name: 'fastify', include: PLATFORM_SUITES, env: { MCP_TEST_HTTP_ADAPTER: 'fastify' } },
+      },
+    ],
   },
 });

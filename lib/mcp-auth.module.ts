@@ -82,7 +82,7 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
     if (!adapter) return;
     const table = buildRouteTable(this.endpoints, this.config);
     const ownPaths = new Set([...table.keys(), new URL(this.config.resource).pathname]);
-    mountEndpoints(adapter, table, this.pipeline, ownPaths);
+    mountEndpoints(adapter, table, this.pipeline, ownPaths, this.config.bodyLimitBytes);
   }
 
   /**

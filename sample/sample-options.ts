@@ -34,6 +34,8 @@ export interface SampleOptions {
    * `ENTERPRISE_IDP_JWKS_URL` (https, or http on loopback for development).
    */
   enterpriseIdp?: { issuer: string; jwksUrl: string };
+  /** The HTTP platform (`HTTP_ADAPTER`). @default 'express' */
+  httpAdapter?: 'express' | 'fastify';
 }
 
 /** `SampleOptions` plus where to listen. */
@@ -83,6 +85,10 @@ export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSett
   const enterpriseIdp = env.ENTERPRISE_IDP_ISSUER
     ? { issuer: env.ENTERPRISE_IDP_ISSUER, jwksUrl: env.ENTERPRISE_IDP_JWKS_URL! }
     : undefined;
+  const httpAdapter = (env.HTTP_ADAPTER || 'express').toLowerCase();
+  if (httpAdapter !== 'express' && httpAdapter !== 'fastify') {
+    throw new Error('HTTP_ADAPTER must be "express" or "fastify"');
+  }
   return {
     port,
     host: env.HOST || undefined,
@@ -94,6 +100,7 @@ export function sampleSettingsFromEnv(env: NodeJS.ProcessEnv): SampleProcessSett
       signingKeyPem,
       machineClientJwks,
       enterpriseIdp,
+      httpAdapter,
     },
     databaseUrl: env.DATABASE_URL || undefined,
   };

@@ -62,8 +62,8 @@ export interface ProtocolEndpoint extends EndpointDeclaration {
 
 /**
  * An interactive page (sign-in, consent, upstream sign-in) that writes its own
- * response: cookies, forms and redirects of a browser session. Served on
- * Express only.
+ * response: cookies, forms and redirects of a browser session. On Fastify,
+ * `req` is the `FastifyRequest` and `res` an Express-like facade over the reply.
  */
 export interface PageEndpoint extends EndpointDeclaration {
   readonly kind: 'page';

@@ -12,7 +12,10 @@ import { renderBasicChallenge } from './www-authenticate.js';
 
 const logger = new Logger('McpAuth');
 
-/** Failure `type`s of the body parsers the HTTP platform runs before routing, and what each becomes. */
+/**
+ * Failures of the body parsers the HTTP platform runs before routing, and what
+ * each becomes: Express body-parser `type`s, Fastify content-type-parser `code`s.
+ */
 const BODY_PARSER_FAILURES: Readonly<Record<string, readonly [status: number, description: string]>> = {
   'entity.too.large': [413, 'The request body is too large'],
   'parameters.too.many': [413, 'The request body has too many parameters'],
@@ -23,6 +26,11 @@ const BODY_PARSER_FAILURES: Readonly<Record<string, readonly [status: number, de
   'request.aborted': [400, 'The request body was not received completely'],
   'encoding.unsupported': [415, 'The request body content encoding is not supported'],
   'charset.unsupported': [415, 'The request body charset is not supported'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'The request body is too large'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'The request body is malformed'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'The request body is malformed'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'The request body does not match its Content-Length'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'The request body media type is not supported'],
 };
 
 /**
@@ -71,8 +79,10 @@ export function toVerificationError(failure: unknown): OAuthError {
  * the body (S46).
  */
 export function bodyParserFailure(failure: unknown): OAuthError | undefined {
-  const type = (failure as { type?: unknown } | null)?.type;
-  const known = typeof type === 'string' ? BODY_PARSER_FAILURES[type] : undefined;
+  const { type, code } = (failure ?? {}) as { type?: unknown; code?: unknown };
+  const key = typeof type === 'string' ? type : code;
+  const known =
+    typeof key === 'string' && Object.hasOwn(BODY_PARSER_FAILURES, key) ? BODY_PARSER_FAILURES[key] : undefined;
   return known ? new OAuthError('invalid_request', known[1], known[0]) : undefined;
 }
 

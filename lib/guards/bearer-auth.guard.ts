@@ -12,6 +12,7 @@ import {
   OAuthError,
   TemporarilyUnavailableError,
 } from '../errors/oauth-error.js';
+import { attachToRequest, nodeRequestOf, setResponseHeader } from './http-platform.js';
 import { stepUpChallenge } from '../events/step-up-challenge.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
@@ -258,9 +259,9 @@ export class BearerAuthGuard implements CanActivate {
   /** Removes the credentials from the request (S8) and publishes the identity. */
   protected attach(request: Request, accessToken: AccessToken): void {
     const identity = toRequestAuth(accessToken);
-    removeAuthorizationHeader(request);
-    scrubRawAuthorization(request.rawHeaders);
-    (request as unknown as Record<string, unknown>)[REQUEST_AUTH_PROPERTY] = identity;
+    removeAuthorizationHeader(nodeRequestOf(request) as Request);
+    scrubRawAuthorization(nodeRequestOf(request).rawHeaders);
+    attachToRequest(request, REQUEST_AUTH_PROPERTY, identity);
     if (!this.config.asyncContext) return;
     if (!setCurrentAccessToken(identity, this.config.scopeHierarchy) && !BearerAuthGuard.warnedNoHolder) {
       BearerAuthGuard.warnedNoHolder = true;
@@ -281,11 +282,12 @@ export class BearerAuthGuard implements CanActivate {
     if (error.getStatus() === 503) {
       const retryAfter =
         (error as TemporarilyUnavailableError).retryAfterSeconds ?? DEFAULT_VERIFIER_RETRY_AFTER_SECONDS;
-      response.setHeader('Retry-After', String(retryAfter));
+      setResponseHeader(response, 'Retry-After', String(retryAfter));
       return error;
     }
     const missing = error instanceof MissingCredentialsError;
-    response.setHeader(
+    setResponseHeader(
+      response,
       'WWW-Authenticate',
       this.dpop.challenges(
         _request,
@@ -296,7 +298,8 @@ export class BearerAuthGuard implements CanActivate {
         missing,
       ),
     );
-    if (error instanceof DpopResourceError && error.nonce !== undefined) response.setHeader('DPoP-Nonce', error.nonce);
+    if (error instanceof DpopResourceError && error.nonce !== undefined)
+      setResponseHeader(response, 'DPoP-Nonce', error.nonce);
     return error;
   }
 

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
+import { nodeRequestOf } from './http-platform.js';
 import { PayloadTooLargeError } from '../errors/http-status-errors.js';
 import { InvalidRequestError, OAuthError } from '../errors/oauth-error.js';
 import { jsonTextExceedsDepth, jsonValueExceedsDepth } from '../http/json-depth.js';
@@ -37,12 +39,13 @@ export async function readMcpRequestBody(request: Request, limits: McpRequestBod
     if (jsonValueExceedsDepth(parsed, limits.maxDepth)) throw tooDeep();
     return parsed;
   }
-  if (request.readableDidRead || request.readableEnded) throw unreadable();
+  const stream = nodeRequestOf(request);
+  if (stream.readableDidRead || stream.readableEnded) throw unreadable();
   const encoding = request.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     throw new OAuthError('invalid_request', 'The request body content encoding is not supported', 415);
   }
-  const raw = await readBounded(request, limits.limitBytes);
+  const raw = await readBounded(stream, limits.limitBytes);
   const text = decodeUtf8(raw);
   if (jsonTextExceedsDepth(text, limits.maxDepth)) throw tooDeep();
   let body: unknown;
@@ -70,7 +73,7 @@ function assertJsonContentType(request: Request): void {
   );
 }
 
-function readBounded(request: Request, limitBytes: number): Promise<Buffer> {
+function readBounded(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = request.headers['content-length'];
   if (declared !== undefined && !(Number(declared) <= limitBytes)) return Promise.reject(new PayloadTooLargeError());
   return new Promise((resolve, reject) => {

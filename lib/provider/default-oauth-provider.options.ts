@@ -17,6 +17,8 @@ export interface AuthenticatedUser {
  * `{ redirectTo }` to send the browser to your login page (bring it back to
  * `req.originalUrl` afterwards), or `undefined` when nobody is signed in. If
  * the hook already answered (`res.headersSent`), nothing else is sent.
+ * On Fastify, `req` is the `FastifyRequest` and `res` an Express-like
+ * response written on the reply (see `lib/http/fastify/express-response-facade.ts`).
  */
 export type AuthenticateHook = (
   req: Request,

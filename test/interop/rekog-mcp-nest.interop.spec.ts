@@ -1,10 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { Controller, Module, UseGuards } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, type INestApplication, Module, UseGuards } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { McpController, McpHttpControllerFor, McpStrategy, StreamableHttpTransport, Tool } from '@rekog/mcp-nest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -17,6 +15,7 @@ import { ASYMMETRIC_JWS_ALGORITHMS } from '../../lib/rules/asymmetric-jws-algori
 
 /** The `algs` of the DPoP challenge sent with every 401 without credentials (RFC 9449 §7.1). */
 const DPOP_ALGS = ASYMMETRIC_JWS_ALGORITHMS.join(' ');
+import { createTestApplicationFromModule } from '../support/test-app.js';
 
 /**
  * `@rekog/mcp-nest` 2.0.5 (MCP-Nest; strategy API on `@modelcontextprotocol/server` 2.4.0)
@@ -67,7 +66,7 @@ const REDIRECT = 'http://127.0.0.1:38114/callback';
 const CLIENT_INFO = { name: 'interop-rekog', version: '1.0.0' };
 
 describe('@rekog/mcp-nest server behind BearerAuthGuard (interop)', () => {
-  let app: NestExpressApplication;
+  let app: INestApplication;
   let baseUrl: string;
 
   beforeAll(async () => {
@@ -78,7 +77,7 @@ describe('@rekog/mcp-nest server behind BearerAuthGuard (interop)', () => {
       controllers: [NotesMcpHttpController, NotesTools],
     })
     class RekogNotesModule {}
-    app = await NestFactory.create<NestExpressApplication>(RekogNotesModule, {
+    app = await createTestApplicationFromModule(RekogNotesModule, {
       logger: false,
       forceCloseConnections: true,
     });

@@ -3,6 +3,7 @@ import { DEFAULT_JSON_MAX_DEPTH, jsonTextExceedsDepth, jsonValueExceedsDepth } f
 import { createFuzzApp, type FuzzApp } from '../support/fuzz/fuzz-app.js';
 import { rawRequest } from '../support/fuzz/raw-http.js';
 import { snapshotStore } from '../support/fuzz/store-snapshot.js';
+import { onFastify } from '../support/test-app.js';
 
 const nestedArrays = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const deepContacts = JSON.stringify({ redirect_uris: ['http://127.0.0.1:7777/cb'], contacts: 'PLACEHOLDER' }).replace(
@@ -81,11 +82,18 @@ describe('S58 JSON nesting depth', () => {
       },
     );
 
-    it('S58 deep bracket nesting in a form body at /token: 400 invalid_request', async () => {
+    it('S58 deep bracket nesting in a form body at /token: 400 invalid_request (Express), a flat key (Fastify)', async () => {
       const res = await t.http
         .post('/token')
         .set('Content-Type', 'application/x-www-form-urlencoded')
         .send(`grant_type=x&a${'[b]'.repeat(200)}=1`);
+      if (onFastify()) {
+        // Fastify's form parser does not nest brackets: `a[b][b]…` is one unknown parameter, ignored,
+        // so the request is answered as the same request without it.
+        const plain = await t.http.post('/token').type('form').send('grant_type=x');
+        expect([res.status, res.body]).toEqual([plain.status, plain.body]);
+        return;
+      }
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
     });

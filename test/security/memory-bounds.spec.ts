@@ -7,6 +7,7 @@ import { DefaultOAuthProvider } from '../../lib/provider/default-oauth-provider.
 import { MemoryOAuthStore } from '../../lib/stores/memory-oauth-store.js';
 import { pkcePair } from '../support/as-test-app.js';
 import { ecKeyPem } from '../support/provider-fixtures.js';
+import { createTestApplication } from '../support/test-app.js';
 
 const ISSUER = 'http://127.0.0.1:4500';
 const REDIRECT = 'http://127.0.0.1:7000/callback';
@@ -53,7 +54,7 @@ describe('S57 memory stays bounded under abuse (1000 × 60 KB state, 1000 × 60 
         }),
       ],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = createTestApplication(moduleRef, { logger: false });
     await app.init();
     const registered = await http()
       .post('/register')

@@ -9,6 +9,7 @@ import { McpAuthModule } from '../../lib/mcp-auth.module.js';
 import { OAUTH_CLOCK } from '../../lib/rules/clock.js';
 import { computeS256Challenge } from '../../lib/rules/pkce.js';
 import { TestOAuthProvider } from './test-oauth-provider.js';
+import { createTestApplication, type TestApplicationOptions } from './test-app.js';
 
 export const ISSUER = 'http://127.0.0.1:4000';
 export const RESOURCE = 'http://127.0.0.1:4000/mcp';
@@ -25,6 +26,7 @@ export interface AsTestApp {
 export async function createAsTestApp(
   options: Partial<McpAuthModuleOptions> = {},
   configure?: (app: INestApplication) => void,
+  appOptions: TestApplicationOptions = {},
 ): Promise<AsTestApp> {
   const provider = (options.provider as TestOAuthProvider | undefined) ?? new TestOAuthProvider();
   const moduleRef = await Test.createTestingModule({
@@ -42,7 +44,7 @@ export async function createAsTestApp(
     .overrideProvider(OAUTH_CLOCK)
     .useValue(() => provider.nowMs)
     .compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createTestApplication(moduleRef, { logger: false, ...appOptions });
   configure?.(app);
   await app.init();
   return { app, provider, http: request(app.getHttpServer()), close: () => app.close() };

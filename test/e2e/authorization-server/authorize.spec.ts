@@ -9,6 +9,7 @@ import {
   createAsTestApp,
   pkcePair,
 } from '../../support/as-test-app.js';
+import { onFastify } from '../../support/test-app.js';
 
 const REDIRECT = 'https://client.example/cb';
 
@@ -303,11 +304,19 @@ describe('/authorize', () => {
         expect(redirectParams(res).get('error')).toBe('invalid_request');
       },
     );
-    it('S35 a bracketed parameter (state[a]=b) in a form POST is invalid_request', async () => {
+    it('S35 a bracketed parameter (state[a]=b) in a form POST is invalid_request (Express), an unknown parameter (Fastify)', async () => {
       const form = `${new URLSearchParams(authorizeParams(client, challenge, { state: undefined }))}&state[a]=b`;
       const res = await t.http.post('/authorize').type('form').send(form);
       expect(res.status).toBe(303);
-      expect(redirectParams(res).get('error')).toBe('invalid_request');
+      if (onFastify()) {
+        // Fastify's form parser keeps `state[a]` as a parameter of that name, not a nested `state`:
+        // unknown, so ignored (RFC 6749 §3.1), and no non-string state reaches the endpoint.
+        expect(redirectParams(res).get('error')).toBeNull();
+        expect(redirectParams(res).get('state')).toBeNull();
+        expect(redirectParams(res).get('code')).toBeTruthy();
+      } else {
+        expect(redirectParams(res).get('error')).toBe('invalid_request');
+      }
     });
   });
 });

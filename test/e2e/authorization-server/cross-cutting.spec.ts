@@ -5,14 +5,15 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { authorizeParams, createAsTestApp, pkcePair } from '../../support/as-test-app.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const REDIRECT = 'https://client.example/cb';
 
 describe('S36 rate limits', () => {
   it('S36 over the limit: 429 with Retry-After; under it unaffected; per client address behind a proxy', async () => {
-    const t = await createAsTestApp({ rateLimits: { token: { limit: 3, ttlSeconds: 60 } } }, (app) =>
-      (app as any).set('trust proxy', true),
-    );
+    const t = await createAsTestApp({ rateLimits: { token: { limit: 3, ttlSeconds: 60 } } }, undefined, {
+      trustProxy: true,
+    });
     try {
       const hit = (ip: string) =>
         t.http.post('/token').set('X-Forwarded-For', ip).type('form').send({ grant_type: 'password', client_id: 'x' });
@@ -175,7 +176,7 @@ describe('routing', () => {
         }),
       ],
     }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
+    const app = createTestApplication(moduleRef, { logger: false });
     await app.init();
     try {
       const http = request(app.getHttpServer());
@@ -207,7 +208,7 @@ describe('routing', () => {
       ],
       controllers: [UserController],
     }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
+    const app = createTestApplication(moduleRef, { logger: false });
     await app.init();
     try {
       const res = await request(app.getHttpServer()).post('/api/token');

@@ -11,6 +11,7 @@ import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provid
 import { computeS256Challenge } from '../../../lib/rules/pkce.js';
 import { DEFAULT_RATE_LIMITS } from '../../../lib/services/mcp-auth-config.factory.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const ISSUER = 'http://127.0.0.1:4200';
 const RESOURCE = `${ISSUER}/mcp`;
@@ -40,8 +41,7 @@ async function startApp(options: Partial<McpAuthModuleOptions> = {}) {
       }),
     ],
   }).compile();
-  const app: INestApplication = moduleRef.createNestApplication({ logger: false });
-  (app as any).set('trust proxy', true);
+  const app: INestApplication = createTestApplication(moduleRef, { logger: false, trustProxy: true });
   await app.init();
   return { app, http: () => request(app.getHttpServer()) };
 }

@@ -9,6 +9,7 @@ import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { pkcePair } from '../../support/as-test-app.js';
 import { withResponseCookies } from '../../support/cookie-jar.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const ISSUER = 'http://127.0.0.1:4100';
 const RESOURCE = `${ISSUER}/mcp`;
@@ -59,7 +60,7 @@ async function makeApp(cimdEnabled: boolean): Promise<INestApplication> {
       }),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createTestApplication(moduleRef, { logger: false });
   await app.init();
   return app;
 }

@@ -9,6 +9,7 @@ import { MCP_AUTH_ENDPOINTS } from '../../../lib/endpoints/endpoints.js';
 import type { McpAuthConfig } from '../../../lib/interfaces/mcp-auth-config.interface.js';
 import { MCP_AUTH_CONFIG } from '../../../lib/mcp-auth.constants.js';
 import { DefaultOAuthProvider, MemoryOAuthStore } from '../../../lib/index.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const AUTHORIZATION_SERVER_PATHS = [
   '/.well-known/oauth-authorization-server/tenant',
@@ -40,7 +41,7 @@ async function boot(
   @Module({ imports: [McpAuthModule.forRoot(options)], controllers: [AppOwnRoutes] })
   class AppModule {}
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createTestApplication(moduleRef, { logger: false });
   if (globalPrefix) app.setGlobalPrefix(globalPrefix);
   await app.init();
   return app;

@@ -11,6 +11,7 @@ import { ASYMMETRIC_JWS_ALGORITHMS } from '../../../lib/rules/asymmetric-jws-alg
 
 /** The `algs` of the DPoP challenge sent with every 401 without credentials (RFC 9449 §7.1). */
 const DPOP_ALGS = ASYMMETRIC_JWS_ALGORITHMS.join(' ');
+import { createTestApplication } from '../../support/test-app.js';
 
 @Controller('mcp')
 class GuardedController {
@@ -38,7 +39,7 @@ describe('JWKS endpoint and the guard as APP_GUARD with the built-in provider', 
       controllers: [GuardedController],
       providers: [{ provide: APP_GUARD, useExisting: BearerAuthGuard }],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = createTestApplication(moduleRef, { logger: false });
     await app.init();
   });
   afterAll(() => app.close());

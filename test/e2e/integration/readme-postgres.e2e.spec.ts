@@ -1,5 +1,4 @@
 import { Injectable, Logger, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { EventEmitter } from 'node:events';
 import type { INestApplication } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -28,6 +27,7 @@ import {
   REDIRECT_URI,
   tokenRequest,
 } from '../sample/sample-client.js';
+import { createTestApplicationFromModule } from '../../support/test-app.js';
 
 announcePostgresSkip('README PostgreSQL, operations and events examples');
 
@@ -115,7 +115,7 @@ describe.skipIf(postgresUnavailableReason())('README: PostgreSQL store, operatio
     const port = await freeLoopbackPort();
     issuer = `http://127.0.0.1:${port}`;
     eventEmitter.on('tokens.issued', (event: McpAuthEvent) => tokensIssued.push(event));
-    app = await NestFactory.create(appModule(issuer, db), { logger: false });
+    app = await createTestApplicationFromModule(appModule(issuer, db), { logger: false });
     await app.listen(port, '127.0.0.1');
   });
   afterAll(async () => {

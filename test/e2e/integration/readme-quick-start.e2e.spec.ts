@@ -1,5 +1,4 @@
 import { Body, Controller, HttpCode, Injectable, type INestApplication, Module, Post, UseGuards } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import {
   REDIRECT_URI,
   tokenRequest,
 } from '../sample/sample-client.js';
+import { createTestApplicationFromModule } from '../../support/test-app.js';
 
 /** The README's quick start, verbatim but for loopback URLs, a test key and a JSON reply. */
 /** Notes the tool added (the service is request-scoped, so the record lives outside it). */
@@ -98,7 +98,7 @@ describe('README quick start, over real HTTP', () => {
   beforeAll(async () => {
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    app = await NestFactory.create(appModule(issuer), { logger: false });
+    app = await createTestApplicationFromModule(appModule(issuer), { logger: false });
     await app.listen(port, '127.0.0.1');
   });
   afterAll(() => app.close());

@@ -8,6 +8,7 @@ import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provid
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { withResponseCookies } from '../../support/cookie-jar.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const ISSUER = 'http://127.0.0.1:1234';
 const loopbackClient: OAuthClientInformation = {
@@ -29,7 +30,7 @@ async function makeApp(provider: DefaultOAuthProvider): Promise<INestApplication
   const moduleRef = await Test.createTestingModule({
     imports: [McpAuthModule.forRoot({ issuerUrl: ISSUER, resourceServerUrl: `${ISSUER}/mcp`, provider })],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createTestApplication(moduleRef, { logger: false });
   await app.init();
   return app;
 }

@@ -9,6 +9,7 @@ import { hashValue } from '../../../lib/rules/secure-values.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { withResponseCookies } from '../../support/cookie-jar.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const ISSUER = 'http://127.0.0.1:4400';
 const attackerClient: OAuthClientInformation = {
@@ -35,7 +36,7 @@ describe('S56 login and consent refuse cross-site requests; tokens are bound to 
     const moduleRef = await Test.createTestingModule({
       imports: [McpAuthModule.forRoot({ issuerUrl: ISSUER, resourceServerUrl: `${ISSUER}/mcp`, provider })],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = createTestApplication(moduleRef, { logger: false });
     await app.init();
   });
   afterAll(() => app.close());

@@ -9,6 +9,7 @@ import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { pkcePair } from '../../support/as-test-app.js';
 import { withResponseCookies } from '../../support/cookie-jar.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const ISSUER = 'http://127.0.0.1:4300';
 const RESOURCE = `${ISSUER}/mcp`;
@@ -59,7 +60,7 @@ describe('S52 no automatic redirect to an untrusted site before sign-in (RFC 970
         }),
       ],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = createTestApplication(moduleRef, { logger: false });
     await app.init();
     const registered = await http()
       .post('/register')

@@ -11,6 +11,7 @@ import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { pkcePair } from '../../support/as-test-app.js';
 import { withResponseCookies } from '../../support/cookie-jar.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const ISSUER = 'http://127.0.0.1:4450';
 const LOGO = 'https://cdn.example.com/brand/logo.png';
@@ -70,7 +71,7 @@ describe('Login and consent pages people trust (issue 20)', () => {
         ),
       ],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = createTestApplication(moduleRef, { logger: false });
     await app.init();
     await provider.registerClient(webClient);
     await provider.registerClient(loopbackClient);

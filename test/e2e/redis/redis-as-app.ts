@@ -13,6 +13,7 @@ import type { DefaultOAuthProviderOptions } from '../../../lib/provider/default-
 import type { OAuthStore } from '../../../lib/stores/oauth-store.interface.js';
 import { computeS256Challenge } from '../../../lib/rules/pkce.js';
 import { RedisOAuthStore } from '../../../lib/stores/redis/redis-oauth-store.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 /** One issuer and resource for every instance: they are one deployment behind a load balancer. */
 export const ISSUER = 'http://127.0.0.1:4100';
@@ -74,7 +75,7 @@ export async function startInstanceOn(
     ],
     controllers: [McpController],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createTestApplication(moduleRef, { logger: false });
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   return { app, url, http: () => request(url), close: () => app.close() };

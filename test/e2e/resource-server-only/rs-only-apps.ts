@@ -8,6 +8,7 @@ import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import type { SigningKeyInput } from '../../../lib/provider/signing-keys.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 /** The external authorization server's issuer identifier and the resource server's canonical URI. */
 export const AS_ISSUER = 'http://127.0.0.1:4200';
@@ -49,9 +50,10 @@ export async function startAuthorizationServer(
       }),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createTestApplication(moduleRef, { logger: false });
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    hits[req.path] = (hits[req.path] ?? 0) + 1;
+    const path = (req.originalUrl ?? req.url).split('?')[0]!;
+    hits[path] = (hits[path] ?? 0) + 1;
     next();
   });
   await app.listen(port, '127.0.0.1');
@@ -66,7 +68,7 @@ export async function startResourceServer(tokenVerifier: TokenVerifier) {
     ],
     controllers: [McpController],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createTestApplication(moduleRef, { logger: false });
   await app.init();
   const call = (token: string) => request(app.getHttpServer()).get('/mcp').set('Authorization', `Bearer ${token}`);
   return { app, call };

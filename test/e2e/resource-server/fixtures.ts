@@ -27,6 +27,7 @@ import {
   TemporarilyUnavailableError,
   type TokenVerifier,
 } from '../../../lib/index.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 export const RESOURCE = 'https://mcp.example.com/mcp';
 export const PRM_URL = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
@@ -148,7 +149,7 @@ export class McpController {
     this.handled++;
     return {
       headers: req.headers,
-      rawHeaders: req.rawHeaders,
+      rawHeaders: ((req as { raw?: Request }).raw ?? req).rawHeaders,
       serialized: JSON.parse(JSON.stringify(auth)),
       spreadKeys: Object.keys({ ...auth }),
       tokenIsReadable: typeof (req as any).auth.token === 'string',
@@ -167,7 +168,7 @@ export class McpController {
 /** Builds and starts an app; `imports` gets the McpAuthModule flavour under test. */
 export async function createApp(metadata: ModuleMetadata): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createTestApplication(moduleRef, { logger: false });
   await app.init();
   return app;
 }

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BearerAuthGuard, McpAuthModule, NotMcpEndpoint } from '../../../lib/index.js';
 import { AS, McpController, NotesTools, RESOURCE, TableVerifier, standardTokens } from './fixtures.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const call = (name: string, id = 1) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name } });
 
@@ -27,7 +28,7 @@ async function appWith(
     controllers,
     providers,
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false, bodyParser: options.bodyParser });
+  const app = createTestApplication(moduleRef, { logger: false, bodyParser: options.bodyParser });
   if (options.middleware) app.use(options.middleware);
   await app.init();
   return app;

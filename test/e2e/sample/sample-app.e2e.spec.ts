@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSampleApp } from '../../../sample/app.js';
 import { NotesStore } from '../../../sample/notes/notes.store.js';
@@ -16,6 +16,7 @@ import {
   tokenRequest,
 } from './sample-client.js';
 import { freeLoopbackPort } from './sample-process.js';
+import { testHttpAdapter } from '../../support/test-app.js';
 
 /** The JSON-RPC message of a Streamable HTTP answer (JSON, or the last SSE event). */
 async function readJsonRpc(res: Response): Promise<unknown> {
@@ -27,7 +28,7 @@ async function readJsonRpc(res: Response): Promise<unknown> {
 
 /** `createSampleApp` in-process: quick checks of per-tool scopes and per-user context. */
 describe('sample app in-process (e2e)', () => {
-  let app: NestExpressApplication;
+  let app: INestApplication;
   let baseUrl: string;
   let mcpUrl: string;
   let metadata: AsMetadata;
@@ -56,7 +57,7 @@ describe('sample app in-process (e2e)', () => {
     const port = await freeLoopbackPort();
     baseUrl = `http://127.0.0.1:${port}`;
     mcpUrl = `${baseUrl}/mcp`;
-    app = await createSampleApp({ baseUrl, logger: false, rateLimits: false });
+    app = await createSampleApp({ baseUrl, httpAdapter: testHttpAdapter(), logger: false, rateLimits: false });
     await app.listen(port, '127.0.0.1');
     metadata = (await (await fetch(asMetadataUrl(baseUrl))).json()) as AsMetadata;
     clientId = ((await (await registerPublicClient(metadata, 'in-process')).json()) as Record<string, string>)

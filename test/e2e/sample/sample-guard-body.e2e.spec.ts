@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSampleApp } from '../../../sample/app.js';
 import { NotesStore } from '../../../sample/notes/notes.store.js';
@@ -14,6 +14,7 @@ import {
   tokenRequest,
 } from './sample-client.js';
 import { freeLoopbackPort } from './sample-process.js';
+import { testHttpAdapter } from '../../support/test-app.js';
 
 /**
  * `Content-Type` values the body parser skips or reads differently from the MCP
@@ -63,7 +64,7 @@ describe.each([
   ['asyncContext on', true],
   ['asyncContext: false', false],
 ])('sample app: the guard reads the body as the MCP transport does (%s)', (_label, asyncContext) => {
-  let app: NestExpressApplication;
+  let app: INestApplication;
   let port: number;
   let mcpUrl: string;
   let metadata: AsMetadata;
@@ -94,7 +95,13 @@ describe.each([
     port = await freeLoopbackPort();
     const baseUrl = `http://127.0.0.1:${port}`;
     mcpUrl = `${baseUrl}/mcp`;
-    app = await createSampleApp({ baseUrl, logger: false, rateLimits: false, asyncContext });
+    app = await createSampleApp({
+      baseUrl,
+      httpAdapter: testHttpAdapter(),
+      logger: false,
+      rateLimits: false,
+      asyncContext,
+    });
     await app.listen(port, '127.0.0.1');
     metadata = (await (await fetch(asMetadataUrl(baseUrl))).json()) as AsMetadata;
     clientId = ((await (await registerPublicClient(metadata, 'guard-body')).json()) as Record<string, string>)

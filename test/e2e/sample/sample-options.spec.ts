@@ -13,8 +13,14 @@ describe('sample settings from the environment', () => {
         refreshTokens: true,
         accessTokenTtlSeconds: undefined,
         signingKeyPem: undefined,
+        httpAdapter: 'express',
       },
     });
+  });
+
+  it('HTTP_ADAPTER=fastify starts on Fastify; any other platform is refused', () => {
+    expect(sampleSettingsFromEnv({ HTTP_ADAPTER: 'fastify' }).options.httpAdapter).toBe('fastify');
+    expect(() => sampleSettingsFromEnv({ HTTP_ADAPTER: 'koa' })).toThrow('HTTP_ADAPTER must be "express" or "fastify"');
   });
 
   it('PORT, HOST, BASE_URL (trailing slash dropped), RATE_LIMIT=off, REFRESH_TOKENS=off, ACCESS_TOKEN_TTL', () => {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { testHttpAdapter } from '../../support/test-app.js';
 
 /** Repository root (tests run with it as the working directory). */
 const ROOT = process.cwd();
@@ -49,7 +50,15 @@ export async function startSampleProcess(env: Record<string, string> = {}, timeo
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', PORT: String(port), HOST: '127.0.0.1', BASE_URL: baseUrl, ...env },
+    env: {
+      ...process.env,
+      HTTP_ADAPTER: testHttpAdapter(),
+      NO_COLOR: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BASE_URL: baseUrl,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -16,6 +16,7 @@ import { ManualClock } from '../../support/manual-clock.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
 import { startOidcTestUpstream, startSilentServer, type OidcTestUpstream } from './oidc-test-upstream.js';
 import { TestBrowser } from './upstream-browser.js';
+import { createTestApplication } from '../../support/test-app.js';
 
 const ISSUER = 'http://127.0.0.1:4100';
 const RESOURCE = `${ISSUER}/mcp`;
@@ -67,7 +68,7 @@ async function makeApp(upstreamOptions: UpstreamLoginOptions): Promise<TestApp> 
     imports: [McpAuthModule.forRoot({ issuerUrl: ISSUER, resourceServerUrl: RESOURCE, provider, rateLimits: false })],
     controllers: [UpstreamEchoController],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = createTestApplication(moduleRef, { logger: false });
   await app.init();
   await provider.registerClient(mcpClient);
   return { app, provider, clock, close: () => app.close() };

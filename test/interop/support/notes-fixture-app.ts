@@ -10,9 +10,8 @@ import {
   Res,
   UseGuards,
   type DynamicModule,
+  type INestApplication,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Request, Response } from 'express';
@@ -29,6 +28,7 @@ import {
   type McpAuthModuleOptions,
 } from '../../../lib/index.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
+import { createTestApplicationFromModule } from '../../support/test-app.js';
 
 /** Settings of the interop fixture app. */
 export interface NotesFixtureOptions {
@@ -88,20 +88,28 @@ class FixtureMcpController {
       json(this.tools.add(text)),
     );
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => void server.close());
+    const node = nodeHttp(req, res);
+    node.res.on('close', () => void server.close());
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await transport.handleRequest(node.req, node.res, body);
   }
 
   /** Stateless: no server-initiated stream, no session to end (405, as the sample answers). */
   @Get()
   @Delete()
-  notAllowed(@Res() res: Response): void {
-    res
-      .status(405)
-      .set('Allow', 'POST')
-      .json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
+  notAllowed(@Req() req: Request, @Res() res: Response): void {
+    nodeHttp(req, res)
+      .res.writeHead(405, { Allow: 'POST', 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null }));
   }
+}
+
+/** The Node.js request and response: Express's own, or those behind a Fastify request and reply (taken over). */
+function nodeHttp(req: Request, res: Response): { req: Request; res: Response } {
+  const reply = res as unknown as { raw?: Response; hijack?: () => void };
+  if (!reply.raw) return { req, res };
+  reply.hijack?.();
+  return { req: (req as unknown as { raw: Request }).raw, res: reply.raw };
 }
 
 function json(value: Record<string, unknown>) {
@@ -145,8 +153,8 @@ class NotesFixtureModule {
 }
 
 /** Builds the fixture app (not listening). */
-export async function createNotesFixtureApp(options: NotesFixtureOptions): Promise<NestExpressApplication> {
-  return NestFactory.create<NestExpressApplication>(NotesFixtureModule.register(options), {
+export async function createNotesFixtureApp(options: NotesFixtureOptions): Promise<INestApplication> {
+  return createTestApplicationFromModule(NotesFixtureModule.register(options), {
     logger: false,
     forceCloseConnections: true,
   });

@@ -20,6 +20,7 @@ import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { ecKeyPem } from '../provider-fixtures.js';
+import { createTestApplication, type TestApplicationOptions } from '../test-app.js';
 
 export const FUZZ_ISSUER = 'http://127.0.0.1:4100';
 export const FUZZ_RESOURCE = `${FUZZ_ISSUER}/mcp`;
@@ -71,6 +72,7 @@ export interface FuzzApp {
 export async function createFuzzApp(
   logger: LoggerService | false = false,
   moduleOptions: Partial<McpAuthModuleOptions> = {},
+  appOptions: TestApplicationOptions = {},
 ): Promise<FuzzApp> {
   const store = new MemoryOAuthStore({ sweepIntervalMs: 0 });
   const provider = new DefaultOAuthProvider({
@@ -95,7 +97,7 @@ export async function createFuzzApp(
     controllers: [GuardedMcpController],
     providers: [FuzzTools],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger });
+  const app = createTestApplication(moduleRef, { logger, ...appOptions });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return {
