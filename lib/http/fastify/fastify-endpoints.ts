@@ -44,9 +44,10 @@ export function fastifyEndpoints(
         if (code !== undefined && Object.hasOwn(BODY_NOT_PARSED, code)) {
           return handle(route, pipeline, request, reply, BODY_NOT_PARSED[code]);
         }
-        const failure = reply.sent ? undefined : bodyParserFailure(error);
-        if (!failure) throw error;
-        return writeReply(reply, oauthErrorResult(failure), {});
+        if (reply.sent) throw error;
+        const failure = bodyParserFailure(error);
+        if (failure) return writeReply(reply, oauthErrorResult(failure), {});
+        return writeReply(reply, pipeline.errorResult(route.endpoint, error), route.headers);
       },
     });
   }
