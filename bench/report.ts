@@ -27,8 +27,6 @@ export function renderTable(results: ScenarioResult[]): string {
       continue;
     }
     if (scenario.variants.length) {
-      const withCpu = scenario.variants.some((v) => v.serverCpuMicrosPerRequest !== undefined);
-      const cpuHeader = withCpu ? ` ${'cpu µs/req'.padStart(10)}` : '';
       lines.push(
         `  ${'variant'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'µs CPU/req'.padStart(10)}  runs`,
       );
