@@ -23,17 +23,7 @@ export function quoteHeaderValue(value: string): string {
 
 /** Renders `Bearer realm="…", error="…", error_description="…", scope="…", resource_metadata="…"`. */
 export function renderBearerChallenge(challenge: BearerChallenge): string {
-  const params: Array<[string, string | undefined]> = [
-    ['realm', challenge.realm],
-    ['error', challenge.error],
-    ['error_description', challenge.errorDescription],
-    ['scope', challenge.scope],
-    ['resource_metadata', challenge.resourceMetadata],
-  ];
-  const rendered = params
-    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
-    .map(([name, value]) => `${name}=${quoteHeaderValue(value)}`);
-  return rendered.length ? `Bearer ${rendered.join(', ')}` : 'Bearer';
+  return renderChallenge('Bearer', challenge);
 }
 
 /** Parameters of a DPoP challenge (RFC 9449 §7.1): the Bearer ones plus the accepted proof algorithms. */
@@ -44,6 +34,11 @@ export interface DpopChallenge extends BearerChallenge {
 
 /** Renders `DPoP realm="…", error="…", error_description="…", scope="…", resource_metadata="…", algs="…"`. */
 export function renderDpopChallenge(challenge: DpopChallenge): string {
+  return renderChallenge('DPoP', challenge);
+}
+
+/** One challenge of `scheme` with the non-empty parameters, in RFC order, each quoted (S10). */
+function renderChallenge(scheme: string, challenge: DpopChallenge): string {
   const params: Array<[string, string | undefined]> = [
     ['realm', challenge.realm],
     ['error', challenge.error],
@@ -55,7 +50,7 @@ export function renderDpopChallenge(challenge: DpopChallenge): string {
   const rendered = params
     .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
     .map(([name, value]) => `${name}=${quoteHeaderValue(value)}`);
-  return rendered.length ? `DPoP ${rendered.join(', ')}` : 'DPoP';
+  return rendered.length ? `${scheme} ${rendered.join(', ')}` : scheme;
 }
 
 /** Renders a Basic challenge for `invalid_client` after HTTP Basic authentication failed (RFC 6749 §5.2). */
