@@ -1,7 +1,9 @@
 import type { Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AuthContext } from './context/auth-context.js';
 import { AuthContextMiddleware } from './context/auth-context.middleware.js';
+import { OAuthExceptionFilter } from './errors/oauth-exception.filter.js';
 import { BearerAuthGuard } from './guards/bearer-auth.guard.js';
 import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interface.js';
 import { MCP_AUTH_MODULE_OPTIONS } from './mcp-auth.module-definition.js';
@@ -19,12 +21,16 @@ import { TOKEN_GRANT_HANDLERS } from './services/grants/token-grant-handler.js';
 import { DpopTokenProofs } from './services/dpop-token-proofs.service.js';
 import { ToolScopeRegistry } from './services/tool-scope-registry.js';
 
-/** Providers of the resource-server half (guard, context, tool-scope registry). */
+/**
+ * Providers of the resource-server half (guard, context, tool-scope registry), and the global
+ * filter that answers an `OAuthError` thrown by an application's handler (`AuthContext.requireScopes()`).
+ */
 export const RESOURCE_SERVER_PROVIDERS: Provider[] = [
   ToolScopeRegistry,
   BearerAuthGuard,
   AuthContext,
   AuthContextMiddleware,
+  { provide: APP_FILTER, useClass: OAuthExceptionFilter },
 ];
 
 /** Providers of the authorization-server half (grants, client authentication, registration, rate limits). */

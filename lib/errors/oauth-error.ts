@@ -1,5 +1,3 @@
-import { HttpException } from '@nestjs/common';
-
 /** Every error code this library emits (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 7591 §3.2.2; RFC 8707 §2; RFC 9449 §5, §8). */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -29,32 +27,36 @@ export interface OAuthErrorBody {
 }
 
 /**
- * Base of the typed OAuth error family. It is an `HttpException`, so Nest's
- * default exception handling renders the RFC 6749 body with the right status;
- * the library's own filter adds headers (no-store, WWW-Authenticate).
+ * Base of the typed OAuth error family: an `Error` with the OAuth error code,
+ * its description and the HTTP status it is answered with. It knows no HTTP
+ * framework; the library renders it (the endpoints' error policy, the guard's
+ * challenge, and a module exception filter for errors thrown by an
+ * application's own handlers, such as `AuthContext.requireScopes()`).
  *
  * Descriptions must never contain a token, code, secret or verifier (S46).
  */
-export class OAuthError extends HttpException {
+export class OAuthError extends Error {
   constructor(
     readonly error: OAuthErrorCode,
     readonly description?: string,
-    status = 400,
+    /** The HTTP status of the response (RFC 6749 §5.2: 400 unless the error says otherwise). */
+    readonly status = 400,
     readonly errorUri?: string,
   ) {
-    super(OAuthError.body(error, description, errorUri), status);
+    super(description ?? error);
     this.name = 'OAuthError';
+  }
+
+  /** The HTTP status of the response. */
+  getStatus(): number {
+    return this.status;
   }
 
   /** The RFC 6749 §5.2 body. */
   toJSON(): OAuthErrorBody {
-    return OAuthError.body(this.error, this.description, this.errorUri);
-  }
-
-  private static body(error: OAuthErrorCode, description?: string, errorUri?: string): OAuthErrorBody {
-    const body: OAuthErrorBody = { error };
-    if (description) body.error_description = description;
-    if (errorUri) body.error_uri = errorUri;
+    const body: OAuthErrorBody = { error: this.error };
+    if (this.description) body.error_description = this.description;
+    if (this.errorUri) body.error_uri = this.errorUri;
     return body;
   }
 }

@@ -1,22 +1,27 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
-import { writeResult } from '../http/express/express-endpoints.js';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { writePlatformResult } from '../http/write-platform-result.js';
 import { toOAuthError } from './error-policy.js';
+import { OAuthError } from './oauth-error.js';
 import { oauthErrorResult } from './oauth-error-response.js';
 
 /**
- * An exception filter for an application's own OAuth-style JSON endpoints:
- * any exception, through the library's one error policy, rendered as the
- * RFC 6749 §5.2 body with `Cache-Control: no-store` (S31) and the error's
- * headers. The library's endpoints do not need it: their pipeline applies the
- * same policy.
+ * Answers an {@link OAuthError} that an application's own handler let escape
+ * (`AuthContext.requireScopes()`, a method with `@RequireScopes`, a provider
+ * call) with its status and the RFC 6749 §5.2 body, `Cache-Control: no-store`
+ * (S31) and the error's headers, through the library's one error policy, on
+ * Express and Fastify. `McpAuthModule` registers it as a global filter
+ * (`APP_FILTER`); it catches nothing else, and leaves non-HTTP contexts
+ * (microservices, WebSockets) to their own handling.
  */
-@Catch()
-export class OAuthExceptionFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    const error = toOAuthError(exception);
-    if (res.headersSent) return;
-    writeResult(res, oauthErrorResult(error), {});
+@Injectable()
+@Catch(OAuthError)
+export class OAuthExceptionFilter implements ExceptionFilter<OAuthError> {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: OAuthError, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const response = host.switchToHttp().getResponse<unknown>();
+    writePlatformResult(this.adapterHost.httpAdapter, response, oauthErrorResult(toOAuthError(exception)));
   }
 }

@@ -1,6 +1,5 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
-import { toOAuthError } from '../errors/error-policy.js';
-import { StorageUnavailableError } from '../errors/storage-errors.js';
+import { toVerificationError } from '../errors/error-policy.js';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { setCurrentAccessToken } from '../context/auth-storage.js';
@@ -13,6 +12,7 @@ import {
   TemporarilyUnavailableError,
 } from '../errors/oauth-error.js';
 import { attachToRequest, nodeRequestOf, setResponseHeader } from './http-platform.js';
+import { OAuthHttpException } from './oauth-http-exception.js';
 import { stepUpChallenge } from '../events/step-up-challenge.js';
 import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { AccessToken } from '../interfaces/oauth-models.js';
@@ -114,7 +114,7 @@ export class BearerAuthGuard implements CanActivate {
       this.attach(request, accessToken);
       return true;
     } catch (error) {
-      throw this.challenge(response, this.toOAuthError(error), scopes, request);
+      throw new OAuthHttpException(this.challenge(response, toVerificationError(error), scopes, request));
     }
   }
 
@@ -273,7 +273,8 @@ export class BearerAuthGuard implements CanActivate {
 
   /**
    * Sets `WWW-Authenticate` (and `Retry-After` for 503) on the response and returns the
-   * error to throw; Nest renders its `{ error, error_description }` body and status.
+   * error to answer with; the guard throws it to Nest as an {@link OAuthHttpException},
+   * which Nest renders as the `{ error, error_description }` body with the error's status.
    */
   protected challenge(response: Response, error: OAuthError, requiredScopes: string[], _request: Request): OAuthError {
     const scope = requiredScopes.join(' ') || undefined;
@@ -306,19 +307,6 @@ export class BearerAuthGuard implements CanActivate {
   /** Current time in seconds since the epoch (override to inject a clock). */
   protected nowSeconds(): number {
     return Math.floor(Date.now() / 1000);
-  }
-
-  /**
-   * Client errors (invalid token, scope, request) and `TemporarilyUnavailableError`
-   * pass through, a store outage becomes 503 through the error policy; anything else (a verifier that crashed, a 5xx OAuthError) fails
-   * closed as 503, logged by error name only (S46, S49).
-   */
-  private toOAuthError(error: unknown): OAuthError {
-    if (error instanceof TemporarilyUnavailableError) return error;
-    if (error instanceof StorageUnavailableError) return toOAuthError(error);
-    if (error instanceof OAuthError && error.getStatus() < 500) return error;
-    this.logger.error(`Unexpected failure while authenticating (${errorName(error)}); answering 503`);
-    return new TemporarilyUnavailableError('The token could not be verified right now');
   }
 }
 
