@@ -6,7 +6,7 @@ import type { AuthorizationServerConfig, McpAuthConfig } from '../interfaces/mcp
 import type { OAuthClientInformation } from '../interfaces/oauth-models.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { ClientAuthenticator } from '../services/client-authentication.service.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
+import { OAUTH_CLOCK, type Clock, epochSeconds } from '../rules/clock.js';
 import { claimedClientId } from '../services/rate-limiter.service.js';
 import { readParameters } from '../rules/request-parameters.js';
 import { type FoundToken, findToken } from '../rules/token-lookup.js';
@@ -36,7 +36,7 @@ export class IntrospectionEndpoint implements ProtocolEndpoint {
   constructor(
     @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
     private readonly clients: ClientAuthenticator,
-    @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
+    @Inject(OAUTH_CLOCK) private readonly clock: Clock,
   ) {}
 
   paths(config: McpAuthConfig): string[] {

@@ -45,7 +45,7 @@ export class DpopResourceCheck {
     private readonly nowSeconds: () => number,
   ) {
     const provider = config.mode === 'authorization-server' ? config.provider : undefined;
-    this.replay = new DpopReplayGuard(provider?.markUsedOnce?.bind(provider), () => nowSeconds() * 1000);
+    this.replay = new DpopReplayGuard(provider?.markUsedOnce?.bind(provider), { now: () => nowSeconds() * 1000 });
     this.origin = new URL(config.resource).origin;
   }
 

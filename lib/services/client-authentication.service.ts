@@ -8,7 +8,7 @@ import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from '../rules/client-assertion-verifier.js';
 import { SUPPORTED_CLIENT_AUTH_METHODS } from '../rules/client-authentication-methods.js';
 import { OAuthClientResolver } from './client-resolver.service.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
+import { OAUTH_CLOCK, type Clock, epochSeconds } from '../rules/clock.js';
 import { readParameter } from '../rules/request-parameters.js';
 import { PrivateKeyJwtAuthentication } from './private-key-jwt-authentication.js';
 import { constantTimeEquals } from '../rules/secure-values.js';
@@ -124,7 +124,7 @@ export class ClientAuthenticator {
   constructor(
     @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
     private readonly clients: OAuthClientResolver,
-    @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
+    @Inject(OAUTH_CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The enabled methods by name, built on first use (the configuration is read in authorization-server mode only). */

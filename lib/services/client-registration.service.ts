@@ -12,7 +12,7 @@ import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.in
 import type { OAuthClientInformation, TokenEndpointAuthMethod } from '../interfaces/oauth-models.js';
 import { clientJwksProblem, copyClientJwks } from '../rules/client-public-keys.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
+import { OAUTH_CLOCK, type Clock, epochSeconds } from '../rules/clock.js';
 import { registrationSizeProblem } from '../rules/input-limits.js';
 import { redirectUriRegistrationProblem } from '../rules/redirect-uri-rules.js';
 import { parseScope } from '../rules/scope-rules.js';
@@ -28,7 +28,7 @@ import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from '../rules/g
 export class ClientRegistrationService {
   constructor(
     @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
-    @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
+    @Inject(OAUTH_CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Registers a client; returns its information with the plain secret (shown once). */

@@ -1,3 +1,4 @@
+import type { Clock } from '../rules/clock.js';
 import { hashValue } from '../rules/secure-values.js';
 import { DPOP_PROOF_REPLAY_NAMESPACE } from '../rules/dpop-proof.js';
 
@@ -20,14 +21,14 @@ export class DpopReplayGuard {
 
   constructor(
     private readonly store: MarkUsedOnce | undefined,
-    private readonly nowMs: () => number,
+    private readonly clock: Clock,
   ) {}
 
   /** Whether this proof (key + `jti`) is seen for the first time. */
   async firstUse(jkt: string, jti: string, expiresAtMs: number): Promise<boolean> {
     const id = hashValue(JSON.stringify([jkt, jti]));
     if (this.store) return (await this.store(DPOP_PROOF_REPLAY_NAMESPACE, id, expiresAtMs)) === true;
-    const now = this.nowMs();
+    const now = this.clock.now();
     const known = this.local.get(id);
     if (known !== undefined && known > now) return false;
     if (this.local.size >= LOCAL_DPOP_REPLAY_CAPACITY) this.sweep(now);

@@ -4,7 +4,7 @@ import type { EndpointRequest } from '../http/endpoint-request.js';
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { RefreshToken, TokenBinding } from '../interfaces/oauth-models.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
+import { OAUTH_CLOCK, type Clock, epochSeconds } from '../rules/clock.js';
 import { type DpopProofCheck, DpopProofError, dpopProofReplayExpiryMs, verifyDpopProof } from '../rules/dpop-proof.js';
 import { DpopReplayGuard } from './dpop-replay.js';
 
@@ -20,7 +20,7 @@ export class DpopTokenProofs {
 
   constructor(
     @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
-    @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
+    @Inject(OAUTH_CLOCK) private readonly clock: Clock,
   ) {
     const provider = config.mode === 'authorization-server' ? config.provider : undefined;
     this.replay = new DpopReplayGuard(provider?.markUsedOnce?.bind(provider), clock);

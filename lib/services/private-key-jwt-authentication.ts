@@ -3,7 +3,7 @@ import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.in
 import type { ClientJsonWebKeySet, OAuthClientInformation } from '../interfaces/oauth-models.js';
 import { ExpiringMap } from '../stores/expiring-map.js';
 import { verifyClientAssertion } from '../rules/client-assertion-verifier.js';
-import type { OAuthClock } from '../rules/clock.js';
+import { type Clock, epochSeconds } from '../rules/clock.js';
 
 /** Size of the process-local replay memory from which expired entries are swept on insert. */
 const LOCAL_REPLAY_SWEEP_THRESHOLD = 1000;
@@ -19,9 +19,9 @@ export class PrivateKeyJwtAuthentication {
 
   constructor(
     private readonly config: AuthorizationServerConfig,
-    private readonly clock: OAuthClock,
+    private readonly clock: Clock,
   ) {
-    this.localReplayMemory = new ExpiringMap<true>({ now: clock });
+    this.localReplayMemory = new ExpiringMap<true>(clock);
   }
 
   /** Whether the method is switched on (`privateKeyJwt.enabled`). */
@@ -44,7 +44,7 @@ export class PrivateKeyJwtAuthentication {
       algorithms: settings.signingAlgorithms,
       maxLifetimeSeconds: settings.maxAssertionLifetimeSeconds,
       clockSkewSeconds: this.config.clockSkewSeconds,
-      nowSeconds: Math.floor(this.clock() / 1000),
+      nowSeconds: epochSeconds(this.clock),
       keySet,
       remoteKeySet: jwks === undefined,
       markUsedOnce: (namespace, id, expiresAtMs) => this.markUsedOnce(namespace, id, expiresAtMs),

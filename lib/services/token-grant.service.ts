@@ -9,7 +9,7 @@ import {
 import type { AuthorizationServerConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type { OAuthClientInformation, OAuthToken, TokenBinding } from '../interfaces/oauth-models.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../mcp-auth.constants.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../rules/clock.js';
+import { OAUTH_CLOCK, type Clock, epochSeconds } from '../rules/clock.js';
 import { OAuthRateLimiter } from './rate-limiter.service.js';
 import { verifyS256 } from '../rules/pkce.js';
 import { readParameters } from '../rules/request-parameters.js';
@@ -43,7 +43,7 @@ const TOKEN_REQUEST_PARAMETERS = [
 export class TokenGrantService {
   constructor(
     @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
-    @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
+    @Inject(OAUTH_CLOCK) private readonly clock: Clock,
     private readonly rateLimiter: OAuthRateLimiter,
     @Optional() @Inject(TOKEN_GRANT_HANDLERS) private readonly handlers: readonly TokenGrantHandler[] = [],
   ) {}

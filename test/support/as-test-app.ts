@@ -42,7 +42,7 @@ export async function createAsTestApp(
     ],
   })
     .overrideProvider(OAUTH_CLOCK)
-    .useValue(() => provider.nowMs)
+    .useValue({ now: () => provider.nowMs })
     .compile();
   const app = createTestApplication(moduleRef, { logger: false, ...appOptions });
   configure?.(app);

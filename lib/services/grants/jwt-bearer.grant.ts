@@ -4,7 +4,7 @@ import type { AuthorizationServerConfig } from '../../interfaces/mcp-auth-config
 import type { OAuthClientInformation, OAuthToken } from '../../interfaces/oauth-models.js';
 import { AUTHORIZATION_SERVER_CONFIG } from '../../mcp-auth.constants.js';
 import { assertConfidentialClient } from '../../rules/client-credentials-rules.js';
-import { OAUTH_CLOCK, type OAuthClock, epochSeconds } from '../../rules/clock.js';
+import { OAUTH_CLOCK, type Clock, epochSeconds } from '../../rules/clock.js';
 import { JWT_BEARER_GRANT_TYPE } from '../../rules/grant-types.js';
 import { resolveAssertionScopes, verifyIdentityAssertionGrant } from '../../rules/identity-assertion-grant.js';
 import { readParameter } from '../../rules/request-parameters.js';
@@ -31,7 +31,7 @@ export class JwtBearerGrant implements TokenGrantHandler {
 
   constructor(
     @Inject(AUTHORIZATION_SERVER_CONFIG) private readonly config: AuthorizationServerConfig,
-    @Inject(OAUTH_CLOCK) private readonly clock: OAuthClock,
+    @Inject(OAUTH_CLOCK) private readonly clock: Clock,
   ) {}
 
   async exchange(client: OAuthClientInformation, request: TokenGrantRequest): Promise<OAuthToken> {

@@ -83,7 +83,7 @@ export async function startDpopApp(dpop?: DpopOptions): Promise<DpopApp> {
     controllers: [GuardedController],
   })
     .overrideProvider(OAUTH_CLOCK)
-    .useValue(() => clock.now())
+    .useValue(clock)
     .compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
