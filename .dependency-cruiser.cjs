@@ -6,10 +6,8 @@
  * Paths are relative to the directory depcruise runs in: `lib/...` for the library, the same shape under the
  * fixture root. Third-party modules resolve to `node_modules/...` (`../../../node_modules/...` from the fixtures).
  *
- * The rules look at direct imports only, type-only imports included (`tsPreCompilationDeps`). Known transitive
- * reach, accepted for now: lib/rules → lib/errors/oauth-error.ts → @nestjs/common (OAuthError extends Nest's
- * HttpException), and, type-only, lib/rules → lib/interfaces/mcp-auth-config.interface.ts → lib/services option
- * types → lib/http/html-page.ts → express.
+ * Type-only imports count like any other (`tsPreCompilationDeps`): a type is a dependency of the code that names it
+ * (the cycle rule alone still leaves them out).
  */
 const NEST = '(^|/)node_modules/@nestjs/';
 const EXPRESS = '(^|/)node_modules/(express|@types/express|@types/express-serve-static-core)/';
@@ -28,6 +26,24 @@ module.exports = {
       to: {
         path: [NEST, EXPRESS, FASTIFY, '^lib/(services|http|endpoints|guards|provider|stores)/'],
       },
+    },
+    {
+      name: 'rules-reach-no-framework',
+      comment:
+        'Nothing lib/rules imports, directly or through any chain of imports (type-only ones included), reaches Nest, ' +
+        'Express or Fastify: errors, contracts and option types a rule uses are framework-free too.',
+      severity: 'error',
+      from: { path: '^lib/rules/' },
+      to: { path: [NEST, EXPRESS, FASTIFY], reachable: true },
+    },
+    {
+      name: 'interfaces-are-contracts',
+      comment:
+        'lib/interfaces holds contracts and option types: it names no injectable, endpoint, page, provider or store ' +
+        '(resolved option types live beside the options, not in the services that resolve them).',
+      severity: 'error',
+      from: { path: '^lib/interfaces/' },
+      to: { path: '^lib/(services|http|endpoints|guards|provider|stores|interaction|upstream)/' },
     },
     {
       name: 'stores-know-no-http',

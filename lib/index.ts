@@ -13,12 +13,10 @@ export { resolveMcpAuthConfig } from './services/mcp-auth-config.factory.js';
 export { McpAuthConfigurationError } from './errors/mcp-auth-configuration-error.js';
 export type {
   McpAuthModuleOptions,
-  RateLimit,
-  RateLimitOptions,
   ClientRegistrationOptions,
-  InputLimitOptions,
   IntrospectionOptions,
 } from './interfaces/mcp-auth-options.interface.js';
+export type { RateLimit, RateLimitOptions, InputLimitOptions } from './interfaces/limit-options.interface.js';
 export type {
   McpAuthConfig,
   AuthorizationServerConfig,
@@ -30,7 +28,7 @@ export type {
   ClientRegistrationRequestContext,
   ClientRegistrationDecision,
 } from './interfaces/client-registration-policy.interface.js';
-export type { PrivateKeyJwtOptions } from './services/private-key-jwt-options.js';
+export type { PrivateKeyJwtOptions } from './interfaces/private-key-jwt-options.interface.js';
 export type { ScopeHierarchyDeclaration } from './rules/scope-rules.js';
 export {
   AUTHORIZATION_SERVER_METADATA_EXTENSIONS,
@@ -193,15 +191,15 @@ export {
 } from './upstream/upstream-presets.js';
 
 // Authorization extensions: client credentials (S67) and enterprise-managed authorization with ID-JAGs (S68).
-export type { ClientCredentialsOptions } from './services/client-credentials-options.js';
+export type { ClientCredentialsOptions } from './interfaces/client-credentials-options.interface.js';
 export type {
   EnterpriseManagedAuthorizationOptions,
   IdentityAssertionSubject,
   IdentityAssertionSubjectMapper,
   TrustedIdentityProvider,
-} from './services/enterprise-authorization-options.js';
+} from './interfaces/enterprise-authorization-options.interface.js';
 export { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from './rules/grant-types.js';
 export { ID_JAG_TYPE } from './rules/identity-assertion-grant.js';
 
 // DPoP (S69).
-export type { DpopOptions, DpopNonceOptions } from './services/dpop-options.js';
+export type { DpopOptions, DpopNonceOptions } from './interfaces/dpop-options.interface.js';

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import type { PageAppearance } from '../interfaces/page-options.interface.js';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: string): string {
@@ -21,19 +22,6 @@ export const HTML_PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
   Pragma: 'no-cache',
 };
-
-/**
- * How the built-in pages present the server: its name on every page and
- * optional branding, validated at boot (`resourceName`, `branding` options).
- */
-export interface PageAppearance {
-  /** The server's name: `resourceName`, or the issuer's host. */
-  serverName: string;
-  /** An https logo URL; its origin alone is added to the CSP `img-src`. */
-  logoUrl?: string;
-  /** A CSS hex colour (`#rgb` or `#rrggbb`) for buttons and the header. */
-  primaryColor?: string;
-}
 
 /**
  * The S31/S32 headers of a page; with a logo, only the logo's origin is added

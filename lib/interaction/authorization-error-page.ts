@@ -1,7 +1,8 @@
 import type { Response } from 'express';
 import type { OAuthError } from '../errors/oauth-error.js';
 import { type EndpointResult, textResult } from '../http/endpoint-result.js';
-import { escapeHtml, htmlPageHeaders, type PageAppearance, renderHtmlPage } from '../http/html-page.js';
+import { escapeHtml, htmlPageHeaders, renderHtmlPage } from '../http/html-page.js';
+import type { PageAppearance } from '../interfaces/page-options.interface.js';
 
 /** A plain-language headline and sentence for the errors a person most often meets. */
 function friendlyExplanation(error: OAuthError, serverName: string): { title: string; message: string } {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { type PageAppearance, sendHtmlPage, sendMessagePage } from '../http/html-page.js';
+import { sendHtmlPage, sendMessagePage } from '../http/html-page.js';
+import type { PageAppearance } from '../interfaces/page-options.interface.js';
 import type { InteractionRecord } from '../stores/oauth-store.interface.js';
 import type { AuthenticatedUser } from '../provider/default-oauth-provider.options.js';
 import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';

@@ -1,13 +1,13 @@
-import type { ResolvedPageOptions } from '../services/page-appearance-options.js';
+import type { ResolvedPageOptions } from './page-options.interface.js';
 import type { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import type { ScopeHierarchy } from '../rules/scope-rules.js';
 import type { ClientRegistrationPolicy } from './client-registration-policy.interface.js';
 import type { McpAuthEventListener } from '../events/mcp-auth-events.js';
-import type { ResolvedPrivateKeyJwt } from '../services/private-key-jwt-options.js';
-import type { ResolvedClientCredentials } from '../services/client-credentials-options.js';
-import type { ResolvedEnterpriseManagedAuthorization } from '../services/enterprise-authorization-options.js';
-import type { ResolvedDpop } from '../services/dpop-options.js';
-import type { InputLimitOptions, RateLimit } from './mcp-auth-options.interface.js';
+import type { ResolvedPrivateKeyJwt } from './private-key-jwt-options.interface.js';
+import type { ResolvedClientCredentials } from './client-credentials-options.interface.js';
+import type { ResolvedEnterpriseManagedAuthorization } from './enterprise-authorization-options.interface.js';
+import type { ResolvedDpop } from './dpop-options.interface.js';
+import type { InputLimitOptions, RateLimit } from './limit-options.interface.js';
 import type { OAuthAuthorizationServerProvider } from './oauth-provider.interface.js';
 import type { TokenVerifier } from './token-verifier.interface.js';
 

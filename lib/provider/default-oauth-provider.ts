@@ -51,7 +51,7 @@ import { providerRandom } from './random-pool.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';
-import type { ResolvedPageOptions } from '../services/page-appearance-options.js';
+import type { ResolvedPageOptions } from '../interfaces/page-options.interface.js';
 import { emitMcpAuthEvent } from '../events/emit-mcp-auth-event.js';
 import type { McpAuthEventInput, McpAuthEventListener } from '../events/mcp-auth-events.js';
 

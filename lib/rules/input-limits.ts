@@ -1,4 +1,4 @@
-import type { InputLimitOptions } from '../interfaces/mcp-auth-options.interface.js';
+import type { InputLimitOptions } from '../interfaces/limit-options.interface.js';
 
 /** UTF-8 size of a string in bytes. */
 function byteLength(value: string): number {

@@ -7,7 +7,8 @@ import type {
   ResolvedRateLimits,
 } from '../interfaces/mcp-auth-config.interface.js';
 import type { ClientRegistrationPolicy } from '../interfaces/client-registration-policy.interface.js';
-import type { InputLimitOptions, McpAuthModuleOptions, RateLimit } from '../interfaces/mcp-auth-options.interface.js';
+import type { InputLimitOptions, RateLimit } from '../interfaces/limit-options.interface.js';
+import type { McpAuthModuleOptions } from '../interfaces/mcp-auth-options.interface.js';
 import { ProviderTokenVerifier } from '../verifiers/provider-token-verifier.js';
 import { ScopeHierarchy, isScopeToken } from '../rules/scope-rules.js';
 import { resolvePrivateKeyJwt } from './private-key-jwt-options.js';

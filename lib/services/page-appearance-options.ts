@@ -1,20 +1,5 @@
-import type { PageAppearance } from '../http/html-page.js';
+import type { PageAppearance, PageBrandingOptions, ResolvedPageOptions } from '../interfaces/page-options.interface.js';
 import { parseAbsoluteUrl } from '../rules/url-rules.js';
-
-/** Optional look of the built-in login, consent and error pages. */
-export interface PageBrandingOptions {
-  /** Absolute https URL of a logo shown above every page; only its origin is added to the CSP `img-src`. */
-  logoUrl?: string;
-  /** CSS hex colour (`#rgb` or `#rrggbb`) of the primary button and the header line. */
-  primaryColor?: string;
-}
-
-/** What the built-in pages show about the server, after validation. */
-export interface ResolvedPageOptions {
-  appearance: PageAppearance;
-  /** One sentence per scope, shown with the raw scope name on the consent page. */
-  scopeDescriptions: Readonly<Record<string, string>>;
-}
 
 const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 const MAX_DESCRIPTION_LENGTH = 300;

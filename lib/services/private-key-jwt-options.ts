@@ -1,3 +1,4 @@
+import type { PrivateKeyJwtOptions, ResolvedPrivateKeyJwt } from '../interfaces/private-key-jwt-options.interface.js';
 import { createHttpsMetadataFetcher } from '../cimd/https-metadata-fetcher.js';
 import { RemoteJwksCache } from '../cimd/remote-jwks-cache.js';
 import { CIMD_DEFAULTS } from '../cimd/resolve-options.js';
@@ -6,34 +7,6 @@ import type { ClientIdMetadataDocumentOptions } from '../cimd/client-id-metadata
 
 /** JWS algorithms a client assertion may use by default: asymmetric only (RFC 7518 §3.1, RFC 8037 §3.1). */
 export const DEFAULT_CLIENT_ASSERTION_ALGORITHMS: readonly string[] = ASYMMETRIC_JWS_ALGORITHMS;
-
-/**
- * `private_key_jwt` client authentication (RFC 7523 §2.2, S65) for registered
- * clients and Client ID Metadata Document clients. Key sets behind `jwks_uri` are
- * fetched with the Client ID Metadata Document fetcher and its SSRF settings
- * (`clientIdMetadataDocuments.fetch`, `timeoutMs`, `allowPrivateNetworks`, cache clamps),
- * whether or not that feature is enabled.
- */
-export interface PrivateKeyJwtOptions {
-  /** Accept and advertise `private_key_jwt`. @default true */
-  enabled?: boolean;
-  /** Accepted JWS algorithms; asymmetric only (never `none` or `HS*`). @default RS/PS/ES 256–512 and EdDSA */
-  signingAlgorithms?: readonly string[];
-  /** Longest accepted assertion lifetime (`exp` − now, and `exp` − `iat`), in seconds. @default 300 */
-  maxAssertionLifetimeSeconds?: number;
-  /** Largest `jwks_uri` document accepted, in bytes. @default 16384 */
-  jwksMaxBytes?: number;
-  /** Least time between two `jwks_uri` fetches forced by an unknown `kid`, in seconds. @default 60 */
-  jwksRefetchCooldownSeconds?: number;
-}
-
-/** {@link PrivateKeyJwtOptions} after defaults, as the endpoints use them. */
-export interface ResolvedPrivateKeyJwt {
-  signingAlgorithms: string[];
-  maxAssertionLifetimeSeconds: number;
-  /** The `jwks_uri` fetcher and cache. */
-  remoteKeySets: RemoteJwksCache;
-}
 
 const ASYMMETRIC_ALGORITHM = /^(?:RS|PS|ES)(?:256|384|512)$|^ES256K$|^EdDSA$|^Ed25519$|^Ed448$/;
 

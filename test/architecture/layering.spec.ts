@@ -20,6 +20,8 @@ interface Violation {
   from: string;
   to: string;
   rule: { name: string; severity: string };
+  /** For a reachability rule: the modules on the way from `from` to `to` (`to` last). */
+  via?: { name: string }[];
 }
 interface CruiseResult {
   modules: {
@@ -43,6 +45,10 @@ async function cruise(cwd: string): Promise<CruiseResult> {
 
 const describeViolation = (violation: Violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`;
 
+let fixtureCruise: Promise<CruiseResult> | undefined;
+/** The fixture tree's cruise, run once for the tests that read it. */
+const cruiseFixtures = () => (fixtureCruise ??= cruise(FIXTURES));
+
 describe('layering (dependency-cruiser)', () => {
   it('lib/ breaks no layering rule', async () => {
     const result = await cruise(repoRoot);
@@ -57,15 +63,30 @@ describe('layering (dependency-cruiser)', () => {
   }, 180_000);
 
   it('reports each deliberate violation of the fixture tree, and nothing it allows', async () => {
-    const result = await cruise(FIXTURES);
+    const result = await cruiseFixtures();
     expect(result.summary.violations.map(describeViolation).sort()).toEqual(
       [
         'guards-see-only-the-verifier-contract: lib/guards/fixture.guard.ts → lib/provider/fixture-provider.ts',
+        'interfaces-are-contracts: lib/interfaces/fixture-options.ts → lib/provider/fixture-provider.ts',
         'no-runtime-cycles: lib/cycle-a.ts → lib/cycle-b.ts',
         'nothing-imports-the-module-file: lib/wiring.ts → lib/mcp-auth.module.ts',
         'rules-are-pure: lib/rules/framework-rule.ts → ../../../node_modules/@nestjs/common/index.js',
+        'rules-reach-no-framework: lib/rules/framework-rule.ts → ../../../node_modules/@nestjs/common/index.js',
+        'rules-reach-no-framework: lib/rules/transitive-rule.ts → ../../../node_modules/@nestjs/common/index.js',
         'stores-know-no-http: lib/stores/fixture-store.ts → ../../../node_modules/express/index.js',
       ].sort(),
     );
+  }, 180_000);
+
+  it('follows every import, type-only ones included, from a rule to the framework it reaches', async () => {
+    const result = await cruiseFixtures();
+    const reach = result.summary.violations.find(
+      (violation) =>
+        violation.rule.name === 'rules-reach-no-framework' && violation.from === 'lib/rules/transitive-rule.ts',
+    );
+    expect(reach?.via?.map((step) => step.name)).toEqual([
+      'lib/errors/fixture-http-error.ts',
+      '../../../node_modules/@nestjs/common/index.js',
+    ]);
   }, 180_000);
 });

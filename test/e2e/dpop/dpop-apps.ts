@@ -8,7 +8,7 @@ import type { OAuthClientInformation } from '../../../lib/interfaces/oauth-model
 import { McpAuthModule } from '../../../lib/mcp-auth.module.js';
 import { DefaultOAuthProvider } from '../../../lib/provider/default-oauth-provider.js';
 import { OAUTH_CLOCK } from '../../../lib/rules/clock.js';
-import type { DpopOptions } from '../../../lib/services/dpop-options.js';
+import type { DpopOptions } from '../../../lib/interfaces/dpop-options.interface.js';
 import { MemoryOAuthStore } from '../../../lib/stores/memory-oauth-store.js';
 import { REQUEST_AUTH_PROPERTY } from '../../../lib/mcp-auth.constants.js';
 import { ManualClock } from '../../support/manual-clock.js';
