@@ -78,14 +78,13 @@ export type {
   DefaultRefreshToken,
   DefaultAccessToken,
 } from './provider/default-oauth-provider.models.js';
+export type { DefaultOAuthProviderOptions, ProviderLifetimes } from './provider/default-oauth-provider.options.js';
 export type {
-  DefaultOAuthProviderOptions,
   AuthenticatedUser,
   AuthenticateHook,
   PasswordCheck,
   StaticUsers,
-  ProviderLifetimes,
-} from './provider/default-oauth-provider.options.js';
+} from './provider/user-authentication.js';
 export type { SigningAlgorithm, KeyMaterial, SigningKeyInput } from './provider/signing-keys.js';
 export type { Clock } from './rules/clock.js';
 

@@ -1,8 +1,5 @@
-import type {
-  AuthorizationServerConfig,
-  AuthorizationServerEndpoints,
-  McpAuthConfig,
-} from '../interfaces/mcp-auth-config.interface.js';
+import type { AuthorizationServerConfig, McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { AuthorizationServerEndpoints } from '../interfaces/mcp-auth-settings.interface.js';
 import { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
 
 /** The path of one authorization-server endpoint, or none in resource-server-only mode. */

@@ -2,8 +2,8 @@ import type { Request, Response } from 'express';
 import { sendHtmlPage, sendMessagePage } from '../http/html-page.js';
 import type { PageAppearance } from '../interfaces/page-options.interface.js';
 import type { InteractionRecord } from '../stores/oauth-store.interface.js';
-import type { AuthenticatedUser } from '../provider/default-oauth-provider.options.js';
-import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
+import type { AuthenticatedUser } from '../provider/user-authentication.js';
+import type { InteractionHost } from './interaction-host.js';
 import { renderConsentPage } from './consent-page.js';
 import { renderLoginPage } from './login-page.js';
 import { hashValue, randomValue } from '../rules/secure-values.js';
@@ -37,7 +37,7 @@ const REDIRECT_HEADERS = {
 };
 
 /**
- * The user-facing part of `/authorize` for {@link DefaultOAuthProvider}: the
+ * The user-facing part of `/authorize` for `DefaultOAuthProvider`: the
  * consent page (GET shows, POST decides) and the optional built-in login.
  * Every form carries a CSRF token bound to the interaction, the form, the
  * browser (a cookie) and, for consent, the signed-in session; cross-site POSTs
@@ -46,7 +46,7 @@ const REDIRECT_HEADERS = {
  * pages carry the S31/S32 headers.
  */
 export class InteractionPages {
-  constructor(private readonly provider: DefaultOAuthProvider) {}
+  constructor(private readonly provider: InteractionHost) {}
 
   /** GET consent: login if needed, then the consent page (or straight back when consent is remembered). */
   async showConsent(req: Request, res: Response): Promise<void> {

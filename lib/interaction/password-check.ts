@@ -1,4 +1,4 @@
-import type { AuthenticatedUser, PasswordCheck, StaticUsers } from '../provider/default-oauth-provider.options.js';
+import type { AuthenticatedUser, PasswordCheck, StaticUsers } from '../provider/user-authentication.js';
 import { constantTimeEquals } from '../rules/secure-values.js';
 
 /**

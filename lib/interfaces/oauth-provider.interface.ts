@@ -1,4 +1,4 @@
-import type { McpAuthConfig } from './mcp-auth-config.interface.js';
+import type { McpAuthSettings } from './mcp-auth-settings.interface.js';
 import type {
   AccessToken,
   AuthorizationCode,
@@ -38,8 +38,10 @@ export interface OAuthAuthorizationServerProvider<
   /**
    * Called once at startup with the resolved configuration (issuer, resource,
    * endpoint URLs), so the provider need not repeat them in its own options.
+   * An implementation may declare its parameter as `McpAuthConfig`: that is
+   * what it receives.
    */
-  initialize?(config: McpAuthConfig): void | Promise<void>;
+  initialize?(config: McpAuthSettings): void | Promise<void>;
 
   /** Looks a client up by id; `undefined` when unknown. */
   getClient(clientId: string): Promise<OAuthClientInformation | undefined>;

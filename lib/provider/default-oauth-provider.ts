@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { InvalidGrantError, InvalidScopeError } from '../errors/index.js';
-import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import type { McpAuthSettings } from '../interfaces/mcp-auth-settings.interface.js';
 import type {
   AccessToken,
   AuthorizationParams,
@@ -14,7 +14,6 @@ import type {
   OAuthAuthorizationServerProvider,
 } from '../interfaces/oauth-provider.interface.js';
 import { buildAuthorizationResponseUrl } from '../rules/authorization-response.js';
-import type { ScopeHierarchy } from '../rules/scope-rules.js';
 import { pathWithoutTrailingSlash } from '../rules/url-rules.js';
 import type { Clock } from '../rules/clock.js';
 import { MemoryOAuthStore } from '../stores/memory-oauth-store.js';
@@ -34,15 +33,15 @@ import type {
   DefaultRefreshToken,
 } from './default-oauth-provider.models.js';
 import {
-  type AuthenticateHook,
   type DefaultOAuthProviderOptions,
-  type PasswordCheck,
   type ResolvedLifetimes,
   resolveLifetimes,
   resolveRotationGraceMs,
   resolveStepUpWindowMs,
 } from './default-oauth-provider.options.js';
+import type { ProviderSettings } from './provider-settings.js';
 import { sealRefreshSuccessor, unsealRefreshSuccessor } from './refresh-successor-seal.js';
+import type { AuthenticateHook, PasswordCheck } from './user-authentication.js';
 import { InteractionPages } from '../interaction/interaction-pages.js';
 import { redirectsOnlyToLoopback } from '../interaction/consent-page.js';
 import { passwordCheckFrom } from '../interaction/password-check.js';
@@ -51,30 +50,8 @@ import { providerRandom } from './random-pool.js';
 import { generateEphemeralSigningKey, loadSigningKeys } from './signing-keys.js';
 import { isMetadataDocumentClient } from '../cimd/metadata-document-client.js';
 import type { UpstreamLogin } from '../upstream/upstream-login.js';
-import type { ResolvedPageOptions } from '../interfaces/page-options.interface.js';
 import { emitMcpAuthEvent } from '../events/emit-mcp-auth-event.js';
 import type { McpAuthEventInput, McpAuthEventListener } from '../events/mcp-auth-events.js';
-
-/** Where the provider lives, learned from the module configuration in {@link DefaultOAuthProvider.initialize}. */
-export interface ProviderSettings {
-  issuer: string;
-  resource: string;
-  clockSkewSeconds: number;
-  consentUrl: string;
-  consentPath: string;
-  loginUrl: string;
-  loginPath: string;
-  /** Path of the session cookie: the issuer's path. */
-  cookiePath: string;
-  /** `Secure` cookies when the issuer is https. */
-  secureCookies: boolean;
-  /** The module's scope hierarchy (S64): refresh down-scoping and the consent page use it. */
-  scopeHierarchy: ScopeHierarchy;
-  /** Path of the consent page's "Not you? Switch account" POST. */
-  switchAccountPath: string;
-  /** Server name, branding and scope sentences of the built-in pages. */
-  pages: ResolvedPageOptions;
-}
 
 /**
  * The built-in OAuth 2.1 authorization server behind {@link McpAuthModule}:
@@ -142,7 +119,7 @@ export class DefaultOAuthProvider implements OAuthAuthorizationServerProvider<
   }
 
   /** Learns issuer, resource and endpoint URLs from the module configuration. */
-  initialize(config: McpAuthConfig): void {
+  initialize(config: McpAuthSettings): void {
     if (!config.issuer || !config.endpoints)
       throw new Error('DefaultOAuthProvider needs the module in authorization-server mode');
     const issuer = new URL(config.issuer);

@@ -1,11 +1,11 @@
 import { ClientIdMetadataDocumentResolver } from '../cimd/client-id-metadata-document.resolver.js';
 import { DEFAULT_ENDPOINT_PATHS, WELL_KNOWN } from '../mcp-auth.constants.js';
+import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
 import type {
   AuthorizationServerEndpoints,
   EndpointLocation,
-  McpAuthConfig,
   ResolvedRateLimits,
-} from '../interfaces/mcp-auth-config.interface.js';
+} from '../interfaces/mcp-auth-settings.interface.js';
 import type { ClientRegistrationPolicy } from '../interfaces/client-registration-policy.interface.js';
 import type { InputLimitOptions, RateLimit } from '../interfaces/limit-options.interface.js';
 import type { McpAuthModuleOptions } from '../interfaces/mcp-auth-options.interface.js';

@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '../provider/default-oauth-provider.options.js';
+import type { AuthenticatedUser } from '../provider/user-authentication.js';
 import type { UpstreamProfile, UpstreamProviderConfig } from './upstream-provider.config.js';
 
 /** The upstream identity handed to {@link UpstreamLoginOptions.mapUser}. */

@@ -3,8 +3,8 @@ import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { TemporarilyUnavailableError } from '../errors/index.js';
 import { sendMessagePage } from '../http/html-page.js';
-import type { AuthenticatedUser } from '../provider/default-oauth-provider.options.js';
-import type { DefaultOAuthProvider } from '../provider/default-oauth-provider.js';
+import type { AuthenticatedUser } from '../provider/user-authentication.js';
+import type { InteractionHost } from '../interaction/interaction-host.js';
 import { redirect303 } from '../interaction/interaction-pages.js';
 import { crossSiteProblem, verifyInteractionFormToken } from '../interaction/interaction-form-guard.js';
 import { constantTimeEquals, hashValue, randomValue } from '../rules/secure-values.js';
@@ -27,7 +27,7 @@ export const defaultUpstreamUserMapper: UpstreamUserMapper = ({ upstream, profil
 });
 
 /**
- * Sign-in of {@link DefaultOAuthProvider} at upstream identity providers
+ * Sign-in of `DefaultOAuthProvider` at upstream identity providers
  * (OpenID Connect or plain OAuth 2.0), given as the provider's `upstream`
  * option. Toward the upstream it is an OAuth client with PKCE S256, a
  * single-use `state` bound to the interaction and to the browser (HttpOnly
@@ -49,7 +49,7 @@ export class UpstreamLogin {
   private readonly refreshLeewayMs: number;
   private readonly clients = new Map<string, UpstreamClient>();
   private readonly refreshing = new Map<string, Promise<string | undefined>>();
-  private attached?: { provider: DefaultOAuthProvider; basePath: string };
+  private attached?: { provider: InteractionHost; basePath: string };
 
   constructor(private readonly options: UpstreamLoginOptions) {
     const names = Object.keys(options.upstreams ?? {});
@@ -86,7 +86,7 @@ export class UpstreamLogin {
   }
 
   /** @internal Binds to the provider once the module resolved the issuer; builds the upstream clients. */
-  attach(provider: DefaultOAuthProvider): void {
+  attach(provider: InteractionHost): void {
     const issuer = new URL(provider.settings.issuer);
     const basePath = pathWithoutTrailingSlash(issuer.pathname);
     this.attached = { provider, basePath };
@@ -401,7 +401,7 @@ export class UpstreamLogin {
     );
   }
 
-  private get base(): { provider: DefaultOAuthProvider; basePath: string } {
+  private get base(): { provider: InteractionHost; basePath: string } {
     if (!this.attached) throw new Error('UpstreamLogin used before DefaultOAuthProvider initialized it');
     return this.attached;
   }
