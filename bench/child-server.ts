@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CPU_USAGE_COMMAND,
@@ -38,9 +39,10 @@ export class ChildServer {
     return `http://127.0.0.1:${this.ready.port}`;
   }
 
-  /** Forks `server-main.js` with the spec and waits for its ready message. */
+  /** Forks `server-main.js` (of `spec.root` when given) with the spec and waits for its ready message. */
   static start(spec: ServerSpec, execArgv: string[] = []): Promise<ChildServer> {
-    const child = fork(SERVER_MAIN, [JSON.stringify(spec)], {
+    const main = spec.root ? join(spec.root, 'dist', 'bench', 'server-main.js') : SERVER_MAIN;
+    const child = fork(main, [JSON.stringify(spec)], {
       execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -6,6 +6,12 @@ export interface ServerSpec {
   variant: string;
   /** Number of distinct tokens the child should prepare for the load generator. */
   tokenCount?: number;
+  /**
+   * Another checkout whose built bench serves this spec (`BENCH_BASELINE`):
+   * its `dist/bench/server-main.js` runs instead of this build's, so one run
+   * alternates the two builds.
+   */
+  root?: string;
 }
 
 /** Sent by the child once it listens on loopback. */

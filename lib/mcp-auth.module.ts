@@ -12,10 +12,9 @@ import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { setAsyncContextEnabled } from './context/auth-storage.js';
 import { AuthContextMiddleware } from './context/auth-context.middleware.js';
 import { AUTHORIZATION_SERVER_PROVIDERS, RESOURCE_SERVER_PROVIDERS } from './mcp-auth.providers.js';
-import type { Endpoint } from './endpoints/endpoint.js';
 import { EndpointPipeline } from './endpoints/endpoint-pipeline.js';
-import { ENDPOINT_PROVIDERS, MCP_AUTH_ENDPOINTS } from './endpoints/endpoints.js';
-import { buildRouteTable } from './endpoints/route-table.js';
+import { ENDPOINT_PROVIDERS, MCP_AUTH_ROUTE_TABLE } from './endpoints/endpoints.js';
+import type { RouteTable } from './endpoints/route-table.js';
 import { mountEndpoints } from './http/mount-endpoints.js';
 import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interface.js';
 import { AUTHORIZATION_SERVER_CONFIG, MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER } from './mcp-auth.constants.js';
@@ -63,7 +62,7 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
   constructor(
     @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(MCP_AUTH_ENDPOINTS) private readonly endpoints: Endpoint[],
+    @Inject(MCP_AUTH_ROUTE_TABLE) private readonly table: RouteTable,
     private readonly pipeline: EndpointPipeline,
   ) {
     super();
@@ -80,9 +79,8 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
-    const table = buildRouteTable(this.endpoints, this.config);
-    const ownPaths = new Set([...table.keys(), new URL(this.config.resource).pathname]);
-    mountEndpoints(adapter, table, this.pipeline, ownPaths, this.config.bodyLimitBytes);
+    const ownPaths = new Set([...this.table.keys(), new URL(this.config.resource).pathname]);
+    mountEndpoints(adapter, this.table, this.pipeline, ownPaths, this.config.bodyLimitBytes);
   }
 
   /**
