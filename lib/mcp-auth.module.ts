@@ -9,6 +9,7 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
 import { setAsyncContextEnabled } from './context/auth-storage.js';
 import { AuthContextMiddleware } from './context/auth-context.middleware.js';
 import { AUTHORIZATION_SERVER_PROVIDERS, RESOURCE_SERVER_PROVIDERS } from './mcp-auth.providers.js';
@@ -85,10 +86,19 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
 
   /**
    * Opens the per-request AsyncLocalStorage slot behind `getAccessToken()` /
-   * `AuthContext.current()` on every route (unless `asyncContext: false`).
+   * `AuthContext.current()` on every route (unless `asyncContext: false`). On
+   * Express it is a plain middleware mounted here, after the body parsers and
+   * before every Nest middleware and route: Nest's own middleware wrapper
+   * (a route layer per pattern, instance lookup) cost as much as the slot.
    */
   configure(consumer: MiddlewareConsumer): void {
     if (!this.config.asyncContext) return;
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() === 'express') {
+      const slot = new AuthContextMiddleware(this.table);
+      adapter.use((req: IncomingMessage, res: unknown, next: () => void) => slot.use(req, res, next));
+      return;
+    }
     consumer.apply(AuthContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 
