@@ -24,13 +24,6 @@ export interface ReadyMessage {
   extra?: Record<string, unknown>;
 }
 
-/**
- * Built-in command every server child answers: its own CPU time (user + system,
- * µs). Read around a run, it gives the server's CPU time per request, which a
- * shared machine disturbs far less than throughput.
- */
-export const CPU_USAGE_COMMAND = 'cpuUsage';
-
 /** A request from the runner to the child, answered with a {@link ReplyMessage} carrying the same `id`. */
 export interface CommandMessage {
   type: 'command';
