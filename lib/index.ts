@@ -1,8 +1,7 @@
 /**
  * The public API of `nestjs-mcp-auth`: what applications import. Everything
  * else is internal and may change in any release. The list is pinned by
- * `test/architecture/public-api.spec.ts` and summarised in the README
- * ("Public API").
+ * `test/architecture/public-api.spec.ts` and listed in docs/public-api.md.
  */
 
 // Module and configuration.

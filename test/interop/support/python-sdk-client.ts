@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { HtmlUserAgent } from '../../support/html-user-agent.js';
 import { authorizeAsUser, type UserChoice } from './authorize-as-user.js';
 
-/** Pinned versions (see README "Tested clients"); installed into a virtual environment under `.tools/python`. */
+/** Pinned versions (see docs/spec-versions.md, "Tested clients"); installed into a virtual environment under `.tools/python`. */
 export const PYTHON_MCP_PACKAGE = 'mcp==2.3.0';
 export const PYTHON_FASTMCP_PACKAGE = 'fastmcp==4.0.10';
 
