@@ -94,6 +94,7 @@ const TYPE_EXPORTS = [
   'IntrospectionOptions',
   'PrivateKeyJwtOptions',
   'ScopeHierarchyDeclaration',
+  'PageBrandingOptions',
   'ClientRegistrationPolicy',
   'ClientRegistrationMetadata',
   'ClientRegistrationRequestContext',
@@ -113,6 +114,9 @@ const TYPE_EXPORTS = [
   'AuthorizationCode',
   'RefreshToken',
   'AccessToken',
+  'AccessTokenConfirmation',
+  'TokenBinding',
+  'ToolScopeLookup',
   'OAuthToken',
   // DefaultOAuthProvider
   'DefaultOAuthProviderOptions',

@@ -137,7 +137,7 @@ describe('installing a client on demand (scripts/install-test-tools.mjs)', () =>
     const run = spawnSync(process.execPath, ['scripts/install-test-tools.mjs', 'inspektor'], { encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('Unknown tool inspektor; known: conformance, inspector, mcp-remote, python\n');
-    expect(Object.keys(TEST_TOOLS).map(installCommand)).toContain('node scripts/install-test-tools.mjs inspector');
+    expect(installCommand('inspector')).toBe('node scripts/install-test-tools.mjs inspector');
   });
 });
 
@@ -153,7 +153,9 @@ describe('docs/clients.md gives the versions the interop tests pin', () => {
     const name = spec.slice(0, at);
     const version = spec.slice(at + separator.length);
     const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    const mentioned = [...guide.matchAll(new RegExp(`(?<![\\w@/.-])${escaped}(?:@|==)(\\d[\\w.-]*)`, 'g'))].map((match) => match[1]);
+    const mentioned = [...guide.matchAll(new RegExp(`(?<![\\w@/.-])${escaped}(?:@|==)(\\d[\\w.-]*)`, 'g'))].map(
+      (match) => match[1],
+    );
     expect(mentioned.length, `${name} is named with a version`).toBeGreaterThan(0);
     expect(new Set(mentioned)).toEqual(new Set([version]));
   });
