@@ -1,12 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CPU_USAGE_COMMAND,
-  type CommandMessage,
-  type ReadyMessage,
-  type ReplyMessage,
-  type ServerSpec,
-} from './protocol.js';
+import { type CommandMessage, type ReadyMessage, type ReplyMessage, type ServerSpec } from './protocol.js';
+import { processCpuMicros } from './server-cpu.js';
 
 const SERVER_MAIN = fileURLToPath(new URL('./server-main.js', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
@@ -38,9 +34,10 @@ export class ChildServer {
     return `http://127.0.0.1:${this.ready.port}`;
   }
 
-  /** Forks `server-main.js` with the spec and waits for its ready message. */
+  /** Forks `server-main.js` (of `spec.root` when given) with the spec and waits for its ready message. */
   static start(spec: ServerSpec, execArgv: string[] = []): Promise<ChildServer> {
-    const child = fork(SERVER_MAIN, [JSON.stringify(spec)], {
+    const main = spec.root ? join(spec.root, 'dist', 'bench', 'server-main.js') : SERVER_MAIN;
+    const child = fork(main, [JSON.stringify(spec)], {
       execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -72,22 +69,21 @@ export class ChildServer {
     });
   }
 
-  /** The child's CPU time so far (user + system), in microseconds. */
-  cpuMicros(): Promise<number> {
-    return this.command<number>(CPU_USAGE_COMMAND);
-  }
-
   /**
    * Runs `load` and adds the server's CPU time per request to its result
-   * (the child's CPU time across the run divided by the requests answered).
+   * (the child's CPU time across the run, read from `/proc`, divided by the
+   * requests answered). The one way CPU time is measured, so that a server
+   * of another build (`BENCH_BASELINE`) is measured the same way.
    */
   async measuringCpu<T extends { requests: number; serverCpuMicrosPerRequest?: number }>(
     load: () => Promise<T>,
   ): Promise<T> {
-    const before = await this.cpuMicros();
+    const before = processCpuMicros(this.pid);
     const result = await load();
-    const used = (await this.cpuMicros()) - before;
-    if (result.requests > 0) result.serverCpuMicrosPerRequest = Math.round((used / result.requests) * 10) / 10;
+    const after = processCpuMicros(this.pid);
+    if (before !== undefined && after !== undefined && result.requests > 0) {
+      result.serverCpuMicrosPerRequest = Math.round(((after - before) / result.requests) * 10) / 10;
+    }
     return result;
   }
 

@@ -54,8 +54,8 @@ export async function compareVariants(variants: Variant[], options: CompareOptio
     return {
       name: variant.name,
       requestsPerSecond: Math.round(median(results.map((r) => r.requestsPerSecond))),
-      latencyP50Ms: median(results.map((r) => r.latencyP50Ms)),
-      latencyP99Ms: median(results.map((r) => r.latencyP99Ms)),
+      latencyP50Ms: round2(median(results.map((r) => r.latencyP50Ms))),
+      latencyP99Ms: round2(median(results.map((r) => r.latencyP99Ms))),
       errors: results.reduce((sum, r) => sum + r.errors, 0),
       runs: results.map((r) => Math.round(r.requestsPerSecond)),
       ...(cpuRuns && { serverCpuMicrosPerRequest: round1(median(cpuRuns)), cpuRuns }),
@@ -100,4 +100,8 @@ export function cpuRatioOf(results: VariantResult[], variant: string, baseline: 
   if (!a?.cpuRuns || !b?.cpuRuns) return undefined;
   const perRound = a.cpuRuns.map((value, i) => b.cpuRuns![i]! / value).filter(Number.isFinite);
   return Math.round(median(perRound) * 1000) / 1000;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 /**
  * Benchmark settings, read once from the environment.
  *
@@ -9,6 +12,8 @@
  * - `BENCH_GRANTS`       active grants for the memory scenario (default 100000)
  * - `BENCH_SCENARIOS`    comma list of scenario ids (default: all)
  * - `BENCH_OUTPUT`       where results.json goes (default bench/results.json)
+ * - `BENCH_BASELINE`     another checkout with its bench built (`npm run bench` once there): the guard and
+ *                        token scenarios add that build's servers to the same alternating run
  */
 export interface BenchConfig {
   durationSeconds: number;
@@ -19,6 +24,15 @@ export interface BenchConfig {
   grantCount: number;
   scenarios: string[] | undefined;
   outputPath: string;
+  baseline: BenchBaseline | undefined;
+}
+
+/** Another build of the library, measured beside this one (`BENCH_BASELINE`). */
+export interface BenchBaseline {
+  /** The checkout's root directory. */
+  root: string;
+  /** Its commit (short), or the directory when it is not a git checkout. */
+  label: string;
 }
 
 function positiveNumber(name: string, fallback: number): number {
@@ -43,5 +57,21 @@ export function readBenchConfig(defaultOutputPath: string): BenchConfig {
     grantCount: Math.max(1, Math.round(positiveNumber('BENCH_GRANTS', 100_000))),
     scenarios: scenarios?.length ? scenarios : undefined,
     outputPath: process.env.BENCH_OUTPUT || defaultOutputPath,
+    baseline: readBaseline(process.env.BENCH_BASELINE),
   };
+}
+
+function readBaseline(root: string | undefined): BenchBaseline | undefined {
+  if (!root) return undefined;
+  const absolute = resolve(root);
+  if (!existsSync(join(absolute, 'dist', 'bench', 'server-main.js'))) {
+    throw new Error(`BENCH_BASELINE=${root}: no dist/bench/server-main.js there (run "npm run bench" in it once)`);
+  }
+  let label = absolute;
+  try {
+    label = execFileSync('git', ['-C', absolute, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout: the directory names it
+  }
+  return { root: absolute, label };
 }

@@ -6,6 +6,12 @@ export interface ServerSpec {
   variant: string;
   /** Number of distinct tokens the child should prepare for the load generator. */
   tokenCount?: number;
+  /**
+   * Another checkout whose built bench serves this spec (`BENCH_BASELINE`):
+   * its `dist/bench/server-main.js` runs instead of this build's, so one run
+   * alternates the two builds.
+   */
+  root?: string;
 }
 
 /** Sent by the child once it listens on loopback. */
@@ -17,13 +23,6 @@ export interface ReadyMessage {
   /** Anything else the scenario needs (client id, code verifier, ...). */
   extra?: Record<string, unknown>;
 }
-
-/**
- * Built-in command every server child answers: its own CPU time (user + system,
- * µs). Read around a run, it gives the server's CPU time per request, which a
- * shared machine disturbs far less than throughput.
- */
-export const CPU_USAGE_COMMAND = 'cpuUsage';
 
 /** A request from the runner to the child, answered with a {@link ReplyMessage} carrying the same `id`. */
 export interface CommandMessage {

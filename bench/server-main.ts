@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import {
-  CPU_USAGE_COMMAND,
   type BenchServerModule,
   type CommandMessage,
   type ReadyMessage,
@@ -21,7 +20,6 @@ async function main(): Promise<void> {
     if (message?.type !== 'command') return;
     const reply = (body: Omit<ReplyMessage, 'type' | 'id'>) =>
       process.send!({ type: 'reply', id: message.id, ...body });
-    if (message.name === CPU_USAGE_COMMAND) return reply({ result: cpuMicros() });
     const handler = server.commands?.[message.name];
     if (!handler) return reply({ error: `unknown command ${message.name}` });
     handler(message.args ?? {}).then(
@@ -34,12 +32,6 @@ async function main(): Promise<void> {
   });
   const ready: ReadyMessage = { type: 'ready', port: server.port, tokens: server.tokens, extra: server.extra };
   process.send!(ready);
-}
-
-/** User + system CPU time this process has used, in microseconds. */
-function cpuMicros(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
 }
 
 main().catch((error: unknown) => {

@@ -9,13 +9,13 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
 import { setAsyncContextEnabled } from './context/auth-storage.js';
 import { AuthContextMiddleware } from './context/auth-context.middleware.js';
 import { AUTHORIZATION_SERVER_PROVIDERS, RESOURCE_SERVER_PROVIDERS } from './mcp-auth.providers.js';
-import type { Endpoint } from './endpoints/endpoint.js';
 import { EndpointPipeline } from './endpoints/endpoint-pipeline.js';
-import { ENDPOINT_PROVIDERS, MCP_AUTH_ENDPOINTS } from './endpoints/endpoints.js';
-import { buildRouteTable } from './endpoints/route-table.js';
+import { ENDPOINT_PROVIDERS, MCP_AUTH_ROUTE_TABLE } from './endpoints/endpoints.js';
+import type { RouteTable } from './endpoints/route-table.js';
 import { mountEndpoints } from './http/mount-endpoints.js';
 import type { McpAuthModuleOptions } from './interfaces/mcp-auth-options.interface.js';
 import { AUTHORIZATION_SERVER_CONFIG, MCP_AUTH_CONFIG, MCP_AUTH_TOKEN_VERIFIER } from './mcp-auth.constants.js';
@@ -64,7 +64,7 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
   constructor(
     @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(MCP_AUTH_ENDPOINTS) private readonly endpoints: Endpoint[],
+    @Inject(MCP_AUTH_ROUTE_TABLE) private readonly table: RouteTable,
     private readonly pipeline: EndpointPipeline,
   ) {
     super();
@@ -81,17 +81,25 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
-    const table = buildRouteTable(this.endpoints, this.config);
-    const ownPaths = new Set([...table.keys(), new URL(this.config.resource).pathname]);
-    mountEndpoints(adapter, table, this.pipeline, ownPaths, this.config.bodyLimitBytes);
+    const ownPaths = new Set([...this.table.keys(), new URL(this.config.resource).pathname]);
+    mountEndpoints(adapter, this.table, this.pipeline, ownPaths, this.config.bodyLimitBytes);
   }
 
   /**
    * Opens the per-request AsyncLocalStorage slot behind `getAccessToken()` /
-   * `AuthContext.current()` on every route (unless `asyncContext: false`).
+   * `AuthContext.current()` on every route (unless `asyncContext: false`). On
+   * Express it is a plain middleware mounted here, after the body parsers and
+   * before every Nest middleware and route: Nest's own middleware wrapper
+   * (a route layer per pattern, instance lookup) cost as much as the slot.
    */
   configure(consumer: MiddlewareConsumer): void {
     if (!this.config.asyncContext) return;
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() === 'express') {
+      const slot = new AuthContextMiddleware(this.table);
+      adapter.use((req: IncomingMessage, res: unknown, next: () => void) => slot.use(req, res, next));
+      return;
+    }
     consumer.apply(AuthContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 

@@ -20,9 +20,13 @@ export const guardScenario: Scenario = {
         fresh: { kind: 'nest-guard', variant: 'jwt-nocache', tokenCount: config.tokenCount },
         noAls: { kind: 'nest-guard', variant: 'jwt-noals', tokenCount: 1 },
         tools: { kind: 'nest-guard', variant: 'jwt-tools', tokenCount: 1 },
+        ...(config.baseline && {
+          baseline: { kind: 'nest-guard', variant: 'jwt', tokenCount: 1, root: config.baseline.root },
+        }),
       },
       async (s) => {
         const c = config.connections;
+        const baselineName = config.baseline && `baseline ${config.baseline.label}: guard, JWT reused`;
         const variants = await compareVariants(
           [
             mcpCallVariant('nest bare', s.bare, 'none', c),
@@ -30,6 +34,7 @@ export const guardScenario: Scenario = {
             mcpCallVariant(`guard, fresh JWT per request (${s.fresh.ready.tokens.length})`, s.fresh, 'fresh', c),
             mcpCallVariant('guard, JWT reused, asyncContext off', s.noAls, 'reused', c),
             mcpCallVariant('guard, JWT reused, tool scope declared', s.tools, 'reused', c, MCP_STANDARD_HEADERS),
+            ...(baselineName ? [mcpCallVariant(baselineName, s.baseline, 'reused', c)] : []),
           ],
           { ...config, log },
         );
@@ -59,6 +64,18 @@ export const guardScenario: Scenario = {
               'guard reused, tool scope declared / bare',
               cpuRatioOf(variants, 'guard, JWT reused, tool scope declared', 'nest bare'),
             ),
+            ...(baselineName
+              ? [
+                  {
+                    name: 'guard reused: this build / baseline',
+                    value: ratioOf(variants, 'guard, JWT reused', baselineName),
+                  },
+                  ...cpuRatio(
+                    'guard reused: this build / baseline',
+                    cpuRatioOf(variants, 'guard, JWT reused', baselineName),
+                  ),
+                ]
+              : []),
           ],
           notes: [
             'Tokens are ES256 JWT access tokens issued by the built-in provider (memory store) for the MCP resource.',

@@ -4,6 +4,7 @@ import { identityScenario } from './identity.scenario.js';
 import { memoryScenario } from './memory.scenario.js';
 import { peerScenario } from './peer.scenario.js';
 import { postgresScenario } from './postgres.scenario.js';
+import { redisScenario } from './redis.scenario.js';
 import { tokenScenario } from './token.scenario.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
@@ -12,6 +13,7 @@ export const SCENARIOS: Scenario[] = [
   identityScenario,
   peerScenario,
   tokenScenario,
+  redisScenario,
   postgresScenario,
   memoryScenario,
 ];

@@ -1,6 +1,8 @@
 import { compareVariants, cpuRatioOf, ratioOf } from '../compare.js';
 import { withServers } from '../harness.js';
 import { atLeast, type Scenario } from '../scenario.js';
+import type { ChildServer } from '../child-server.js';
+import type { Variant, VariantResult } from '../compare.js';
 import { codeExchangeVariant, refreshChainVariant } from './token-chains.js';
 
 const OURS = 'ours: refresh_token';
@@ -28,8 +30,12 @@ export const tokenScenario: Scenario = {
         oidc: { kind: 'oidc-provider', variant: 'memory', tokenCount: c },
         oidcMap: { kind: 'oidc-provider', variant: 'map', tokenCount: c },
         floor: { kind: 'nest-token-floor', variant: 'bare', tokenCount: c },
+        ...(config.baseline && {
+          baseline: { kind: 'nest-token', variant: 'memory', tokenCount: c, root: config.baseline.root },
+        }),
       },
       async (s) => {
+        const baseline = config.baseline && `baseline ${config.baseline.label}`;
         const ourPath = String(s.ours.ready.extra?.tokenPath);
         const ourClient = String(s.ours.ready.extra?.clientId);
         const variants = await compareVariants(
@@ -51,6 +57,7 @@ export const tokenScenario: Scenario = {
             ),
             codeExchangeVariant('ours: authorization_code', s.ours, ourPath, c, CODE_POOL_PER_SECOND),
             refreshChainVariant(FLOOR, s.floor, '/token', String(s.floor.ready.extra?.clientId), c),
+            ...(baseline ? baselineVariants(baseline, s.baseline, c) : []),
           ],
           { ...config, log },
         );
@@ -73,6 +80,7 @@ export const tokenScenario: Scenario = {
             },
             { name: 'Nest floor / oidc-provider (Map adapter)', value: ratioOf(variants, FLOOR, OIDC_MAP) },
             { name: 'ours refresh / Nest floor', value: ratioOf(variants, OURS, FLOOR) },
+            ...(baseline ? baselineRatios(variants, baseline) : []),
           ],
           notes: [
             `${c} concurrent chains, each sequential (a refresh needs the newest refresh token).`,
@@ -86,3 +94,30 @@ export const tokenScenario: Scenario = {
     );
   },
 };
+
+/** The same refresh and code-exchange load on another build (`BENCH_BASELINE`). */
+function baselineVariants(label: string, server: ChildServer, connections: number): Variant[] {
+  const path = String(server.ready.extra?.tokenPath);
+  return [
+    refreshChainVariant(`${label}: refresh_token`, server, path, String(server.ready.extra?.clientId), connections),
+    codeExchangeVariant(`${label}: authorization_code`, server, path, connections, CODE_POOL_PER_SECOND),
+  ];
+}
+
+function baselineRatios(variants: VariantResult[], label: string) {
+  return [
+    { name: 'refresh: this build / baseline', value: ratioOf(variants, OURS, `${label}: refresh_token`) },
+    {
+      name: 'refresh: this build / baseline (server CPU/req)',
+      value: cpuRatioOf(variants, OURS, `${label}: refresh_token`) ?? Number.NaN,
+    },
+    {
+      name: 'authorization_code: this build / baseline',
+      value: ratioOf(variants, 'ours: authorization_code', `${label}: authorization_code`),
+    },
+    {
+      name: 'authorization_code: this build / baseline (server CPU/req)',
+      value: cpuRatioOf(variants, 'ours: authorization_code', `${label}: authorization_code`) ?? Number.NaN,
+    },
+  ];
+}

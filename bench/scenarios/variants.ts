@@ -1,7 +1,6 @@
 import type { ChildServer } from '../child-server.js';
 import type { Variant } from '../compare.js';
 import { runHttpLoad } from '../load/http-load.js';
-import { processCpuMicros } from '../server-cpu.js';
 import { MCP_PATH, MCP_TOOL_CALL_BODY } from '../servers/mcp-request.js';
 
 /** How a variant presents its bearer token. */
@@ -26,21 +25,18 @@ export function mcpCallVariant(
   const bearerTokens = tokenUse === 'none' ? undefined : tokenUse === 'reused' ? tokens.slice(0, 1) : tokens;
   return {
     name,
-    run: async (durationSeconds) => {
-      const cpuBefore = processCpuMicros(server.pid);
-      const result = await runHttpLoad({
-        url: server.origin,
-        method: 'POST',
-        path: MCP_PATH,
-        body: MCP_TOOL_CALL_BODY,
-        bearerTokens,
-        headers,
-        connections,
-        durationSeconds,
-      });
-      const cpuAfter = processCpuMicros(server.pid);
-      if (cpuBefore === undefined || cpuAfter === undefined || result.requests === 0) return result;
-      return { ...result, serverCpuMicrosPerRequest: (cpuAfter - cpuBefore) / result.requests };
-    },
+    run: (durationSeconds) =>
+      server.measuringCpu(() =>
+        runHttpLoad({
+          url: server.origin,
+          method: 'POST',
+          path: MCP_PATH,
+          body: MCP_TOOL_CALL_BODY,
+          bearerTokens,
+          headers,
+          connections,
+          durationSeconds,
+        }),
+      ),
   };
 }

@@ -11,17 +11,16 @@ import {
 import { BENCH_CLIENT_ID, BENCH_RESOURCE } from './mcp-request.js';
 import { listenNest } from './nest-app.js';
 import { openBenchPostgresStore } from './postgres-bench-store.js';
+import { openBenchRedisStore } from './redis-bench-store.js';
 
 /**
  * The authorization server (McpAuthModule + built-in provider + memory store,
- * or PostgreSQL with the `postgres` variant) for the token-endpoint scenarios. Prepares one refresh token per load chain,
+ * PostgreSQL with the `postgres` variant, Redis with `redis`) for the token-endpoint scenarios. Prepares one refresh token per load chain,
  * and mints authorization codes on the runner's `mintCodes` command.
  */
 export async function startServer(spec: ServerSpec): Promise<StartedServer> {
-  if (spec.variant !== 'memory' && spec.variant !== 'postgres')
-    throw new Error(`unknown nest-token variant ${spec.variant}`);
-  const postgres = spec.variant === 'postgres' ? await openBenchPostgresStore() : undefined;
-  const { provider, options } = jwtModuleOptions({ store: postgres?.store });
+  const opened = await openStore(spec.variant);
+  const { provider, options } = jwtModuleOptions({ store: opened?.store });
 
   @Module({ imports: [McpAuthModule.forRoot(options)] })
   class TokenAppModule {}
@@ -43,7 +42,14 @@ export async function startServer(spec: ServerSpec): Promise<StartedServer> {
     },
     close: async () => {
       await app.close();
-      await postgres?.drop();
+      await opened?.drop();
     },
   };
+}
+
+function openStore(variant: string) {
+  if (variant === 'memory') return undefined;
+  if (variant === 'postgres') return openBenchPostgresStore();
+  if (variant === 'redis') return openBenchRedisStore();
+  throw new Error(`unknown nest-token variant ${variant}`);
 }

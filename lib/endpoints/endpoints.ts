@@ -3,6 +3,9 @@ import { AuthorizationServerMetadataEndpoint } from './authorization-server-meta
 import { AuthorizationEndpoint } from './authorization.endpoint.js';
 import type { Endpoint } from './endpoint.js';
 import { EndpointPipeline } from './endpoint-pipeline.js';
+import type { McpAuthConfig } from '../interfaces/mcp-auth-config.interface.js';
+import { MCP_AUTH_CONFIG } from '../mcp-auth.constants.js';
+import { buildRouteTable, type RouteTable } from './route-table.js';
 import {
   ConsentPageEndpoint,
   LoginPageEndpoint,
@@ -41,9 +44,17 @@ const ENDPOINT_TYPES: Array<Type<Endpoint>> = [
 /** Injection token of the list of endpoint instances. */
 export const MCP_AUTH_ENDPOINTS = Symbol('MCP_AUTH_ENDPOINTS');
 
-/** Providers of the endpoints, their pipeline and the list the mounter reads. */
+/** Injection token of the {@link RouteTable} of the configured mode (built once, at boot). */
+export const MCP_AUTH_ROUTE_TABLE = Symbol('MCP_AUTH_ROUTE_TABLE');
+
+/** Providers of the endpoints, their pipeline, the list of them and the route table the mounter reads. */
 export const ENDPOINT_PROVIDERS: Provider[] = [
   ...ENDPOINT_TYPES,
   EndpointPipeline,
   { provide: MCP_AUTH_ENDPOINTS, inject: ENDPOINT_TYPES, useFactory: (...endpoints: Endpoint[]) => endpoints },
+  {
+    provide: MCP_AUTH_ROUTE_TABLE,
+    inject: [MCP_AUTH_ENDPOINTS, MCP_AUTH_CONFIG],
+    useFactory: (endpoints: Endpoint[], config: McpAuthConfig): RouteTable => buildRouteTable(endpoints, config),
+  },
 ];

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Bytes of randomness in every code, token, secret, interaction and session id: 256 bits (S47). */
 export const RANDOM_VALUE_BYTES = 32;
@@ -10,12 +10,12 @@ export function randomValue(bytes = RANDOM_VALUE_BYTES): string {
 
 /** SHA-256 of a credential, base64url: the only form in which codes, tokens and ids reach the store. */
 export function hashValue(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
+  return hash('sha256', value, 'base64url');
 }
 
 /** Constant-time string equality (compares SHA-256 digests, so lengths leak nothing). */
 export function constantTimeEquals(a: string, b: string): boolean {
-  const digestA = createHash('sha256').update(a, 'utf8').digest();
-  const digestB = createHash('sha256').update(b, 'utf8').digest();
+  const digestA = hash('sha256', a, 'buffer');
+  const digestB = hash('sha256', b, 'buffer');
   return timingSafeEqual(digestA, digestB);
 }

@@ -46,13 +46,18 @@ async function serve(route: MountedRoute, pipeline: EndpointPipeline, req: Reque
   }
 }
 
-/** Writes an endpoint result on an Express response. */
+/**
+ * Writes an endpoint result on an Express response. JSON goes out through
+ * Node's own response API: Express's `res.json` would add an `ETag` (a SHA-1
+ * of every body, pointless on `no-store` answers) that Fastify does not send.
+ */
 export function writeResult(res: Response, result: EndpointResult, headers: Readonly<Record<string, string>>): void {
-  res.status(result.status).set(headers);
-  if (result.headers) res.set(result.headers);
+  res.statusCode = result.status;
+  setHeaders(res, headers);
+  if (result.headers) setHeaders(res, result.headers);
   switch (result.kind) {
     case 'json':
-      res.json(result.body);
+      writeJson(res, JSON.stringify(result.body));
       return;
     case 'text':
       res.type(result.contentType).send(result.text);
@@ -63,4 +68,14 @@ export function writeResult(res: Response, result: EndpointResult, headers: Read
     case 'empty':
       res.end();
   }
+}
+
+function setHeaders(res: Response, headers: Readonly<Record<string, string>>): void {
+  for (const name in headers) res.setHeader(name, headers[name]);
+}
+
+function writeJson(res: Response, payload: string): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(payload));
+  res.end(payload);
 }

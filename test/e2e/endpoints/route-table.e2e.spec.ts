@@ -3,11 +3,8 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { McpAuthModule } from '../../../lib/index.js';
-import { buildRouteTable } from '../../../lib/endpoints/route-table.js';
-import type { Endpoint } from '../../../lib/endpoints/endpoint.js';
-import { MCP_AUTH_ENDPOINTS } from '../../../lib/endpoints/endpoints.js';
-import type { McpAuthConfig } from '../../../lib/interfaces/mcp-auth-config.interface.js';
-import { MCP_AUTH_CONFIG } from '../../../lib/mcp-auth.constants.js';
+import type { RouteTable } from '../../../lib/endpoints/route-table.js';
+import { MCP_AUTH_ROUTE_TABLE } from '../../../lib/endpoints/endpoints.js';
 import { DefaultOAuthProvider, MemoryOAuthStore } from '../../../lib/index.js';
 import { createTestApplication } from '../../support/test-app.js';
 
@@ -48,8 +45,7 @@ async function boot(
 }
 
 function mountedPaths(app: INestApplication): string[] {
-  const config = app.get<McpAuthConfig>(MCP_AUTH_CONFIG);
-  return [...buildRouteTable(app.get<Endpoint[]>(MCP_AUTH_ENDPOINTS), config).keys()].sort();
+  return [...app.get<RouteTable>(MCP_AUTH_ROUTE_TABLE).keys()].sort();
 }
 
 describe('one route table, mounted by mode at exact paths', () => {
@@ -78,6 +74,24 @@ describe('one route table, mounted by mode at exact paths', () => {
     await http.post('/tenant/token/').type('form').send({ grant_type: 'x' }).expect(404);
     await http.post('/TENANT/token').type('form').send({ grant_type: 'x' }).expect(404);
     await http.get('/tenant/token-info').expect(200, 'app');
+  });
+
+  it('a JSON answer carries its exact media type and length and no ETag, on every platform', async () => {
+    app = await boot({
+      issuerUrl: 'http://127.0.0.1/tenant',
+      resourceServerUrl: 'http://127.0.0.1/mcp',
+      provider: new DefaultOAuthProvider({ store: new MemoryOAuthStore(), authenticate: async () => undefined }),
+    });
+    const http = request(app.getHttpServer());
+    const metadata = await http.get('/.well-known/oauth-authorization-server/tenant').expect(200);
+    const failure = await http.post('/tenant/token').type('form').send({ grant_type: 'x' }).expect(401);
+    for (const response of [metadata, failure]) {
+      expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.text));
+      expect(response.headers.etag).toBeUndefined();
+    }
+    expect(metadata.body.issuer).toBe('http://127.0.0.1/tenant');
+    expect(failure.body.error).toBe('invalid_client');
   });
 
   it('switching an endpoint off unmounts it: its path answers 404', async () => {
