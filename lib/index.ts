@@ -31,6 +31,7 @@ export type {
 } from './interfaces/client-registration-policy.interface.js';
 export type { PrivateKeyJwtOptions } from './services/private-key-jwt-options.js';
 export type { ScopeHierarchyDeclaration } from './rules/scope-rules.js';
+export type { PageBrandingOptions } from './services/page-appearance-options.js';
 export {
   AUTHORIZATION_SERVER_METADATA_EXTENSIONS,
   type AuthorizationServerMetadataExtension,
@@ -48,7 +49,7 @@ export { getAccessToken } from './context/auth-storage.js';
 
 // Per-tool scopes.
 export { ToolScopeRegistry } from './services/tool-scope-registry.js';
-export { filterToolsByScopes } from './rules/filter-tools-by-scopes.js';
+export { filterToolsByScopes, type ToolScopeLookup } from './rules/filter-tools-by-scopes.js';
 
 // Resource URIs (RFC 8707, S60).
 export { canonicalResourceUri, sameResource } from './rules/resource-uri.js';
@@ -70,6 +71,8 @@ export type {
   OAuthToken,
   SubjectType,
   SubjectTokenRequest,
+  AccessTokenConfirmation,
+  TokenBinding,
 } from './interfaces/oauth-models.js';
 
 // The built-in authorization server.

@@ -17,5 +17,6 @@ export function epochSeconds(clock: OAuthClock): number {
  * tests inject a manual clock instead of sleeping.
  */
 export interface Clock {
+  /** Milliseconds since the epoch, like `Date.now()`. */
   now(): number;
 }

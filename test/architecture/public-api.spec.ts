@@ -95,6 +95,7 @@ const TYPE_EXPORTS = [
   'IntrospectionOptions',
   'PrivateKeyJwtOptions',
   'ScopeHierarchyDeclaration',
+  'PageBrandingOptions',
   'ClientRegistrationPolicy',
   'ClientRegistrationMetadata',
   'ClientRegistrationRequestContext',
@@ -114,6 +115,9 @@ const TYPE_EXPORTS = [
   'AuthorizationCode',
   'RefreshToken',
   'AccessToken',
+  'AccessTokenConfirmation',
+  'TokenBinding',
+  'ToolScopeLookup',
   'OAuthToken',
   // DefaultOAuthProvider
   'DefaultOAuthProviderOptions',
