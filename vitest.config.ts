@@ -1,9 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** The suites that run on each HTTP platform (issue 17); the rest is platform-independent. */
 const PLATFORM_SUITES = ['test/e2e/**/*.spec.ts', 'test/interop/**/*.spec.ts', 'test/security/**/*.spec.ts'];
 
 export default defineConfig({
+  // The package name resolves to the source, as tsconfig.json's `paths` does for the compiler (test/docs runs
+  // the documentation's code blocks, which import 'nestjs-mcp-auth').
+  resolve: { alias: { 'nestjs-mcp-auth': fileURLToPath(new URL('./lib/index.ts', import.meta.url)) } },
   test: {
     setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,

@@ -1,8 +1,7 @@
 /**
  * The public API of `nestjs-mcp-auth`: what applications import. Everything
  * else is internal and may change in any release. The list is pinned by
- * `test/architecture/public-api.spec.ts` and summarised in the README
- * ("Public API").
+ * `test/architecture/public-api.spec.ts` and listed in docs/public-api.md.
  */
 
 // Module and configuration.
@@ -30,6 +29,7 @@ export type {
 } from './interfaces/client-registration-policy.interface.js';
 export type { PrivateKeyJwtOptions } from './interfaces/private-key-jwt-options.interface.js';
 export type { ScopeHierarchyDeclaration } from './rules/scope-rules.js';
+export type { PageBrandingOptions } from './interfaces/page-options.interface.js';
 export {
   AUTHORIZATION_SERVER_METADATA_EXTENSIONS,
   type AuthorizationServerMetadataExtension,
@@ -47,7 +47,7 @@ export { getAccessToken } from './context/auth-storage.js';
 
 // Per-tool scopes.
 export { ToolScopeRegistry } from './services/tool-scope-registry.js';
-export { filterToolsByScopes } from './rules/filter-tools-by-scopes.js';
+export { filterToolsByScopes, type ToolScopeLookup } from './rules/filter-tools-by-scopes.js';
 
 // Resource URIs (RFC 8707, S60).
 export { canonicalResourceUri, sameResource } from './rules/resource-uri.js';
@@ -69,6 +69,8 @@ export type {
   OAuthToken,
   SubjectType,
   SubjectTokenRequest,
+  AccessTokenConfirmation,
+  TokenBinding,
 } from './interfaces/oauth-models.js';
 
 // The built-in authorization server.

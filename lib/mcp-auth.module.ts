@@ -60,6 +60,7 @@ const CORE_PROVIDERS: Provider[] = [
  */
 @Module({})
 export class McpAuthModule extends McpAuthConfigurableModule implements NestModule, OnModuleInit {
+  /** @internal Built by Nest from the module's own providers. */
   constructor(
     @Inject(MCP_AUTH_CONFIG) private readonly config: McpAuthConfig,
     private readonly adapterHost: HttpAdapterHost,
@@ -102,10 +103,20 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
     consumer.apply(AuthContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 
+  /**
+   * Registers the module with options known at startup (`McpAuthModuleOptions` plus `isGlobal`,
+   * default `true`). The options are validated at once: a bad option fails the boot with a
+   * `McpAuthConfigurationError` that says what to fix.
+   */
   static override forRoot(options: typeof MCP_AUTH_OPTIONS_TYPE): DynamicModule {
     return McpAuthModule.withParts(super.forRoot(options));
   }
 
+  /**
+   * Registers the module with options from other providers (a `ConfigService`, secrets): `imports`
+   * and `inject` with `useFactory`, or `useClass` / `useExisting` (a class with `create()`), plus
+   * `isGlobal` (default `true`). The options are validated when the factory has returned.
+   */
   static override forRootAsync(options: typeof MCP_AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
     return McpAuthModule.withParts(super.forRootAsync(options));
   }

@@ -4,7 +4,7 @@ import { createSampleApp } from './app.js';
 import { openPostgresStore } from './postgres-store.js';
 import { DEMO_USERS, sampleSettingsFromEnv } from './sample-options.js';
 
-/** Starts the sample MCP server from environment variables (see README, "Run the sample"). */
+/** Starts the sample MCP server from environment variables (see docs/sample.md). */
 async function main(): Promise<void> {
   const { port, host, options, databaseUrl } = sampleSettingsFromEnv(process.env);
   if (databaseUrl) options.store = await openPostgresStore(databaseUrl);

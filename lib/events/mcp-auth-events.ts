@@ -102,7 +102,7 @@ export interface StepUpChallengedEvent extends McpAuthEventBase {
  */
 export type McpAuthEventListener = (event: McpAuthEvent) => unknown;
 
-/** An event as given to {@link emitMcpAuthEvent}: `atMs` is filled in. */
+/** An event as the library emits it, before `atMs` is filled in. */
 export type McpAuthEventInput = McpAuthEvent extends infer E
   ? E extends McpAuthEvent
     ? Omit<E, 'atMs'>

@@ -1,5 +1,6 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { toVerificationError } from '../errors/error-policy.js';
+import { McpAuthConfigurationError } from '../errors/mcp-auth-configuration-error.js';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { setCurrentAccessToken } from '../context/auth-storage.js';
@@ -37,6 +38,13 @@ import { ToolScopeRegistry } from '../services/tool-scope-registry.js';
 export const DEFAULT_VERIFIER_RETRY_AFTER_SECONDS = 5;
 
 const AUTHORIZATION = 'authorization';
+
+/** Why a guard could not be built: the module that uses it does not see `McpAuthModule`, and what to do. */
+export const MODULE_NOT_VISIBLE =
+  'BearerAuthGuard is used in a module that does not see McpAuthModule. Import McpAuthModule.forRoot() or ' +
+  'forRootAsync() once, in the root module (it is global by default). If it is registered with isGlobal: false, ' +
+  'export it from the module that imports it (exports: [McpAuthModule]) and import that module where the guard ' +
+  'is used, or drop isGlobal: false.';
 
 /**
  * Bearer-token guard of the MCP endpoint (RFC 6750, RFC 9728 §5.1, MCP
@@ -79,12 +87,18 @@ export class BearerAuthGuard implements CanActivate {
   private readonly bearerHeaders = new BearerHeaderMemo();
   private readonly dpop: DpopResourceCheck;
 
+  /**
+   * The configuration, verifier and tool-scope registry come from `McpAuthModule`. They are optional
+   * for Nest only, so that a guard used where the module is not visible fails at startup with a
+   * message that says what to do, instead of Nest's unresolved-dependency message.
+   */
   constructor(
     protected readonly reflector: Reflector,
-    @Inject(MCP_AUTH_CONFIG) protected readonly config: McpAuthConfig,
-    @Inject(MCP_AUTH_TOKEN_VERIFIER) protected readonly verifier: TokenVerifier,
-    protected readonly toolScopes: ToolScopeRegistry,
+    @Optional() @Inject(MCP_AUTH_CONFIG) protected readonly config: McpAuthConfig,
+    @Optional() @Inject(MCP_AUTH_TOKEN_VERIFIER) protected readonly verifier: TokenVerifier,
+    @Optional() protected readonly toolScopes: ToolScopeRegistry,
   ) {
+    if (!config || !verifier || !toolScopes) throw new McpAuthConfigurationError(MODULE_NOT_VISIBLE);
     this.audience = new AudienceMatcher(config.resource);
     this.dpop = new DpopResourceCheck(config, () => this.nowSeconds());
   }
@@ -273,7 +287,7 @@ export class BearerAuthGuard implements CanActivate {
 
   /**
    * Sets `WWW-Authenticate` (and `Retry-After` for 503) on the response and returns the
-   * error to answer with; the guard throws it to Nest as an {@link OAuthHttpException},
+   * error to answer with; the guard throws it to Nest as an `OAuthHttpException`,
    * which Nest renders as the `{ error, error_description }` body with the error's status.
    */
   protected challenge(response: Response, error: OAuthError, requiredScopes: string[], _request: Request): OAuthError {

@@ -11,8 +11,8 @@ export interface RateLimit {
  * users of one hosted client behind a few egress addresses do not lock each
  * other out, and a stranger cannot spend a client's budget from elsewhere; the
  * address alone is only a coarse outer bound (`perAddress`). The address is
- * `req.ip`: set Express's `trust proxy` behind a proxy. See the README,
- * "Hosted clients", for why the defaults are what they are.
+ * `req.ip`: set Express's `trust proxy` behind a proxy. See docs/hosted-clients.md
+ * for why the defaults are what they are.
  */
 export interface RateLimitOptions {
   /** Every OAuth endpoint and the login form together, per address (coarse outer bound). @default 20000 / 15 min */

@@ -9,6 +9,10 @@ import type { AccessToken } from './oauth-models.js';
  * service cannot be reached (the guard then fails closed with 503).
  */
 export interface TokenVerifier {
+  /**
+   * The verified token, or `undefined` when it is not valid (unknown, expired, revoked, bad
+   * signature): the guard answers 401 `invalid_token`.
+   */
   verifyToken(token: string): Promise<AccessToken | undefined>;
   /**
    * Optional: told when the guard answers 403 `insufficient_scope` for a

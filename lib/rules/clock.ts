@@ -6,6 +6,7 @@ export const OAUTH_CLOCK = Symbol('OAUTH_CLOCK');
  * tests inject a manual clock instead of sleeping.
  */
 export interface Clock {
+  /** Milliseconds since the epoch, like `Date.now()`. */
   now(): number;
 }
 

@@ -2,6 +2,7 @@ import { ScopeHierarchy } from './scope-rules.js';
 
 /** What {@link filterToolsByScopes} needs of the `ToolScopeRegistry`: the scopes one tool requires. */
 export interface ToolScopeLookup {
+  /** The scopes a call of `toolName` needs; none when the tool declares none. */
   scopesFor(toolName: string): readonly string[];
 }
 

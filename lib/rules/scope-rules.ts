@@ -43,7 +43,7 @@ export function mergeScopes(...lists: ReadonlyArray<readonly unknown[] | undefin
 /**
  * Which scope implies which: `{ notes: ['notes:read', 'notes:write'], admin: ['*'] }`.
  * A key satisfies every scope it lists, transitively. A key listing `'*'`
- * ({@link EVERY_SCOPE}) satisfies every scope of `scopesSupported`; no other
+ * satisfies every scope of `scopesSupported`; no other
  * scope may imply it. Every name must be in `scopesSupported`; cycles are refused.
  */
 export type ScopeHierarchyDeclaration = Readonly<Record<string, readonly string[]>>;

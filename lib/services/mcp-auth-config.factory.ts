@@ -26,7 +26,7 @@ export { McpAuthConfigurationError };
 export const DEFAULT_MCP_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /**
- * S36/S55/S62 defaults, justified in the README ("Hosted clients"): 1000 users
+ * S36/S55/S62 defaults, justified in docs/hosted-clients.md: 1000 users
  * of one hosted client behind one address connect within an hour with room to
  * spare, while failures (token, login) are bounded tightly.
  */

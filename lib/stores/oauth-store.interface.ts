@@ -102,11 +102,14 @@ export interface OAuthStore {
 
   /** Remembers approved scopes for a (subject, client) pair. */
   saveConsent(subject: string, clientId: string, consent: ConsentRecord): Promise<void>;
+  /** The scopes remembered for a (subject, client) pair, or `undefined` when none are. */
   getConsent(subject: string, clientId: string): Promise<ConsentRecord | undefined>;
 
   /** Stores a login session of the built-in login. */
   saveSession(sessionIdHash: string, session: SessionRecord): Promise<void>;
+  /** The login session stored under a session-id hash, or `undefined` when it is unknown or expired. */
   getSession(sessionIdHash: string): Promise<SessionRecord | undefined>;
+  /** Ends a login session (sign-out, switch account); deleting an unknown one is not an error. */
   deleteSession(sessionIdHash: string): Promise<void>;
 
   /** Stores a pending sign-in at an upstream identity provider, keyed by the hash of its `state`. */

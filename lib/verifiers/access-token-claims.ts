@@ -2,8 +2,8 @@ import type { AccessToken } from '../interfaces/oauth-models.js';
 
 /**
  * Maps JWT claims (RFC 9068 §2.2) or an introspection response (RFC 7662
- * §2.2) to an {@link AccessToken}: `scope` (space-separated, or an `scp`
- * array as some servers send) → scopes, `client_id` (or `azp`) → clientId,
+ * §2.2) to an {@link AccessToken}: `scope` (space-separated, or `scp` as
+ * some servers send it: an array, or a space-separated string as Entra ID v2) → scopes, `client_id` (or `azp`) → clientId,
  * `sub` → subject, `subject_type` (`user` / `machine`, S67) → subjectType, `aud` → resource (the guard checks it, S4), `exp` →
  * expiresAt, `iss` → issuer, `cnf` → cnf (RFC 7800, RFC 9449 §6: the guard then
  * requires DPoP). Returns `undefined` when a claim has the wrong type.
@@ -49,6 +49,7 @@ function confirmationOf(cnf: unknown): AccessToken['cnf'] | null | undefined {
 
 function scopesOf(claims: Record<string, unknown>): string[] | undefined {
   if (typeof claims.scope === 'string') return claims.scope.split(' ').filter(Boolean);
+  if (claims.scope === undefined && typeof claims.scp === 'string') return claims.scp.split(' ').filter(Boolean);
   if (claims.scope === undefined && Array.isArray(claims.scp) && claims.scp.every((s) => typeof s === 'string')) {
     return [...(claims.scp as string[])];
   }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layering of lib/ (README, "Architecture"), checked with dependency-cruiser and the rules in
+ * The layering of lib/ (docs/architecture.md), checked with dependency-cruiser and the rules in
  * .dependency-cruiser.cjs. The same rules run against test/architecture/fixtures/, a small tree with one
  * deliberate violation per rule, so a rule that stopped matching fails here too.
  */

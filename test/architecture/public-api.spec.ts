@@ -3,16 +3,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { documentationFiles } from '../support/doc-blocks.js';
 
 /**
  * The public API is a decision, not an accident: adding or removing an export
- * of a package entry point fails here until the lists below (and the README's
- * "Public API" section) are updated.
+ * of a package entry point fails here until the lists below (and docs/public-api.md)
+ * are updated.
  */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const INDEX = join(repoRoot, 'lib/index.ts');
 
-/** Runtime exports of `nestjs-mcp-auth` (lib/index.ts), grouped as in the README. */
+/** Runtime exports of `nestjs-mcp-auth` (lib/index.ts), grouped as in docs/public-api.md. */
 const RUNTIME_EXPORTS = [
   // Module and configuration
   'McpAuthModule',
@@ -94,6 +95,7 @@ const TYPE_EXPORTS = [
   'IntrospectionOptions',
   'PrivateKeyJwtOptions',
   'ScopeHierarchyDeclaration',
+  'PageBrandingOptions',
   'ClientRegistrationPolicy',
   'ClientRegistrationMetadata',
   'ClientRegistrationRequestContext',
@@ -113,6 +115,9 @@ const TYPE_EXPORTS = [
   'AuthorizationCode',
   'RefreshToken',
   'AccessToken',
+  'AccessTokenConfirmation',
+  'TokenBinding',
+  'ToolScopeLookup',
   'OAuthToken',
   // DefaultOAuthProvider
   'DefaultOAuthProviderOptions',
@@ -270,18 +275,21 @@ describe('public API', () => {
     expect(types).toEqual(sorted(TYPE_EXPORTS));
   }, 120_000);
 
-  it('every name the README imports from the package and every name it lists under "Public API" is exported', () => {
-    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  it('every name the README and docs/ import from the package, and every name docs/public-api.md lists, is exported', () => {
+    const docs = documentationFiles(repoRoot).map((file) => readFileSync(join(repoRoot, file), 'utf8'));
     const exported = new Set([...RUNTIME_EXPORTS, ...TYPE_EXPORTS]);
-    const imported = [...readme.matchAll(/import\s*\{([^}]*)\}\s*from\s*'nestjs-mcp-auth'/g)].flatMap((match) =>
-      match[1]!
-        .split(',')
-        .map((name) => name.trim().replace(/^type\s+/, ''))
-        .filter(Boolean),
+    const imported = docs.flatMap((text) =>
+      [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'nestjs-mcp-auth'/g)].flatMap((match) =>
+        match[1]!
+          .split(',')
+          .map((name) => name.trim().replace(/^type\s+/, ''))
+          .filter(Boolean),
+      ),
     );
     expect(imported.length).toBeGreaterThan(10);
-    const section = /\n## Public API\n([\s\S]*?)\n## /.exec(readme)?.[1];
-    expect(section, 'README has a "## Public API" section').toBeDefined();
+    const publicApi = readFileSync(join(repoRoot, 'docs/public-api.md'), 'utf8');
+    const section = /^# Public API\n([\s\S]*)$/.exec(publicApi)?.[1];
+    expect(section, 'docs/public-api.md starts with "# Public API"').toBeDefined();
     const listed = [...section!.matchAll(/`@?([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?`/g)].map((match) => match[1]!);
     expect(imported.filter((name) => !exported.has(name))).toEqual([]);
     expect(listed.filter((name) => !exported.has(name))).toEqual([]);

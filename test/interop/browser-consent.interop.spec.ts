@@ -4,9 +4,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Test } from '@nestjs/testing';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSampleServer, type RunningServer } from './support/interop-server.js';
+import { DefaultOAuthProvider, McpAuthModule, MemoryOAuthStore } from '../../lib/index.js';
+import { StubMetadataServer } from '../e2e/cimd/stub-metadata-server.js';
+import { ecKeyPem } from '../support/provider-fixtures.js';
+import { createTestApplication } from '../support/test-app.js';
+import { freePort, startSampleServer, type RunningServer } from './support/interop-server.js';
 
 /**
  * A real browser: Debian's Chromium driven by `playwright-core`, through the
@@ -14,6 +19,22 @@ import { startSampleServer, type RunningServer } from './support/interop-server.
  * only when /usr/bin/chromium is missing.
  */
 const CHROMIUM = '/usr/bin/chromium';
+/** A 32×32 logo for the branding test. */
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" rx="7" fill="#0a7d4f"/>' +
+  '<circle cx="16" cy="16" r="7" fill="#fff"/></svg>';
+/** `getComputedStyle(element)[property]`, run in the page. */
+const computedStyle = (element: unknown, property: string): string =>
+  (globalThis as any).getComputedStyle(element)[property] as string;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const SCREENSHOTS = 'test-output/screenshots';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
@@ -44,15 +65,7 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 800, height: 720 },
     });
     browser = context.browser()!;
@@ -290,5 +303,101 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
     expect(await page.locator('h1').innerText()).toBe('This app is not known here');
     await page.screenshot({ path: `${SCREENSHOTS}/unknown-client.png` });
     await page.close();
+  });
+
+  it('S32 S34 branding under the CSP: the logo from its own https origin shows, the colour is applied, an image from any other origin is blocked', async () => {
+    const serveLogo: Parameters<StubMetadataServer['route']>[1] = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(LOGO_SVG);
+    };
+    const logoServer = await new StubMetadataServer()
+      .route('/brand/logo.svg', serveLogo)
+      .route('/brand/other-origin.svg', serveLogo)
+      .start();
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    const provider = new DefaultOAuthProvider({
+      store: new MemoryOAuthStore({ sweepIntervalMs: 0 }),
+      signingKeys: [{ kid: 'k1', privateKey: ecKeyPem().privateKey }],
+      users: { alice: { password: 'alice', name: 'Alice' } },
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        McpAuthModule.forRoot({
+          issuerUrl: issuer,
+          resourceServerUrl: `${issuer}/mcp`,
+          provider,
+          scopesSupported: ['notes:read'],
+          scopeDescriptions: { 'notes:read': 'Read your notes' },
+          resourceName: 'Acme Notes',
+          branding: { logoUrl: logoServer.url('/brand/logo.svg'), primaryColor: '#0a7d4f' },
+          rateLimits: false,
+        }),
+      ],
+    }).compile();
+    const app = createTestApplication(moduleRef, { logger: false });
+    await app.listen(port, '127.0.0.1');
+    await provider.registerClient({
+      clientId: 'acme-desktop',
+      clientName: 'Acme Desktop',
+      redirectUris: [callbackUrl],
+      tokenEndpointAuthMethod: 'none',
+      grantTypes: ['authorization_code'],
+      responseTypes: ['code'],
+    });
+    // The logo server's certificate is a throwaway one: this browser accepts it (the CSP is what is under test).
+    const tlsBrowser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await (
+        await tlsBrowser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 800, height: 720 } })
+      ).newPage();
+      const authorize = new URL(`${issuer}/authorize`);
+      authorize.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: 'acme-desktop',
+        redirect_uri: callbackUrl,
+        scope: 'notes:read',
+        state: 'branded',
+        code_challenge: createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url'),
+        code_challenge_method: 'S256',
+      }).toString();
+      await page.goto(authorize.toString());
+      expect(new URL(page.url()).pathname).toBe('/login');
+      const logo = page.locator('header.server img.logo');
+      await expect.poll(() => logo.evaluate((img: any) => (img.complete ? img.naturalWidth : 0))).toBe(32);
+      expect(logoServer.hitCount('/brand/logo.svg')).toBe(1);
+      expect(await page.locator('#server-name').innerText()).toBe('Acme Notes');
+      const signIn = page.getByRole('button', { name: 'Sign in' });
+      expect(await signIn.evaluate(computedStyle, 'backgroundColor')).toBe('rgb(10, 125, 79)');
+      expect(await page.locator('header.server').evaluate(computedStyle, 'borderBottomColor')).toBe('rgb(10, 125, 79)');
+      await page.screenshot({ path: `${SCREENSHOTS}/login-branded.png` });
+
+      // The same server under another origin (127.0.0.1, not localhost) is not in img-src: the browser never asks it.
+      const blocked = await page.evaluate(
+        (src) =>
+          new Promise<string>((done) => {
+            const img = new (globalThis as any).Image();
+            img.onload = () => done('loaded');
+            img.onerror = () => done('blocked');
+            img.src = src;
+          }),
+        logoServer.url('/brand/other-origin.svg', '127.0.0.1'),
+      );
+      expect(blocked).toBe('blocked');
+      expect(logoServer.hitCount('/brand/other-origin.svg')).toBe(0);
+
+      await page.getByLabel(/user/i).fill('alice');
+      await page.getByLabel(/password/i).fill('alice');
+      await signIn.click();
+      await page.getByRole('button', { name: 'Allow' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Allow' }).evaluate(computedStyle, 'backgroundColor')).toBe(
+        'rgb(10, 125, 79)',
+      );
+      expect(await page.locator('ul.scopes li .scope-description').allInnerTexts()).toEqual(['Read your notes']);
+      await page.screenshot({ path: `${SCREENSHOTS}/consent-branded.png`, fullPage: true });
+    } finally {
+      await tlsBrowser.close();
+      await app.close();
+      await logoServer.stop();
+    }
   });
 });

@@ -21,6 +21,7 @@ export const REDIS_FAIL_FAST_OPTIONS = {
   maxRetriesPerRequest: 1,
   connectTimeout: 2000,
   commandTimeout: 2000,
+  /** Reconnect after 50 ms, doubling per attempt, at most every 2 s, forever. */
   retryStrategy: (attempt: number) => Math.min(50 * 2 ** Math.min(attempt, 6), 2000),
 } satisfies RedisOptions;
 

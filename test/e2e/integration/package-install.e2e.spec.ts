@@ -1,6 +1,15 @@
 import { execFile, type ExecFileOptions } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -87,17 +96,47 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A copy of the repository as a fresh clone has it: the files git tracks (and new ones it does not
+ * ignore), no `dist/`; `node_modules` is linked, as `npm install` would have filled it.
+ */
+async function freshClone(into: string): Promise<string> {
+  const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: repoRoot,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const clone = join(into, 'clone');
+  for (const file of stdout.split('\0').filter(Boolean)) {
+    if (!existsSync(join(repoRoot, file))) continue;
+    mkdirSync(dirname(join(clone, file)), { recursive: true });
+    copyFileSync(join(repoRoot, file), join(clone, file));
+  }
+  symlinkSync(join(repoRoot, 'node_modules'), join(clone, 'node_modules'), 'dir');
+  return clone;
+}
+
 describe('the packed library', () => {
   const work = mkdtempSync(join(tmpdir(), 'mcp-auth-pack-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('npm pack builds dist with declarations, and a fresh app installs, type-checks and boots it', async () => {
-    await run('npm', ['pack', '--pack-destination', work], { cwd: repoRoot, timeout: 240_000 });
+  it('npm pack of a fresh clone builds dist with declarations (prepare) and nothing stale (prepack), and a fresh app installs, type-checks and boots it', async () => {
+    const clone = await freshClone(work);
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
+    // What an old build of a file since removed leaves behind in a developer's dist/.
+    mkdirSync(join(clone, 'dist/lib/controllers'), { recursive: true });
+    writeFileSync(join(clone, 'dist/lib/controllers/removed-long-ago.js'), 'export {};\n');
+    await run('npm', ['pack', '--pack-destination', work], { cwd: clone, timeout: 240_000 });
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
     expect(tarball).toBeDefined();
     const { stdout: listing } = await run('tar', ['-tzf', join(work, tarball!)]);
-    expect(listing).toContain('package/dist/lib/index.js');
-    expect(listing).toContain('package/dist/lib/index.d.ts');
+    const files = listing.split('\n').filter(Boolean);
+    expect(files).toContain('package/dist/lib/index.js');
+    expect(files).toContain('package/dist/lib/index.d.ts');
+    expect(files).toContain('package/package.json');
+    expect(files.filter((file) => file.includes('removed-long-ago'))).toEqual([]);
+    expect(files.filter((file) => !/^package\/(dist\/lib\/|package\.json$|README\.md$|LICENSE)/.test(file))).toEqual(
+      [],
+    );
 
     const app = join(work, 'app');
     await run('mkdir', ['-p', app]);

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BearerAuthGuard,
+  McpAuthConfigurationError,
   McpAuthModule,
   type McpAuthModuleOptions,
   Public,
@@ -20,6 +21,7 @@ import {
   TableVerifier,
 } from './fixtures.js';
 import { ASYMMETRIC_JWS_ALGORITHMS } from '../../../lib/rules/asymmetric-jws-algorithms.js';
+import { MODULE_NOT_VISIBLE } from '../../../lib/guards/bearer-auth.guard.js';
 
 /** The `algs` of the DPoP challenge sent with every 401 without credentials (RFC 9449 §7.1). */
 const DPOP_ALGS = ASYMMETRIC_JWS_ALGORITHMS.join(' ');
@@ -184,19 +186,48 @@ describe('McpAuthModule in an application with feature modules', () => {
     }
   });
 
-  it('isGlobal: false scopes it to the importing module, so a feature module cannot resolve the guard', async () => {
-    await expect(
-      createApp({
-        imports: [
-          McpAuthModule.forRoot({
-            resourceServerUrl: RESOURCE,
-            authorizationServers: [AS],
-            tokenVerifier: new TableVerifier(standardTokens()),
-            isGlobal: false,
-          }),
-          NotesFeatureModule,
-        ],
-      }),
-    ).rejects.toThrow(/BearerAuthGuard/);
+  it('isGlobal: false scopes it to the importing module: a feature module using the guard fails at startup saying what to do', async () => {
+    const startup = createApp({
+      imports: [
+        McpAuthModule.forRoot({
+          resourceServerUrl: RESOURCE,
+          authorizationServers: [AS],
+          tokenVerifier: new TableVerifier(standardTokens()),
+          isGlobal: false,
+        }),
+        NotesFeatureModule,
+      ],
+    });
+    await expect(startup).rejects.toThrow(McpAuthConfigurationError);
+    await expect(startup).rejects.toThrow(`McpAuthModule: ${MODULE_NOT_VISIBLE}`);
+  });
+
+  it('a guard in an application without McpAuthModule fails at startup with the same message', async () => {
+    await expect(createApp({ imports: [NotesFeatureModule] })).rejects.toThrow(MODULE_NOT_VISIBLE);
+  });
+
+  it('isGlobal: false, re-exported as the message says: the feature module that imports it guards its controller', async () => {
+    @Module({
+      imports: [
+        McpAuthModule.forRoot({
+          resourceServerUrl: RESOURCE,
+          authorizationServers: [AS],
+          tokenVerifier: new TableVerifier(standardTokens()),
+          isGlobal: false,
+        }),
+      ],
+      exports: [McpAuthModule],
+    })
+    class AuthModule {}
+
+    @Module({ imports: [AuthModule], controllers: [McpController], providers: [NotesTools] })
+    class ScopedNotesModule {}
+
+    const app = await createApp({ imports: [AuthModule, ScopedNotesModule] });
+    try {
+      await expectGuarded(app);
+    } finally {
+      await app.close();
+    }
   });
 });

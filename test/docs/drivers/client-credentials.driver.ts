@@ -1,0 +1,49 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type DocBlockDriver, setEnv } from '../../support/doc-block-runtime.js';
+import { createTestApplicationFromModule } from '../../support/test-app.js';
+
+/** docs/extensions.md, client credentials: the block's machine client, and the request the page shows with curl. */
+const clientCredentials: DocBlockDriver = (block) => {
+  let app: INestApplication;
+  let restoreEnv: () => void;
+
+  beforeAll(async () => {
+    restoreEnv = setEnv({ NOTES_BOT_SECRET: 'notes-bot-secret' });
+    const { exports } = await block.run();
+    app = await createTestApplicationFromModule(exports.AppModule, { logger: false });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    restoreEnv?.();
+  });
+
+  const tokenRequest = (scope: string) =>
+    request(app.getHttpServer())
+      .post('/token')
+      .auth('notes-bot', 'notes-bot-secret')
+      .type('form')
+      .send({ grant_type: 'client_credentials', scope, resource: 'http://localhost:3000/mcp' });
+
+  it('S67 the curl request gets a machine token for the MCP URL and no refresh token', async () => {
+    const response = await tokenRequest('notes:read').expect(200);
+    expect(response.body).toMatchObject({ token_type: 'Bearer', scope: 'notes:read' });
+    expect(response.body.refresh_token).toBeUndefined();
+    const claims = JSON.parse(Buffer.from(response.body.access_token.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({
+      sub: 'notes-bot',
+      client_id: 'notes-bot',
+      subject_type: 'machine',
+      aud: 'http://localhost:3000/mcp',
+    });
+  });
+
+  it('S67 a scope outside the registered set is invalid_scope', async () => {
+    const response = await tokenRequest('notes:write').expect(400);
+    expect(response.body.error).toBe('invalid_scope');
+  });
+};
+
+export default clientCredentials;
