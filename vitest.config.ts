@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /** The suites that run on each HTTP platform (issue 17); the rest is platform-independent. */
 const PLATFORM_SUITES = ['test/e2e/**/*.spec.ts', 'test/interop/**/*.spec.ts', 'test/security/**/*.spec.ts'];
+/** Platform-independent files under those folders: they run once, in the express project. */
+const ONCE = ['test/e2e/integration/package-install.e2e.spec.ts'];
 
 export default defineConfig({
   // The package name resolves to the source, as tsconfig.json's `paths` does for the compiler (test/docs runs
@@ -19,7 +21,12 @@ export default defineConfig({
       { extends: true, test: { name: 'express', include: ['test/**/*.spec.ts'] } },
       {
         extends: true,
-        test: { name: 'fastify', include: PLATFORM_SUITES, env: { MCP_TEST_HTTP_ADAPTER: 'fastify' } },
+        test: {
+          name: 'fastify',
+          include: PLATFORM_SUITES,
+          exclude: [...configDefaults.exclude, ...ONCE],
+          env: { MCP_TEST_HTTP_ADAPTER: 'fastify' },
+        },
       },
     ],
   },
