@@ -40,6 +40,7 @@ const BODY_PARSER_FAILURES: Readonly<Record<string, readonly [status: number, de
  * - a store that cannot serve ({@link StorageUnavailableError}) → 503
  *   `temporarily_unavailable` with `Retry-After` (S49);
  * - a body-parser failure → `invalid_request` with 400/413/415 (S38, S50);
+ * - an `HttpException` carrying an `OAuthError` as its `cause` (the guard's) → that error;
  * - another client-side `HttpException` → `invalid_request` with its status;
  * - anything else → 500 `server_error`, logged by class and frames only (S46).
  */
@@ -53,6 +54,7 @@ export function toOAuthError(failure: unknown): OAuthError {
   }
   const parserFailure = bodyParserFailure(failure);
   if (parserFailure) return parserFailure;
+  if (failure instanceof HttpException && failure.cause instanceof OAuthError) return failure.cause;
   if (failure instanceof HttpException && failure.getStatus() >= 400 && failure.getStatus() < 500) {
     return new OAuthError('invalid_request', undefined, failure.getStatus());
   }

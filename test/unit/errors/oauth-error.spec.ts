@@ -1,6 +1,6 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
-import { toVerificationError } from '../../../lib/errors/error-policy.js';
+import { toOAuthError, toVerificationError } from '../../../lib/errors/error-policy.js';
 import { StorageUnavailableError } from '../../../lib/errors/storage-errors.js';
 import { OAuthHttpException } from '../../../lib/guards/oauth-http-exception.js';
 import {
@@ -49,6 +49,12 @@ describe("the guard's boundary exception", () => {
     });
     expect(exception.cause).toBe(error);
     expect(exception.oauthError).toBe(error);
+  });
+
+  it('the error policy maps it back to its OAuthError (code and status kept, not a generic invalid_request)', () => {
+    const error = new InsufficientScopeError(['notes:write']);
+    expect(toOAuthError(new OAuthHttpException(error))).toBe(error);
+    expect(toOAuthError(new HttpException('x', 404)).error).toBe('invalid_request');
   });
 });
 
