@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
+import { freeLoopbackPort } from './redis-server.js';
+import { createTestApplicationFromModule } from './test-app.js';
 
 /** A runnable documentation block (`doc-test=<name>`), written to disk and ready to import. */
 export interface DocBlockHandle {
@@ -61,4 +63,47 @@ export function setEnv(values: Record<string, string>): () => void {
       else process.env[name] = value;
     }
   };
+}
+
+/**
+ * For a block that starts its own application (`listen(PORT)`): runs it before
+ * the suite with `PORT` and `BASE_URL` naming a free loopback port, and closes
+ * what it started after. Returns getters of the base URL and the running block.
+ */
+export function serveBlockOnLoopback(block: DocBlockHandle): { baseUrl(): string; running(): RunningDocBlock } {
+  let running: RunningDocBlock | undefined;
+  let baseUrl = '';
+  let restoreEnv: (() => void) | undefined;
+  beforeAll(async () => {
+    const port = await freeLoopbackPort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    restoreEnv = setEnv({ PORT: String(port), BASE_URL: baseUrl });
+    running = await block.run();
+  });
+  afterAll(async () => {
+    await running?.close();
+    restoreEnv?.();
+  });
+  return { baseUrl: () => baseUrl, running: () => running! };
+}
+
+/**
+ * For a block that exports `AppModule`: imports it with `env` set and boots the
+ * module as a test application (on the suite's HTTP platform, logger off)
+ * before the suite; closes it after. Returns a getter of the application.
+ */
+export function bootBlockAppModule(block: DocBlockHandle, env: Record<string, string>): () => INestApplication {
+  let app: INestApplication | undefined;
+  let restoreEnv: (() => void) | undefined;
+  beforeAll(async () => {
+    restoreEnv = setEnv(env);
+    const { exports } = await block.run();
+    app = await createTestApplicationFromModule(exports.AppModule, { logger: false });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    restoreEnv?.();
+  });
+  return () => app!;
 }

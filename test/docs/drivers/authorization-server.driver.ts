@@ -1,32 +1,18 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { pkcePair } from '../../e2e/sample/sample-client.js';
-import { type DocBlockDriver, setEnv } from '../../support/doc-block-runtime.js';
+import { bootBlockAppModule, type DocBlockDriver } from '../../support/doc-block-runtime.js';
 import { ecKeyPem } from '../../support/provider-fixtures.js';
-import { createTestApplicationFromModule } from '../../support/test-app.js';
 
 const ISSUER = 'https://auth.example.com';
 const REDIRECT = 'http://127.0.0.1:38132/callback';
 
 /** docs/authorization-server.md: the opening example (own login hook, pages, registration policy, signing key). */
 const authorizationServer: DocBlockDriver = (block) => {
-  let app: INestApplication;
-  let restoreEnv: () => void;
-
-  beforeAll(async () => {
-    restoreEnv = setEnv({ SIGNING_KEY_PEM: ecKeyPem().privateKey });
-    const { exports } = await block.run();
-    app = await createTestApplicationFromModule(exports.AppModule, { logger: false });
-    await app.init();
-  });
-  afterAll(async () => {
-    await app?.close();
-    restoreEnv?.();
-  });
+  const app = bootBlockAppModule(block, { SIGNING_KEY_PEM: ecKeyPem().privateKey });
 
   const register = (softwareId: string) =>
-    request(app.getHttpServer())
+    request(app().getHttpServer())
       .post('/register')
       .send({
         client_name: 'Acme Desktop',
@@ -37,7 +23,7 @@ const authorizationServer: DocBlockDriver = (block) => {
       });
 
   it('S28 S45 serves the metadata of the issuer and publishes the configured signing key', async () => {
-    const metadata = await request(app.getHttpServer()).get('/.well-known/oauth-authorization-server').expect(200);
+    const metadata = await request(app().getHttpServer()).get('/.well-known/oauth-authorization-server').expect(200);
     expect(metadata.body).toMatchObject({
       issuer: ISSUER,
       authorization_endpoint: `${ISSUER}/authorize`,
@@ -46,7 +32,7 @@ const authorizationServer: DocBlockDriver = (block) => {
       jwks_uri: `${ISSUER}/jwks`,
       scopes_supported: ['notes:read', 'notes:write'],
     });
-    const jwks = JSON.parse((await request(app.getHttpServer()).get('/jwks').expect(200)).text) as {
+    const jwks = JSON.parse((await request(app().getHttpServer()).get('/jwks').expect(200)).text) as {
       keys: Array<{ kid: string }>;
     };
     expect(jwks.keys.map((key) => key.kid)).toEqual(['2026-01']);
@@ -65,7 +51,7 @@ const authorizationServer: DocBlockDriver = (block) => {
   it('the authenticate hook: no session sends the browser to /login?next=<consent URL>; a session sees the consent page naming the server, the scopes and the user', async () => {
     const { client_id: clientId } = (await register('acme-desktop').expect(201)).body as { client_id: string };
     const { challenge } = pkcePair();
-    const authorize = await request(app.getHttpServer())
+    const authorize = await request(app().getHttpServer())
       .get('/authorize')
       .query({
         response_type: 'code',
@@ -82,10 +68,13 @@ const authorizationServer: DocBlockDriver = (block) => {
     expect(`${consentUrl.origin}${consentUrl.pathname}`).toBe(`${ISSUER}/consent`);
     const consentPath = `${consentUrl.pathname}${consentUrl.search}`;
 
-    const anonymous = await request(app.getHttpServer()).get(consentPath).expect(303);
+    const anonymous = await request(app().getHttpServer()).get(consentPath).expect(303);
     expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent(consentPath)}`);
 
-    const signedIn = await request(app.getHttpServer()).get(consentPath).set('Cookie', 'session=6f1c2e9a').expect(200);
+    const signedIn = await request(app().getHttpServer())
+      .get(consentPath)
+      .set('Cookie', 'session=6f1c2e9a')
+      .expect(200);
     expect(signedIn.text).toContain('Acme Notes');
     expect(signedIn.text).toContain('Read your notes');
     expect(signedIn.text).toContain('Alice');

@@ -1,27 +1,13 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type DocBlockDriver, setEnv } from '../../support/doc-block-runtime.js';
-import { createTestApplicationFromModule } from '../../support/test-app.js';
+import { expect, it } from 'vitest';
+import { bootBlockAppModule, type DocBlockDriver } from '../../support/doc-block-runtime.js';
 
 /** docs/extensions.md, client credentials: the block's machine client, and the request the page shows with curl. */
 const clientCredentials: DocBlockDriver = (block) => {
-  let app: INestApplication;
-  let restoreEnv: () => void;
-
-  beforeAll(async () => {
-    restoreEnv = setEnv({ NOTES_BOT_SECRET: 'notes-bot-secret' });
-    const { exports } = await block.run();
-    app = await createTestApplicationFromModule(exports.AppModule, { logger: false });
-    await app.init();
-  });
-  afterAll(async () => {
-    await app?.close();
-    restoreEnv?.();
-  });
+  const app = bootBlockAppModule(block, { NOTES_BOT_SECRET: 'notes-bot-secret' });
 
   const tokenRequest = (scope: string) =>
-    request(app.getHttpServer())
+    request(app().getHttpServer())
       .post('/token')
       .auth('notes-bot', 'notes-bot-secret')
       .type('form')

@@ -1,11 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { InteractiveOAuthProviderV1 } from '../../interop/support/sdk-v1-oauth-provider.js';
 import { TrafficLog } from '../../interop/support/traffic-log.js';
-import { type DocBlockDriver, type RunningDocBlock, setEnv } from '../../support/doc-block-runtime.js';
-import { freeLoopbackPort } from '../../support/redis-server.js';
+import { type DocBlockDriver, serveBlockOnLoopback } from '../../support/doc-block-runtime.js';
 
 const REDIRECT = 'http://127.0.0.1:38131/callback';
 const CLIENT_INFO = { name: 'docs-quick-start', version: '1.0.0' };
@@ -15,29 +14,16 @@ const CLIENT_INFO = { name: 'docs-quick-start', version: '1.0.0' };
  * official MCP SDK v1 client with OAuth does what the README says a client does.
  */
 const quickStart: DocBlockDriver = (block) => {
-  let running: RunningDocBlock;
-  let baseUrl: string;
-  let restoreEnv: () => void;
-
-  beforeAll(async () => {
-    const port = await freeLoopbackPort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    restoreEnv = setEnv({ PORT: String(port), BASE_URL: baseUrl });
-    running = await block.run();
-  });
-  afterAll(async () => {
-    await running?.close();
-    restoreEnv?.();
-  });
+  const served = serveBlockOnLoopback(block);
 
   it('starts one application, listening at BASE_URL', () => {
-    expect(running.apps).toHaveLength(1);
+    expect(served.running().apps).toHaveLength(1);
   });
 
   it('S1 S7 SDK v1: 401 → discovery → registration → sign-in and consent → token → tools/call add_note: 403, step-up, then the AuthContext subject', async () => {
     const provider = new InteractiveOAuthProviderV1({ redirectUrl: REDIRECT });
     const log = new TrafficLog();
-    const url = new URL(`${baseUrl}/mcp`);
+    const url = new URL(`${served.baseUrl()}/mcp`);
     const first = new StreamableHTTPClientTransport(url, { authProvider: provider, fetch: log.fetch });
     await expect(new Client(CLIENT_INFO).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
     expect(log.lines().slice(0, 4)).toEqual([
@@ -47,10 +33,10 @@ const quickStart: DocBlockDriver = (block) => {
       'POST /register 201',
     ]);
     expect(log.exchanges[0]!.wwwAuthenticate).toContain(
-      `resource_metadata="${baseUrl}/.well-known/oauth-protected-resource/mcp"`,
+      `resource_metadata="${served.baseUrl()}/.well-known/oauth-protected-resource/mcp"`,
     );
     expect(provider.outcomes[0]!.sawLogin).toBe(true);
-    await first.finishAuth(provider.takeCode(baseUrl));
+    await first.finishAuth(provider.takeCode(served.baseUrl()));
     expect(provider.tokens()?.scope).toBe('notes:read');
 
     const transport = new StreamableHTTPClientTransport(url, { authProvider: provider, fetch: log.fetch });
@@ -66,7 +52,7 @@ const quickStart: DocBlockDriver = (block) => {
     expect(forbidden.wwwAuthenticate).toContain('scope="notes:read notes:write"');
     expect(provider.authorizationUrls.at(-1)!.searchParams.get('scope')).toBe('notes:read notes:write');
 
-    await transport.finishAuth(provider.takeCode(baseUrl));
+    await transport.finishAuth(provider.takeCode(served.baseUrl()));
     expect(provider.tokens()?.scope).toBe('notes:read notes:write');
     const result = await client.callTool({ name: 'add_note', arguments: { text: 'hi' } });
     const [content] = result.content as Array<{ type: string; text: string }>;
