@@ -50,7 +50,7 @@ function brandingHeader(appearance?: PageAppearance): string {
 function primaryColorStyle(appearance?: PageAppearance): string {
   const color = appearance?.primaryColor;
   if (!color || !/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(color)) return '';
-  return `button.primary{background:${color};border-color:${color}}header.server{border-bottom-color:${color}}\n`;
+  return `button.primary{background:${color};border-color:${color}}header.server{border-bottom-color:${color}}.switch-account button{color:${color}}\n`;
 }
 
 /** Wraps trusted inner HTML (already escaped by the caller) in the library's page layout. */

@@ -393,6 +393,7 @@ describe.skipIf(!hasChromium)('Chromium through login and consent (interop)', ()
         'rgb(10, 125, 79)',
       );
       expect(await page.locator('ul.scopes li .scope-description').allInnerTexts()).toEqual(['Read your notes']);
+      expect(await page.locator('#switch-account').evaluate(computedStyle, 'color')).toBe('rgb(10, 125, 79)');
       await page.screenshot({ path: `${SCREENSHOTS}/consent-branded.png`, fullPage: true });
     } finally {
       await tlsBrowser.close();
