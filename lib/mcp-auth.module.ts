@@ -9,7 +9,6 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
-import type { IncomingMessage } from 'node:http';
 import { setAsyncContextEnabled } from './context/auth-storage.js';
 import { AuthContextMiddleware } from './context/auth-context.middleware.js';
 import { AUTHORIZATION_SERVER_PROVIDERS, RESOURCE_SERVER_PROVIDERS } from './mcp-auth.providers.js';
@@ -97,7 +96,7 @@ export class McpAuthModule extends McpAuthConfigurableModule implements NestModu
     const adapter = this.adapterHost.httpAdapter;
     if (adapter?.getType() === 'express') {
       const slot = new AuthContextMiddleware(this.table);
-      adapter.use((req: IncomingMessage, res: unknown, next: () => void) => slot.use(req, res, next));
+      adapter.use(slot.use.bind(slot));
       return;
     }
     consumer.apply(AuthContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });

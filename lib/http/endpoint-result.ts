@@ -48,3 +48,11 @@ export function redirectResult(status: 302 | 303, location: string, headers?: Re
 export function emptyResult(status: number, headers?: Record<string, string>): EndpointResult {
   return { kind: 'empty', status, headers };
 }
+
+/** The media type of every JSON result. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** A text result's media type as it is sent: with `charset=utf-8` unless it names a charset. */
+export function withCharset(contentType: string): string {
+  return /;\s*charset=/i.test(contentType) ? contentType : `${contentType}; charset=utf-8`;
+}

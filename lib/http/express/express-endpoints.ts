@@ -3,7 +3,7 @@ import { bodyParserFailure, logUnexpected } from '../../errors/error-policy.js';
 import { oauthErrorResult } from '../../errors/oauth-error-response.js';
 import type { EndpointPipeline } from '../../endpoints/endpoint-pipeline.js';
 import { type MountedRoute, type RouteTable, requestPathOf } from '../../endpoints/route-table.js';
-import type { EndpointResult } from '../endpoint-result.js';
+import { type EndpointResult, JSON_CONTENT_TYPE, withCharset } from '../endpoint-result.js';
 
 /**
  * The Express adapter of the route table: one middleware that looks the exact
@@ -47,9 +47,10 @@ async function serve(route: MountedRoute, pipeline: EndpointPipeline, req: Reque
 }
 
 /**
- * Writes an endpoint result on an Express response. JSON goes out through
- * Node's own response API: Express's `res.json` would add an `ETag` (a SHA-1
- * of every body, pointless on `no-store` answers) that Fastify does not send.
+ * Writes an endpoint result on an Express response. Bodies go out through
+ * Node's own response API: Express's `res.json` / `res.send` would add an
+ * `ETag` (a SHA-1 of every body, pointless on `no-store` answers) that Fastify
+ * does not send.
  */
 export function writeResult(res: Response, result: EndpointResult, headers: Readonly<Record<string, string>>): void {
   res.statusCode = result.status;
@@ -57,10 +58,10 @@ export function writeResult(res: Response, result: EndpointResult, headers: Read
   if (result.headers) setHeaders(res, result.headers);
   switch (result.kind) {
     case 'json':
-      writeJson(res, JSON.stringify(result.body));
+      writeBody(res, JSON_CONTENT_TYPE, JSON.stringify(result.body));
       return;
     case 'text':
-      res.type(result.contentType).send(result.text);
+      writeBody(res, withCharset(result.contentType), result.text);
       return;
     case 'redirect':
       res.redirect(result.status, result.location);
@@ -74,8 +75,8 @@ function setHeaders(res: Response, headers: Readonly<Record<string, string>>): v
   for (const name in headers) res.setHeader(name, headers[name]);
 }
 
-function writeJson(res: Response, payload: string): void {
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(payload));
-  res.end(payload);
+function writeBody(res: Response, contentType: string, body: string): void {
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }

@@ -4,7 +4,7 @@ import { bodyParserFailure, logUnexpected } from '../../errors/error-policy.js';
 import { oauthErrorResult } from '../../errors/oauth-error-response.js';
 import type { EndpointPipeline } from '../../endpoints/endpoint-pipeline.js';
 import { type MountedRoute, type RouteTable, requestPathOf } from '../../endpoints/route-table.js';
-import type { EndpointResult } from '../endpoint-result.js';
+import { type EndpointResult, JSON_CONTENT_TYPE, withCharset } from '../endpoint-result.js';
 import { decodeBodyEncoding } from './fastify-body-encoding.js';
 import { expressResponseFacade } from './express-response-facade.js';
 
@@ -118,7 +118,7 @@ export function writeReply(
   if (result.headers) reply.headers(result.headers);
   switch (result.kind) {
     case 'json':
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.body));
+      return reply.type(JSON_CONTENT_TYPE).send(JSON.stringify(result.body));
     case 'text':
       return reply.type(withCharset(result.contentType)).send(result.text);
     case 'redirect':
@@ -126,9 +126,4 @@ export function writeReply(
     case 'empty':
       return reply.send();
   }
-}
-
-/** As Express sends a string body: with `charset=utf-8` unless the type names one. */
-function withCharset(contentType: string): string {
-  return /;\s*charset=/i.test(contentType) ? contentType : `${contentType}; charset=utf-8`;
 }

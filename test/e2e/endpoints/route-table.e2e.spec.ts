@@ -76,7 +76,7 @@ describe('one route table, mounted by mode at exact paths', () => {
     await http.get('/tenant/token-info').expect(200, 'app');
   });
 
-  it('a JSON answer carries its exact media type and length and no ETag, on every platform', async () => {
+  it('JSON and text answers carry their exact media type and length and no ETag, on every platform', async () => {
     app = await boot({
       issuerUrl: 'http://127.0.0.1/tenant',
       resourceServerUrl: 'http://127.0.0.1/mcp',
@@ -90,6 +90,11 @@ describe('one route table, mounted by mode at exact paths', () => {
       expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.text));
       expect(response.headers.etag).toBeUndefined();
     }
+    const jwks = await http.get('/tenant/jwks').expect(200);
+    expect(jwks.headers['content-type']).toBe('application/jwk-set+json; charset=utf-8');
+    expect(Number(jwks.headers['content-length'])).toBe(Buffer.byteLength(jwks.text));
+    expect(jwks.headers.etag).toBeUndefined();
+    expect(JSON.parse(jwks.text).keys.length).toBeGreaterThan(0);
     expect(metadata.body.issuer).toBe('http://127.0.0.1/tenant');
     expect(failure.body.error).toBe('invalid_client');
   });
