@@ -87,23 +87,42 @@ export function serveBlockOnLoopback(block: DocBlockHandle): { baseUrl(): string
   return { baseUrl: () => baseUrl, running: () => running! };
 }
 
+/** A block's `AppModule` booted for a suite (see {@link bootBlockAppModule}). */
+export interface BootedBlockApp {
+  app(): INestApplication;
+  /** What the block exports. */
+  exports(): Record<string, unknown>;
+  /** `http://127.0.0.1:<port>` when it listens (`listen: true`), else empty. */
+  baseUrl(): string;
+}
+
 /**
  * For a block that exports `AppModule`: imports it with `env` set and boots the
  * module as a test application (on the suite's HTTP platform, logger off)
- * before the suite; closes it after. Returns a getter of the application.
+ * before the suite; closes it after. With `listen`, `BASE_URL` names a free
+ * loopback port first and the application listens there.
  */
-export function bootBlockAppModule(block: DocBlockHandle, env: Record<string, string>): () => INestApplication {
+export function bootBlockAppModule(
+  block: DocBlockHandle,
+  env: Record<string, string>,
+  options: { listen?: boolean } = {},
+): BootedBlockApp {
   let app: INestApplication | undefined;
+  let exports: Record<string, unknown> = {};
+  let baseUrl = '';
   let restoreEnv: (() => void) | undefined;
   beforeAll(async () => {
-    restoreEnv = setEnv(env);
-    const { exports } = await block.run();
+    const port = options.listen ? await freeLoopbackPort() : undefined;
+    if (port !== undefined) baseUrl = `http://127.0.0.1:${port}`;
+    restoreEnv = setEnv(port === undefined ? env : { ...env, BASE_URL: baseUrl });
+    exports = (await block.run()).exports;
     app = await createTestApplicationFromModule(exports.AppModule, { logger: false });
-    await app.init();
+    if (port === undefined) await app.init();
+    else await app.listen(port, '127.0.0.1');
   });
   afterAll(async () => {
     await app?.close();
     restoreEnv?.();
   });
-  return () => app!;
+  return { app: () => app!, exports: () => exports, baseUrl: () => baseUrl };
 }

@@ -9,7 +9,7 @@ const REDIRECT = 'http://127.0.0.1:38132/callback';
 
 /** docs/authorization-server.md: the opening example (own login hook, pages, registration policy, signing key). */
 const authorizationServer: DocBlockDriver = (block) => {
-  const app = bootBlockAppModule(block, { SIGNING_KEY_PEM: ecKeyPem().privateKey });
+  const { app } = bootBlockAppModule(block, { SIGNING_KEY_PEM: ecKeyPem().privateKey });
 
   const register = (softwareId: string) =>
     request(app().getHttpServer())

@@ -4,7 +4,7 @@ import { bootBlockAppModule, type DocBlockDriver } from '../../support/doc-block
 
 /** docs/extensions.md, client credentials: the block's machine client, and the request the page shows with curl. */
 const clientCredentials: DocBlockDriver = (block) => {
-  const app = bootBlockAppModule(block, { NOTES_BOT_SECRET: 'notes-bot-secret' });
+  const { app } = bootBlockAppModule(block, { NOTES_BOT_SECRET: 'notes-bot-secret' });
 
   const tokenRequest = (scope: string) =>
     request(app().getHttpServer())

@@ -1,9 +1,7 @@
-import type { INestApplication, Type } from '@nestjs/common';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Type } from '@nestjs/common';
+import { expect, it } from 'vitest';
 import { tokenRequest } from '../../e2e/sample/sample-client.js';
-import { type DocBlockDriver, setEnv } from '../../support/doc-block-runtime.js';
-import { freeLoopbackPort } from '../../support/redis-server.js';
-import { createTestApplicationFromModule } from '../../support/test-app.js';
+import { bootBlockAppModule, type DocBlockDriver } from '../../support/doc-block-runtime.js';
 import { tokenThroughPages } from '../../support/token-through-pages.js';
 
 interface OffboardingService {
@@ -14,31 +12,14 @@ interface OffboardingService {
 
 /** docs/production.md, "Operations and events": McpAuthOperations in an app service, onEvent counting events. */
 const operationsAndEvents: DocBlockDriver = (block) => {
-  let app: INestApplication;
-  let baseUrl: string;
-  let events: Map<string, number>;
-  let Offboarding: Type<OffboardingService>;
-  let restoreEnv: () => void;
-
-  beforeAll(async () => {
-    const port = await freeLoopbackPort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    restoreEnv = setEnv({ BASE_URL: baseUrl });
-    const { exports } = await block.run();
-    events = exports.oauthEvents as Map<string, number>;
-    Offboarding = exports.Offboarding as typeof Offboarding;
-    app = await createTestApplicationFromModule(exports.AppModule, { logger: false });
-    await app.listen(port, '127.0.0.1');
-  });
-  afterAll(async () => {
-    await app?.close();
-    restoreEnv?.();
-  });
+  const booted = bootBlockAppModule(block, {}, { listen: true });
+  const events = () => booted.exports().oauthEvents as Map<string, number>;
+  const Offboarding = () => booted.exports().Offboarding as Type<OffboardingService>;
 
   it('S70 lists the grant of a signed-in user, offboards the user (refresh refused), deletes the client, and counts each event once', async () => {
-    const { clientId, refreshToken, metadata } = await tokenThroughPages(baseUrl, 'notes:read');
+    const { clientId, refreshToken, metadata } = await tokenThroughPages(booted.baseUrl(), 'notes:read');
     expect(refreshToken).toEqual(expect.any(String));
-    const offboarding = app.get(Offboarding);
+    const offboarding = booted.app().get(Offboarding());
     expect((await offboarding.grantsOf('alice')).map((grant) => grant.clientId)).toEqual([clientId]);
     expect(await offboarding.userLeft('alice')).toBe(1);
     const refused = await tokenRequest(metadata, {
@@ -49,7 +30,7 @@ const operationsAndEvents: DocBlockDriver = (block) => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toBe('invalid_grant');
     await offboarding.removeClient(clientId);
-    expect(Object.fromEntries(events)).toMatchObject({
+    expect(Object.fromEntries(events())).toMatchObject({
       'client.registered': 1,
       'consent.given': 1,
       'tokens.issued': 1,

@@ -1,33 +1,15 @@
-import type { INestApplication } from '@nestjs/common';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { callTool, parseBearerChallenge } from '../../e2e/sample/sample-client.js';
-import { type DocBlockDriver, setEnv } from '../../support/doc-block-runtime.js';
-import { freeLoopbackPort } from '../../support/redis-server.js';
-import { createTestApplicationFromModule } from '../../support/test-app.js';
+import { bootBlockAppModule, type DocBlockDriver } from '../../support/doc-block-runtime.js';
 import { tokenThroughPages } from '../../support/token-through-pages.js';
 
 /** docs/scopes.md: SDK v2, a method-bound tool scope, a scope registered by name, and a scope hierarchy. */
 const scopesSdkV2: DocBlockDriver = (block) => {
-  let app: INestApplication;
-  let baseUrl: string;
-  let restoreEnv: () => void;
-
-  beforeAll(async () => {
-    const port = await freeLoopbackPort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    restoreEnv = setEnv({ BASE_URL: baseUrl });
-    const { exports } = await block.run();
-    app = await createTestApplicationFromModule(exports.AppModule, { logger: false });
-    await app.listen(port, '127.0.0.1');
-  });
-  afterAll(async () => {
-    await app?.close();
-    restoreEnv?.();
-  });
+  const booted = bootBlockAppModule(block, {}, { listen: true });
 
   it('S7 a notes:read token lists notes; add_note and purge_notes are 403 naming what each needs, before they run', async () => {
-    const { accessToken } = await tokenThroughPages(baseUrl, 'notes:read');
-    const mcp = `${baseUrl}/mcp`;
+    const { accessToken } = await tokenThroughPages(booted.baseUrl(), 'notes:read');
+    const mcp = `${booted.baseUrl()}/mcp`;
     const listed = await callTool(mcp, accessToken, 'list_notes');
     expect(listed.status).toBe(200);
     expect(listed.data).toEqual({ owner: 'alice', notes: [] });
@@ -45,9 +27,9 @@ const scopesSdkV2: DocBlockDriver = (block) => {
   });
 
   it('S64 a token with only the broad scope notes calls all three tools', async () => {
-    const { accessToken, scope } = await tokenThroughPages(baseUrl, 'notes');
+    const { accessToken, scope } = await tokenThroughPages(booted.baseUrl(), 'notes');
     expect(scope).toBe('notes');
-    const mcp = `${baseUrl}/mcp`;
+    const mcp = `${booted.baseUrl()}/mcp`;
     expect((await callTool(mcp, accessToken, 'add_note', { text: 'hi' })).data).toEqual({
       owner: 'alice',
       notes: ['hi'],
